@@ -1,0 +1,225 @@
+"""Numeric diagrams: seeded coordinates for every point of a problem.
+
+Each clause is realised in turn: a determined construction gives its points, a
+single locus is sampled, two loci are intersected. A draw that is degenerate
+(points that nearly coincide, loci that miss each other, a failed precondition)
+is retried; a diagram whose goal is false is rebuilt from the start.
+
+>>> from geometry.problem import parse_problem
+>>> p = parse_problem("t", "a b c = triangle a b c; h = orthocenter h a b c ? perp a h b c")
+>>> d = realise(p, seed=1)
+>>> sorted(d.points)
+['a', 'b', 'c', 'h']
+>>> d.holds(p.goals[0])
+True
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Mapping
+
+import numpy as np
+
+from .constructions import Bound, DegenerateError, LocusKind
+from .errors import RealisationError
+from .numeric import Circle, Line, Ray, intersect, sample_on
+from .predicates import Predicate, TOL
+from .problem import Clause, ConstructionCall, Problem
+
+#: How often one clause is redrawn before the whole diagram is restarted.
+CLAUSE_TRIES = 10
+#: How many whole diagrams are tried before giving up.
+ATTEMPTS = 60
+
+
+@dataclass(frozen=True)
+class Diagram:
+    """Coordinates of a problem's points (complex numbers), with the problem they realise."""
+
+    problem: Problem
+    points: Mapping[str, complex]
+    seed: int
+    with_aux: bool = True
+
+    def holds(self, pred: Predicate, tol: float = TOL) -> bool:
+        return pred.holds(self.points, tol)
+
+    def xy(self, name: str) -> tuple[float, float]:
+        z = self.points[name]
+        return (z.real, z.imag)
+
+    def rename(self, mapping: Mapping[str, str]) -> "Diagram":
+        return Diagram(
+            self.problem.rename(mapping),
+            {mapping.get(k, k): v for k, v in self.points.items()},
+            self.seed,
+            self.with_aux,
+        )
+
+
+class _Failure(Exception):
+    def __init__(self, clause: int, token: str, reason: str) -> None:
+        super().__init__(reason)
+        self.clause, self.token, self.reason = clause, token, reason
+
+
+def realise(
+    problem: Problem,
+    seed: int = 0,
+    *,
+    with_aux: bool = True,
+    check_goals: bool = True,
+    attempts: int = ATTEMPTS,
+) -> Diagram:
+    """Build coordinates for ``problem``; the same seed gives the same diagram.
+
+    Raises :class:`RealisationError` naming the clause that could not be realised,
+    or the goal that is false in every diagram tried.
+    """
+    rng = np.random.default_rng(seed)
+    clauses = problem.all_clauses(with_aux)
+    failures: Counter[tuple[int, str, str]] = Counter()
+    for _ in range(attempts):
+        try:
+            pts = _attempt(clauses, rng)
+        except _Failure as f:
+            failures[(f.clause, f.token, f.reason)] += 1
+            continue
+        if check_goals:
+            bad = [g for g in problem.goals if not g.holds(pts)]
+            if bad:
+                failures[(0, str(bad[0]), "the goal is false in the diagram")] += 1
+                continue
+        return Diagram(problem, pts, seed, with_aux)
+    (clause, token, reason), _ = failures.most_common(1)[0]
+    raise RealisationError(
+        f"cannot build a diagram after {attempts} tries: {reason}",
+        problem=problem.name,
+        clause=clause or None,
+        token=token,
+    )
+
+
+def _attempt(clauses: tuple[Clause, ...], rng: np.random.Generator) -> dict[str, complex]:
+    pts: dict[str, complex] = {}
+    for number, clause in enumerate(clauses, start=1):
+        reason, token = "", clause.constructions[0].name
+        for _ in range(CLAUSE_TRIES):
+            try:
+                new = _realise_clause(clause, pts, rng)
+            except DegenerateError as e:
+                reason = str(e)
+                if getattr(e, "final", False):
+                    break
+                continue
+            except (ArithmeticError, ValueError) as e:  # e.g. division by a zero length
+                reason = f"numeric failure ({e})"
+                continue
+            pts.update(new)
+            break
+        else:
+            raise _Failure(number, token, reason)
+        if not all(n in pts for n in clause.points):
+            raise _Failure(number, token, reason)
+    return pts
+
+
+def _final(message: str) -> DegenerateError:
+    """A failure that redrawing this clause cannot fix (it depends on earlier points only)."""
+    err = DegenerateError(message)
+    err.final = True  # type: ignore[attr-defined]
+    return err
+
+
+def _bound(call: ConstructionCall, pts: Mapping[str, complex]) -> dict:
+    v: dict = {}
+    for formal, actual in call.binding().items():
+        if formal in call.signature.outputs:
+            continue
+        v[formal] = actual if not isinstance(actual, str) else pts[actual]
+    return v
+
+
+def _realise_clause(clause: Clause, pts: dict[str, complex], rng: np.random.Generator) -> dict[str, complex]:
+    for call in clause.constructions:
+        for pre in call.preconditions():
+            if not pre.holds(pts):
+                raise _final(f"precondition '{pre}' of {call.name} fails")
+    calls = clause.constructions
+    if len(calls) == 1 and not calls[0].definition.kind.intersectable:
+        call = calls[0]
+        out = call.definition.realise(_bound(call, pts), rng)
+        assert isinstance(out, dict)
+        binding = call.binding()
+        new = {binding[f]: z for f, z in out.items()}
+    else:
+        loci = [c.definition.realise(_bound(c, pts), rng) for c in calls]
+        name = clause.points[0]
+        new = {name: _place_on(loci, pts, rng)}
+    for d in clause.decls:
+        if d.position is not None:
+            new[d.name] = d.position
+    _check_new(new, pts)
+    merged = {**pts, **new}
+    for call in clause.constructions:
+        for prem in call.premises():
+            if not prem.holds(merged, tol=1e-5):
+                raise DegenerateError(f"premise '{prem}' fails numerically")
+    for req in clause.requirements:
+        if not req.holds(merged):
+            raise DegenerateError(f"requirement '{req}' fails")
+    return new
+
+
+def _frame(pts: Mapping[str, complex]) -> tuple[complex, float]:
+    if not pts:
+        return 0j, 1.0
+    zs = list(pts.values())
+    centre = sum(zs) / len(zs)
+    radius = max((abs(z - centre) for z in zs), default=1.0)
+    return centre, max(radius, 1.0 if len(zs) == 1 else radius)
+
+
+def _place_on(loci: list, pts: dict[str, complex], rng: np.random.Generator) -> complex:
+    for locus in loci:
+        if not isinstance(locus, (Line, Circle)):
+            raise DegenerateError("not a locus")
+        if isinstance(locus, Line) and abs(locus.d) < 1e-12:
+            raise _final("the line is undefined (two of its points coincide)")
+        if isinstance(locus, Circle) and locus.r < 1e-9:
+            raise _final("the circle has zero radius")
+    centre, radius = _frame(pts)
+    if len(loci) == 1:
+        # AlphaGeometry's habit: of a few random candidates keep the one farthest from the figure.
+        cands = [sample_on(loci[0], rng, centre, radius) for _ in range(5)]
+        if not pts:
+            return cands[0]
+        return max(cands, key=lambda z: min(abs(z - q) for q in pts.values()))
+    sols = intersect(loci[0], loci[1])
+    if not sols and any(isinstance(l, Ray) for l in loci):
+        # AlphaGeometry intersects rays, Newclid full lines: the premises (directed
+        # angles mod 180 degrees) hold either way, so fall back to the full lines.
+        sols = intersect(*(Line(l.p, l.d) if isinstance(l, Ray) else l for l in loci))
+    if not sols:
+        kinds = " and ".join("line" if isinstance(l, Line) else "circle" for l in loci)
+        raise _final(f"the {kinds} do not meet")
+    scale = radius or 1.0
+    fresh = [z for z in sols if all(abs(z - q) > 1e-6 * scale for q in pts.values())]
+    if not fresh:
+        raise _final("the loci meet only at existing points")
+    return fresh[int(rng.integers(len(fresh)))] if len(fresh) > 1 else fresh[0]
+
+
+def _check_new(new: Mapping[str, complex], pts: Mapping[str, complex]) -> None:
+    centre, radius = _frame(pts)
+    everything = list(pts.values())
+    for name, z in new.items():
+        if not (np.isfinite(z.real) and np.isfinite(z.imag)):
+            raise DegenerateError(f"point {name} is not finite")
+        if pts and abs(z - centre) > 20 * radius:
+            raise DegenerateError(f"point {name} lands too far from the figure")
+        for q in everything:
+            if abs(z - q) < 1e-3 * radius:
+                raise DegenerateError(f"point {name} nearly coincides with an existing point")
+        everything.append(z)

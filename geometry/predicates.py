@@ -1,0 +1,441 @@
+"""Typed predicates: the statements of premises, goals and derived facts.
+
+A :class:`Predicate` is a value: a :class:`Kind` and a tuple of arguments
+(point names, plus literals for the ``*const`` family). It has a canonical form
+(argument order normalised under the predicate's symmetries) and a numeric
+check on a diagram's coordinates (points are complex numbers ``x + iy``).
+
+>>> p = Predicate.parse("para d c b a".split())
+>>> str(p.canonical())
+'para a b c d'
+>>> p.holds({"a": 0j, "b": 1 + 0j, "c": 1j, "d": 2 + 1j})
+True
+"""
+from __future__ import annotations
+
+import cmath
+import enum
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import cached_property
+from itertools import permutations
+from typing import Mapping, Sequence, Union
+
+from .literals import Literal, is_literal_token
+
+Arg = Union[str, Literal]
+
+#: Tolerance of numeric checks (on normalised quantities: sines, relative lengths).
+TOL = 1e-6
+
+
+class Kind(enum.Enum):
+    COLL = "coll"
+    NCOLL = "ncoll"
+    PARA = "para"
+    NPARA = "npara"
+    PERP = "perp"
+    NPERP = "nperp"
+    CONG = "cong"
+    CYCLIC = "cyclic"
+    CIRCLE = "circle"
+    MIDP = "midp"
+    EQANGLE = "eqangle"
+    EQRATIO = "eqratio"
+    EQANGLE6 = "eqangle6"
+    EQRATIO6 = "eqratio6"
+    EQRATIO3 = "eqratio3"
+    SIMTRI = "simtri"
+    SIMTRI2 = "simtri2"
+    CONTRI = "contri"
+    CONTRI2 = "contri2"
+    ACONST = "aconst"
+    S_ANGLE = "s_angle"
+    RCONST = "rconst"
+    R2CONST = "r2const"
+    LCONST = "lconst"
+    L2CONST = "l2const"
+    ACOMPUTE = "acompute"
+    RCOMPUTE = "rcompute"
+    LCOMPUTE = "lcompute"
+    SAMESIDE = "sameside"
+    NSAMESIDE = "nsameside"
+    SAMECLOCK = "sameclock"
+    OBTUSE_ANGLE = "obtuse_angle"
+    DIFF = "diff"
+    LEQUATION = "lequation"
+    AEQUATION = "aequation"
+
+
+#: Spellings that name the same kind (Newclid names).
+ALIASES = {"simtrir": Kind.SIMTRI2, "contrir": Kind.CONTRI2}
+
+#: Kinds that are only checked on the figure, never proved.
+NUMERIC_ONLY = frozenset(
+    {Kind.NCOLL, Kind.NPARA, Kind.NPERP, Kind.SAMESIDE, Kind.NSAMESIDE, Kind.SAMECLOCK,
+     Kind.OBTUSE_ANGLE, Kind.DIFF}
+)
+
+
+@dataclass(frozen=True)
+class Arity:
+    points: int  # exact number of points, or the minimum when ``variadic``
+    literals: int = 0  # literals after the points
+    variadic: bool = False
+
+
+ARITY: dict[Kind, Arity] = {
+    Kind.COLL: Arity(3, variadic=True),
+    Kind.NCOLL: Arity(3, variadic=True),
+    Kind.DIFF: Arity(2, variadic=True),
+    Kind.CYCLIC: Arity(4, variadic=True),
+    Kind.PARA: Arity(4), Kind.NPARA: Arity(4), Kind.PERP: Arity(4), Kind.NPERP: Arity(4),
+    Kind.CONG: Arity(4), Kind.CIRCLE: Arity(4), Kind.MIDP: Arity(3),
+    Kind.EQANGLE: Arity(8), Kind.EQRATIO: Arity(8), Kind.EQANGLE6: Arity(8),
+    Kind.EQRATIO6: Arity(8), Kind.EQRATIO3: Arity(6),
+    Kind.SIMTRI: Arity(6), Kind.SIMTRI2: Arity(6), Kind.CONTRI: Arity(6), Kind.CONTRI2: Arity(6),
+    Kind.ACONST: Arity(4, 1), Kind.S_ANGLE: Arity(3, 1), Kind.RCONST: Arity(4, 1),
+    Kind.R2CONST: Arity(4, 1), Kind.LCONST: Arity(2, 1), Kind.L2CONST: Arity(2, 1),
+    Kind.ACOMPUTE: Arity(4), Kind.RCOMPUTE: Arity(4), Kind.LCOMPUTE: Arity(2),
+    Kind.SAMESIDE: Arity(6), Kind.NSAMESIDE: Arity(6), Kind.SAMECLOCK: Arity(6),
+    Kind.OBTUSE_ANGLE: Arity(3),
+}
+
+
+def kind_of(name: str) -> Kind | None:
+    """The kind a predicate name denotes, or None."""
+    if name in ALIASES:
+        return ALIASES[name]
+    try:
+        return Kind(name)
+    except ValueError:
+        return None
+
+
+def _eq4_orbit() -> tuple[tuple[int, ...], ...]:
+    """Symmetries of ``X(l1,l2) = X(l3,l4)`` for angles and ratios (a group of 8)."""
+    gens = [(2, 3, 0, 1), (0, 2, 1, 3), (1, 0, 3, 2)]
+    orbit = {(0, 1, 2, 3)}
+    frontier = list(orbit)
+    while frontier:
+        perm = frontier.pop()
+        for g in gens:
+            new = tuple(perm[i] for i in g)
+            if new not in orbit:
+                orbit.add(new)
+                frontier.append(new)
+    return tuple(sorted(orbit))
+
+
+_EQ4 = _eq4_orbit()
+_TRI_PERMS = tuple(permutations(range(3)))
+
+
+def _pair(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a <= b else (b, a)
+
+
+@dataclass(frozen=True)
+class Predicate:
+    """A predicate applied to arguments, e.g. ``perp a b c d`` or ``aconst a b c d 1pi/3``."""
+
+    kind: Kind
+    args: tuple[Arg, ...]
+
+    # ------------------------------------------------------------------ parsing
+    @staticmethod
+    def parse(tokens: Sequence[str]) -> "Predicate":
+        """Build a predicate from its tokens; raises ValueError naming the bad token."""
+        if not tokens:
+            raise ValueError("empty predicate")
+        name, *rest = tokens
+        kind = kind_of(name)
+        if kind is None:
+            raise ValueError(f"unknown predicate {name!r}")
+        if kind in (Kind.LEQUATION, Kind.AEQUATION):
+            args: list[Arg] = [Literal(t) if is_literal_token(t) else t for t in rest]
+            if not args or not isinstance(args[-1], Literal):
+                raise ValueError(f"{name} must end with a constant")
+            return Predicate(kind, tuple(args))
+        # AlphaGeometry reads 5-argument eqangle / eqratio as aconst / rconst.
+        if kind is Kind.EQANGLE and len(rest) == 5 and is_literal_token(rest[-1]):
+            kind = Kind.ACONST
+        elif kind is Kind.EQRATIO and len(rest) == 5 and is_literal_token(rest[-1]):
+            kind = Kind.RCONST
+        arity = ARITY[kind]
+        npoints = len(rest) - arity.literals
+        if (npoints < arity.points) if arity.variadic else (npoints != arity.points):
+            want = f"at least {arity.points}" if arity.variadic else str(arity.points)
+            lits = f" and {arity.literals} constant" if arity.literals else ""
+            raise ValueError(f"{name} takes {want} points{lits}, got {len(rest)} arguments")
+        args = []
+        for i, tok in enumerate(rest):
+            if i < npoints:
+                if is_literal_token(tok) or not tok[:1].isalpha():
+                    raise ValueError(f"{name}: expected a point name, got {tok!r}")
+                args.append(tok)
+            else:
+                if not is_literal_token(tok):
+                    raise ValueError(f"{name}: expected a constant, got {tok!r}")
+                args.append(Literal(tok))
+        return Predicate(kind, tuple(args))
+
+    @staticmethod
+    def of(kind: Kind | str, *args: Arg) -> "Predicate":
+        """Convenience constructor: ``Predicate.of("perp", "a", "b", "c", "d")``."""
+        k = kind if isinstance(kind, Kind) else kind_of(kind)
+        if k is None:
+            raise ValueError(f"unknown predicate {kind!r}")
+        return Predicate(k, tuple(args))
+
+    # ------------------------------------------------------------------ access
+    @property
+    def name(self) -> str:
+        return self.kind.value
+
+    @property
+    def points(self) -> tuple[str, ...]:
+        return tuple(a for a in self.args if isinstance(a, str) and a != "*")
+
+    @property
+    def literals(self) -> tuple[Literal, ...]:
+        return tuple(a for a in self.args if isinstance(a, Literal))
+
+    def rename(self, mapping: Mapping[str, str]) -> "Predicate":
+        """The predicate with point names replaced through ``mapping``."""
+        return Predicate(
+            self.kind,
+            tuple(mapping.get(a, a) if isinstance(a, str) else a for a in self.args),
+        )
+
+    def __str__(self) -> str:
+        return " ".join([self.name, *(str(a) for a in self.args)])
+
+    # ------------------------------------------------------------------ canonical form
+    def canonical(self) -> "Predicate":
+        """The representative of this predicate under its symmetries."""
+        return self._canonical
+
+    @cached_property
+    def _canonical(self) -> "Predicate":
+        k, a = self.kind, self.args
+        if k in (Kind.COLL, Kind.NCOLL, Kind.CYCLIC, Kind.DIFF):
+            return Predicate(k, tuple(sorted(set(a))))  # type: ignore[type-var]
+        if k in (Kind.PARA, Kind.NPARA, Kind.PERP, Kind.NPERP, Kind.CONG):
+            p, q = _pair(a[0], a[1]), _pair(a[2], a[3])  # type: ignore[arg-type]
+            p, q = min(p, q), max(p, q)
+            return Predicate(k, p + q)
+        if k is Kind.MIDP:
+            return Predicate(k, (a[0],) + _pair(a[1], a[2]))  # type: ignore[arg-type]
+        if k is Kind.CIRCLE:
+            return Predicate(k, (a[0],) + tuple(sorted(a[1:])))  # type: ignore[type-var]
+        if k in (Kind.EQANGLE, Kind.EQRATIO, Kind.EQANGLE6, Kind.EQRATIO6):
+            base = Kind.EQANGLE if k in (Kind.EQANGLE, Kind.EQANGLE6) else Kind.EQRATIO
+            items = [_pair(a[i], a[i + 1]) for i in range(0, 8, 2)]  # type: ignore[arg-type]
+            best = min(tuple(items[i] for i in perm) for perm in _EQ4)
+            return Predicate(base, tuple(x for pair in best for x in pair))
+        if k in (Kind.SIMTRI, Kind.SIMTRI2, Kind.CONTRI, Kind.CONTRI2):
+            t1, t2 = a[:3], a[3:]
+            variants = []
+            for perm in _TRI_PERMS:
+                u = tuple(t1[i] for i in perm)
+                v = tuple(t2[i] for i in perm)
+                variants.append(u + v)
+                variants.append(v + u)
+            return Predicate(k, min(variants))  # type: ignore[type-var]
+        if k in (Kind.ACONST, Kind.ACOMPUTE):
+            lines = _pair(a[0], a[1]) + _pair(a[2], a[3])  # type: ignore[arg-type]
+            return Predicate(k, lines + a[4:])
+        if k in (Kind.RCONST, Kind.R2CONST, Kind.RCOMPUTE):
+            segs = _pair(a[0], a[1]) + _pair(a[2], a[3])  # type: ignore[arg-type]
+            return Predicate(k, segs + a[4:])
+        if k in (Kind.LCONST, Kind.L2CONST, Kind.LCOMPUTE):
+            return Predicate(k, _pair(a[0], a[1]) + a[2:])  # type: ignore[arg-type]
+        return self
+
+    # ------------------------------------------------------------------ numeric check
+    def holds(self, pts: Mapping[str, complex], tol: float = TOL) -> bool:
+        """Whether the predicate is true of the coordinates ``pts`` (within ``tol``)."""
+        return _check(self, pts, tol)
+
+
+# ---------------------------------------------------------------------- numerics
+def _cross(u: complex, v: complex) -> float:
+    return u.real * v.imag - u.imag * v.real
+
+
+def _dot(u: complex, v: complex) -> float:
+    return u.real * v.real + u.imag * v.imag
+
+
+def sin_between(u: complex, v: complex) -> float:
+    """|sin| of the angle between two vectors (0 for a null vector)."""
+    nu, nv = abs(u), abs(v)
+    if nu == 0 or nv == 0:
+        return 0.0
+    return abs(_cross(u, v)) / (nu * nv)
+
+
+def cos_between(u: complex, v: complex) -> float:
+    nu, nv = abs(u), abs(v)
+    if nu == 0 or nv == 0:
+        return 0.0
+    return abs(_dot(u, v)) / (nu * nv)
+
+
+def direction(p: complex, q: complex) -> float:
+    """Direction of line pq in radians, in [0, pi)."""
+    return cmath.phase(q - p) % math.pi
+
+
+def angle_mod_pi(x: float) -> float:
+    """Signed distance of ``x`` to the nearest multiple of pi."""
+    return (x + math.pi / 2) % math.pi - math.pi / 2
+
+
+def rel_close(x: float, y: float, tol: float) -> bool:
+    return abs(x - y) <= tol * max(abs(x), abs(y), 1e-12)
+
+
+def collinear(a: complex, b: complex, c: complex, tol: float = TOL) -> bool:
+    u, v = b - a, c - a
+    if abs(u) < 1e-12 or abs(v) < 1e-12:
+        return True
+    return sin_between(u, v) < tol
+
+
+def circumcenter(a: complex, b: complex, c: complex) -> complex | None:
+    """Centre of the circle through three points (None if they are collinear)."""
+    d = 2 * _cross(b - a, c - a)
+    scale = max(abs(b - a), abs(c - a)) ** 2
+    if abs(d) < 1e-12 * scale:
+        return None
+    ba, ca = b - a, c - a
+    nb, nc = abs(ba) ** 2, abs(ca) ** 2
+    ux = (ca.imag * nb - ba.imag * nc) / d
+    uy = (ba.real * nc - ca.real * nb) / d
+    return a + complex(ux, uy)
+
+
+def _check(p: Predicate, pts: Mapping[str, complex], tol: float) -> bool:
+    k = p.kind
+    P = [pts[x] for x in p.points]
+    lits = p.literals
+    if k is Kind.COLL:
+        a, b = P[0], P[1]
+        if abs(b - a) < 1e-12:
+            return all(collinear(P[1], P[2], x, tol) for x in P[3:]) if len(P) > 2 else True
+        return all(collinear(a, b, x, tol) for x in P[2:])
+    if k is Kind.NCOLL:
+        return not _check(Predicate(Kind.COLL, p.args), pts, tol)
+    if k in (Kind.PARA, Kind.NPARA):
+        r = sin_between(P[1] - P[0], P[3] - P[2]) < tol
+        return r if k is Kind.PARA else not r
+    if k in (Kind.PERP, Kind.NPERP):
+        r = cos_between(P[1] - P[0], P[3] - P[2]) < tol
+        return r if k is Kind.PERP else not r
+    if k is Kind.CONG:
+        return rel_close(abs(P[1] - P[0]), abs(P[3] - P[2]), tol)
+    if k is Kind.CYCLIC:
+        o = circumcenter(P[0], P[1], P[2])
+        if o is None:
+            return False
+        r = abs(P[0] - o)
+        return all(rel_close(abs(x - o), r, tol) for x in P[3:])
+    if k is Kind.CIRCLE:
+        o = P[0]
+        r = abs(P[1] - o)
+        return r > 1e-12 and all(rel_close(abs(x - o), r, tol) for x in P[2:])
+    if k is Kind.MIDP:
+        m, a, b = P
+        return abs(m - (a + b) / 2) <= tol * max(abs(a - b), 1e-12)
+    if k in (Kind.EQANGLE, Kind.EQANGLE6):
+        d1 = direction(P[2], P[3]) - direction(P[0], P[1])
+        d2 = direction(P[6], P[7]) - direction(P[4], P[5])
+        return abs(angle_mod_pi(d1 - d2)) < tol
+    if k in (Kind.EQRATIO, Kind.EQRATIO6):
+        ab, cd = abs(P[1] - P[0]), abs(P[3] - P[2])
+        ef, gh = abs(P[5] - P[4]), abs(P[7] - P[6])
+        return rel_close(ab * gh, cd * ef, tol)
+    if k in (Kind.SIMTRI, Kind.SIMTRI2, Kind.CONTRI, Kind.CONTRI2):
+        a, b, c, x, y, z = P
+        if abs(c - a) < 1e-12 or abs(z - x) < 1e-12:
+            return False
+        u = (b - a) / (c - a)
+        v = (y - x) / (z - x)
+        if k in (Kind.SIMTRI2, Kind.CONTRI2):
+            v = v.conjugate()
+        ok = abs(u - v) <= tol * max(abs(u), 1e-12)
+        if k in (Kind.CONTRI, Kind.CONTRI2):
+            ok = ok and rel_close(abs(b - a), abs(y - x), tol)
+        return ok
+    if k is Kind.ACONST:
+        d = direction(P[2], P[3]) - direction(P[0], P[1])
+        return abs(angle_mod_pi(d - float(lits[0].angle) * math.pi)) < tol
+    if k is Kind.S_ANGLE:
+        a, b, x = P
+        d = cmath.phase((x - b) / (a - b)) - float(lits[0].angle) * math.pi
+        return abs((d + math.pi) % (2 * math.pi) - math.pi) < tol
+    if k is Kind.RCONST:
+        return rel_close(abs(P[1] - P[0]) / abs(P[3] - P[2]), float(lits[0].ratio), tol)
+    if k is Kind.R2CONST:
+        return rel_close((abs(P[1] - P[0]) / abs(P[3] - P[2])) ** 2, float(lits[0].ratio), tol)
+    if k is Kind.LCONST:
+        return rel_close(abs(P[1] - P[0]), float(lits[0].ratio), tol)
+    if k is Kind.L2CONST:
+        return rel_close(abs(P[1] - P[0]) ** 2, float(lits[0].ratio), tol)
+    if k in (Kind.ACOMPUTE, Kind.RCOMPUTE, Kind.LCOMPUTE, Kind.EQRATIO3):
+        return True  # "find the value" goals and rule-internal bundles: nothing to check
+    if k in (Kind.SAMESIDE, Kind.NSAMESIDE):
+        a, b, c, x, y, z = P
+        r = (_dot(b - a, c - a) > 0) == (_dot(y - x, z - x) > 0)
+        return r if k is Kind.SAMESIDE else not r
+    if k is Kind.SAMECLOCK:
+        a, b, c, x, y, z = P
+        return (_cross(b - a, c - a) > 0) == (_cross(y - x, z - x) > 0)
+    if k is Kind.OBTUSE_ANGLE:
+        a, b, c = P
+        return _dot(a - b, c - b) < 0
+    if k is Kind.DIFF:
+        scale = max((abs(x - y) for x in P for y in P), default=1.0) or 1.0
+        return all(abs(P[i] - P[j]) > tol * scale for i in range(len(P)) for j in range(i))
+    if k is Kind.LEQUATION:
+        return _check_lequation(p, pts, tol)
+    if k is Kind.AEQUATION:
+        return _check_aequation(p, pts, tol)
+    raise AssertionError(f"no numeric check for {k}")
+
+
+def _terms(args: tuple[Arg, ...]) -> list[tuple[Fraction, list[str]]]:
+    """Split ``coef pts... coef pts... k`` into (coefficient, points) terms."""
+    terms: list[tuple[Fraction, list[str]]] = []
+    for a in args[:-1]:
+        if isinstance(a, Literal):
+            terms.append((a.ratio, []))
+        elif terms:
+            terms[-1][1].append(a)
+    return terms
+
+
+def _check_lequation(p: Predicate, pts: Mapping[str, complex], tol: float) -> bool:
+    total = 0.0
+    for coef, names in _terms(p.args):
+        prod = 1.0
+        names = [n for n in names if n != "*"]
+        for i in range(0, len(names) - 1, 2):
+            prod *= abs(pts[names[i + 1]] - pts[names[i]])
+        total += float(coef) * prod
+    k = float(p.args[-1].ratio)  # type: ignore[union-attr]
+    return abs(total - k) <= tol * max(1.0, abs(k), abs(total))
+
+
+def _check_aequation(p: Predicate, pts: Mapping[str, complex], tol: float) -> bool:
+    total = 0.0
+    for coef, names in _terms(p.args):
+        if len(names) != 4:
+            return False
+        a, b, c, d = (pts[n] for n in names)
+        total += float(coef) * (direction(c, d) - direction(a, b))
+    k = float(p.args[-1].angle) * math.pi  # type: ignore[union-attr]
+    return abs(angle_mod_pi(total - k)) < tol
