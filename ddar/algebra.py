@@ -1,0 +1,202 @@
+"""Algebraic reasoning (AR): facts as linear equations over angles and log-lengths.
+
+* Angles: one unknown per segment ``(a, b)``, the direction of line ab in units
+  of 180 degrees, modulo 1. ``coll`` ties the segments of one line together,
+  ``para``/``perp``/``aconst``/``eqangle``/``aequation`` are linear relations.
+* Ratios: one unknown per segment, ``log |ab|``. ``cong``/``eqratio``/``rconst``/
+  ``midp`` are linear relations; constant ratios use one extra unknown per prime
+  (``log 2``, ``log 3``, ...), which are independent over the rationals.
+
+>>> from geometry.predicates import Predicate
+>>> ar = Algebra()
+>>> ar.add(1, Predicate.parse("perp a b c d".split()))
+>>> ar.add(2, Predicate.parse("perp c d e f".split()))
+>>> ar.explain(Predicate.parse("para a b e f".split()))
+[(1, Fraction(1, 1)), (2, Fraction(1, 1))]
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Hashable
+
+import sympy
+
+from geometry.literals import Literal
+from geometry.predicates import Kind, Predicate
+
+from .linalg import InconsistentError, LinearTable
+
+Equation = tuple[dict, Fraction]
+
+ANGLE_KINDS = frozenset({Kind.COLL, Kind.PARA, Kind.PERP, Kind.EQANGLE, Kind.ACONST, Kind.AEQUATION})
+RATIO_KINDS = frozenset({Kind.CONG, Kind.EQRATIO, Kind.RCONST, Kind.MIDP, Kind.LCONST})
+
+
+def seg(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a < b else (b, a)
+
+
+def _add(c: dict, var: Hashable, k: Fraction | int) -> None:
+    v = c.get(var, 0) + k
+    if v:
+        c[var] = v
+    else:
+        c.pop(var, None)
+
+
+def _log_const(r: Fraction) -> dict:
+    """log r as a combination of the unknowns log p (p prime)."""
+    out: dict = {}
+    for p, e in sympy.factorint(r.numerator).items():
+        _add(out, ("~log", p), e)
+    for p, e in sympy.factorint(r.denominator).items():
+        _add(out, ("~log", p), -e)
+    return out
+
+
+def angle_equations(p: Predicate) -> list[Equation]:
+    """The linear equations (mod 1) that an angle fact asserts."""
+    a = p.points
+    if p.kind is Kind.COLL:
+        base = seg(a[0], a[1])
+        eqs = []
+        for i in range(len(a)):
+            for j in range(i + 1, len(a)):
+                s = seg(a[i], a[j])
+                if s != base and a[i] != a[j]:
+                    eqs.append(({base: 1, s: -1} if base != s else {}, Fraction(0)))
+        return [e for e in eqs if e[0]]
+    if p.kind in (Kind.PARA, Kind.PERP):
+        c: dict = {}
+        _add(c, seg(a[0], a[1]), 1)
+        _add(c, seg(a[2], a[3]), -1)
+        return [(c, Fraction(0) if p.kind is Kind.PARA else Fraction(1, 2))]
+    if p.kind is Kind.EQANGLE:
+        c = {}
+        _add(c, seg(a[2], a[3]), 1)
+        _add(c, seg(a[0], a[1]), -1)
+        _add(c, seg(a[6], a[7]), -1)
+        _add(c, seg(a[4], a[5]), 1)
+        return [(c, Fraction(0))]
+    if p.kind is Kind.ACONST:
+        c = {}
+        _add(c, seg(a[2], a[3]), 1)
+        _add(c, seg(a[0], a[1]), -1)
+        return [(c, p.literals[0].angle % 1)]
+    if p.kind is Kind.AEQUATION:
+        c = {}
+        coef = None
+        pts: list[str] = []
+        for arg in p.args[:-1]:
+            if isinstance(arg, Literal):
+                coef, pts = arg.ratio, []
+                continue
+            pts.append(arg)
+            if len(pts) == 4 and coef is not None:
+                _add(c, seg(pts[2], pts[3]), coef)
+                _add(c, seg(pts[0], pts[1]), -coef)
+        return [(c, p.args[-1].angle % 1)]  # type: ignore[union-attr]
+    return []
+
+
+def ratio_equations(p: Predicate) -> list[Equation]:
+    """The linear equations over log-lengths that a length fact asserts."""
+    a = p.points
+    if p.kind is Kind.CONG:
+        c: dict = {}
+        _add(c, seg(a[0], a[1]), 1)
+        _add(c, seg(a[2], a[3]), -1)
+        return [(c, Fraction(0))]
+    if p.kind is Kind.EQRATIO:
+        c = {}
+        _add(c, seg(a[0], a[1]), 1)
+        _add(c, seg(a[2], a[3]), -1)
+        _add(c, seg(a[4], a[5]), -1)
+        _add(c, seg(a[6], a[7]), 1)
+        return [(c, Fraction(0))]
+    if p.kind is Kind.RCONST:
+        c = {}
+        _add(c, seg(a[0], a[1]), 1)
+        _add(c, seg(a[2], a[3]), -1)
+        for v, k in _log_const(p.literals[0].ratio).items():
+            _add(c, v, -k)
+        return [(c, Fraction(0))]
+    if p.kind is Kind.LCONST:
+        c = {seg(a[0], a[1]): 1}
+        for v, k in _log_const(p.literals[0].ratio).items():
+            _add(c, v, -k)
+        return [(c, Fraction(0))]
+    if p.kind is Kind.MIDP:
+        m, x, y = a
+        half = {seg(m, x): 1, seg(x, y): -1, ("~log", 2): 1}
+        return [({seg(m, x): 1, seg(m, y): -1}, Fraction(0)), (half, Fraction(0))]
+    return []
+
+
+class Algebra:
+    """The angle and ratio tables of one proof search, keyed by fact ids."""
+
+    def __init__(self) -> None:
+        self.angles = LinearTable(modulus=Fraction(1))
+        self.ratios = LinearTable()
+
+    def add(self, fact_id: int, pred: Predicate) -> None:
+        """Enter a fact's equations; each equation is tagged ``(fact_id, i)``."""
+        for table, eqs in ((self.angles, angle_equations(pred)), (self.ratios, ratio_equations(pred))):
+            for i, (coeffs, const) in enumerate(eqs):
+                if not coeffs:
+                    continue
+                try:
+                    table.add(coeffs, const, (fact_id, i))
+                except InconsistentError:
+                    # A fact contradicting the table means a wrong numeric filter upstream;
+                    # the fact is true in the diagram, so this cannot happen for sound input.
+                    raise
+
+    def _table_and_eqs(self, pred: Predicate) -> tuple[LinearTable, list[Equation]] | None:
+        if pred.kind in ANGLE_KINDS:
+            return self.angles, angle_equations(pred)
+        if pred.kind in RATIO_KINDS:
+            return self.ratios, ratio_equations(pred)
+        return None
+
+    def implies(self, pred: Predicate) -> bool:
+        te = self._table_and_eqs(pred)
+        if te is None:
+            return False
+        table, eqs = te
+        return all(not c or table.implies(c, k) for c, k in eqs)
+
+    def explain(self, pred: Predicate) -> list[tuple[int, Fraction]] | None:
+        """Fact ids and multipliers whose equations combine to ``pred``, or None.
+
+        For facts with several equations the union of the explanations is returned
+        (multipliers are then per equation and only informative).
+        """
+        te = self._table_and_eqs(pred)
+        if te is None:
+            return None
+        table, eqs = te
+        used: dict[int, Fraction] = {}
+        for c, k in eqs:
+            if not c:
+                continue
+            expl = table.explain(c, k)
+            if expl is None:
+                return None
+            for (fid, _), mult in expl:
+                used[fid] = used.get(fid, 0) + Fraction(mult)
+        return sorted(used.items())
+
+    def angle_residual(self, a: str, b: str, c: str, d: str) -> tuple:
+        """Canonical key of the angle (ab, cd) after the table's substitutions."""
+        coeffs: dict = {}
+        _add(coeffs, seg(c, d), 1)
+        _add(coeffs, seg(a, b), -1)
+        return self.angles.residual(coeffs)
+
+    def ratio_residual(self, a: str, b: str, c: str, d: str) -> tuple:
+        coeffs: dict = {}
+        _add(coeffs, seg(a, b), 1)
+        _add(coeffs, seg(c, d), -1)
+        return self.ratios.residual(coeffs)

@@ -1,0 +1,46 @@
+"""Facts and why they hold."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Union
+
+from geometry.predicates import Predicate
+
+
+@dataclass(frozen=True)
+class Given:
+    """A premise of the problem, asserted by a clause (1-based, as written)."""
+
+    clause: int
+
+
+@dataclass(frozen=True)
+class RuleApp:
+    """An instance of a rule of ``rules.txt`` applied to earlier facts."""
+
+    rule: str
+    premises: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class ARApp:
+    """A linear combination of earlier facts in one AR table ("angle" or "ratio")."""
+
+    table: str
+    premises: tuple[int, ...]
+    multipliers: tuple[Fraction, ...]
+
+
+Reason = Union[Given, RuleApp, ARApp]
+
+
+@dataclass(frozen=True)
+class Fact:
+    id: int
+    pred: Predicate
+    reason: Reason
+
+    @property
+    def premises(self) -> tuple[int, ...]:
+        return () if isinstance(self.reason, Given) else self.reason.premises

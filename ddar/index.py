@@ -1,0 +1,170 @@
+"""Numeric index of a diagram: the candidate facts that rules may conclude.
+
+Every fact the engine derives is true in the diagram, so the diagram tells where
+to look: maximal collinear sets, concyclic sets and their centres, equal lengths
+seen from a point, midpoints, similar triangles. The engine then proves or
+rejects each candidate symbolically; no rule enumerates k-tuples of points where
+the index can answer.
+"""
+from __future__ import annotations
+
+import cmath
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import Mapping
+
+from geometry.predicates import circumcenter, collinear
+
+TOL = 1e-6
+
+
+def _groups(items: list[tuple[float, object]], tol: float = TOL) -> list[list[object]]:
+    """Group items whose values agree within a relative tolerance (sort and sweep)."""
+    items = sorted(items, key=lambda t: t[0])
+    out: list[list[object]] = []
+    last = None
+    for v, obj in items:
+        if last is not None and abs(v - last) <= tol * max(abs(v), abs(last), 1e-9):
+            out[-1].append(obj)
+        else:
+            out.append([obj])
+        last = v
+    return out
+
+
+@dataclass
+class NumericIndex:
+    """Candidate structures read off the coordinates ``pts`` (names in problem order)."""
+
+    pts: Mapping[str, complex]
+    names: list[str] = field(init=False)
+    lines: list[tuple[str, ...]] = field(init=False)  # maximal collinear sets, >= 3 points
+    line_of: dict[tuple[str, str], tuple[str, ...]] = field(init=False)
+    circles: list[tuple[str, ...]] = field(init=False)  # maximal concyclic sets, >= 4 points
+    centre_of: dict[tuple[str, ...], str | None] = field(init=False)
+    equidistant: dict[str, list[tuple[str, ...]]] = field(init=False)  # centre -> groups (>= 2)
+    midpoints: list[tuple[str, str, str]] = field(init=False)  # (m, a, b), a < b
+
+    def __post_init__(self) -> None:
+        self.names = list(self.pts)
+        self._build_lines()
+        self._build_circles()
+        self._build_equidistant()
+        self._build_midpoints()
+
+    def order(self, names) -> tuple[str, ...]:
+        pos = {n: i for i, n in enumerate(self.names)}
+        return tuple(sorted(names, key=pos.__getitem__))
+
+    # ------------------------------------------------------------------ lines
+    def _build_lines(self) -> None:
+        P, names = self.pts, self.names
+        seen: set[tuple[str, str]] = set()
+        self.lines, self.line_of = [], {}
+        for a, b in combinations(names, 2):
+            if (a, b) in seen:
+                continue
+            members = [a, b] + [c for c in names if c not in (a, b) and collinear(P[a], P[b], P[c])]
+            line = self.order(members)
+            for x, y in combinations(line, 2):
+                seen.add((x, y) if names.index(x) < names.index(y) else (y, x))
+                self.line_of[(x, y)] = line
+                self.line_of[(y, x)] = line
+            if len(line) >= 3:
+                self.lines.append(line)
+
+    def collinear(self, a: str, b: str, c: str) -> bool:
+        return c in self.line_of[(a, b)]
+
+    # ------------------------------------------------------------------ circles
+    def _build_circles(self) -> None:
+        P, names = self.pts, self.names
+        found: dict[tuple[str, ...], None] = {}
+        covered: set[frozenset[str]] = set()
+        for a, b, c in combinations(names, 3):
+            key = frozenset((a, b, c))
+            if key in covered:
+                continue
+            o = circumcenter(P[a], P[b], P[c])
+            if o is None:
+                continue
+            r = abs(P[a] - o)
+            if r > 1e3:
+                continue
+            members = [x for x in names if abs(abs(P[x] - o) - r) <= TOL * max(r, 1e-9)]
+            if len(members) < 4:
+                continue
+            circ = self.order(members)
+            for t in combinations(circ, 3):
+                covered.add(frozenset(t))
+            found[circ] = None
+        self.circles = list(found)
+        self.centre_of = {}
+        for circ in self.circles:
+            o = circumcenter(P[circ[0]], P[circ[1]], P[circ[2]])
+            self.centre_of[circ] = next(
+                (x for x in names if o is not None and abs(P[x] - o) <= 1e-7 * max(1.0, abs(o))), None
+            )
+
+    # ------------------------------------------------------------------ equal lengths
+    def _build_equidistant(self) -> None:
+        P = self.pts
+        self.equidistant = {}
+        for o in self.names:
+            items = [(abs(P[x] - P[o]), x) for x in self.names if x != o]
+            groups = [self.order(g) for g in _groups(items) if len(g) >= 2]  # type: ignore[arg-type]
+            if groups:
+                self.equidistant[o] = groups
+
+    def _build_midpoints(self) -> None:
+        P = self.pts
+        self.midpoints = []
+        for a, b in combinations(self.names, 2):
+            mid = (P[a] + P[b]) / 2
+            scale = abs(P[a] - P[b])
+            for m in self.names:
+                if m not in (a, b) and abs(P[m] - mid) <= TOL * scale:
+                    self.midpoints.append((m, a, b))
+
+    # ------------------------------------------------------------------ triangles
+    def similar_triangles(self) -> list[tuple[tuple[str, str, str], tuple[str, str, str], bool]]:
+        """Pairs (ABC, PQR, mirrored) of distinct non-degenerate triangles with A~P, B~Q, C~R."""
+        P = self.pts
+        shapes: dict[tuple[int, int], list[tuple[str, str, str]]] = defaultdict(list)
+        tris = []
+        for t in combinations(self.names, 3):
+            a, b, c = (P[x] for x in t)
+            if collinear(a, b, c, 1e-4):
+                continue
+            tris.append(t)
+            for perm in ((0, 1, 2), (0, 2, 1), (1, 0, 2), (1, 2, 0), (2, 0, 1), (2, 1, 0)):
+                u = tuple(t[i] for i in perm)
+                shapes[self._shape_key(u)].append(u)  # type: ignore[arg-type]
+        out = []
+        seen: set[tuple] = set()
+        for t in tris:
+            z = self._shape(t)
+            for mirrored, zz in ((False, z), (True, z.conjugate())):
+                for u in shapes.get(self._key(zz), ()):
+                    if set(u) == set(t):
+                        continue
+                    pair = (t, u) if t < u else (u, t)
+                    k = (pair, mirrored) if t < u else ((u, t), mirrored)
+                    if k in seen:
+                        continue
+                    seen.add(k)
+                    out.append((t, u, mirrored))
+        return out
+
+    def _shape(self, t: tuple[str, ...]) -> complex:
+        a, b, c = (self.pts[x] for x in t)
+        return (c - a) / (b - a)
+
+    @staticmethod
+    def _key(z: complex) -> tuple[int, int]:
+        return (round(z.real * 1e5), round(z.imag * 1e5))
+
+    def _shape_key(self, t: tuple[str, ...]) -> tuple[int, int]:
+        return self._key(self._shape(t))

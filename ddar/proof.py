@@ -1,0 +1,111 @@
+"""Traceback: the minimal proof of a derived fact, and the auxiliary points it needs.
+
+A :class:`Proof` lists the premises the goal needs (numbered first) and then
+the derivation steps in dependency order; each step names its rule (or the AR
+table) and the earlier lines it uses. Only facts on a path to the goal appear.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from geometry.predicates import Predicate
+from geometry.problem import Problem
+
+from .facts import ARApp, Given, RuleApp
+from .engine import Engine
+
+
+@dataclass(frozen=True)
+class ProofLine:
+    number: int
+    pred: Predicate
+    kind: str  # "given" | "rule" | "ar"
+    rule: str | None = None  # rule id for "rule"; "angle"/"ratio" table for "ar"
+    uses: tuple[int, ...] = ()  # line numbers
+    multipliers: tuple[Fraction, ...] = ()
+    clause: int | None = None  # for givens
+
+
+@dataclass(frozen=True)
+class Proof:
+    problem: Problem
+    goal: Predicate
+    lines: tuple[ProofLine, ...]
+    aux_points: tuple[str, ...]  # points the proof needs beyond the goal's statement
+    points: tuple[str, ...]  # every point the proof mentions
+
+    @property
+    def premises(self) -> tuple[ProofLine, ...]:
+        return tuple(line for line in self.lines if line.kind == "given")
+
+    @property
+    def steps(self) -> tuple[ProofLine, ...]:
+        return tuple(line for line in self.lines if line.kind != "given")
+
+    @property
+    def aux_clauses(self) -> tuple[int, ...]:
+        """1-based numbers of the clauses that construct the auxiliary points."""
+        clauses = self.problem.all_clauses()
+        aux = set(self.aux_points)
+        return tuple(i for i, c in enumerate(clauses, start=1) if aux & set(c.points))
+
+
+def statement_points(problem: Problem, goal: Predicate) -> set[str]:
+    """The goal's points and every point their constructions depend on."""
+    defined_by: dict[str, set[str]] = {}
+    for clause in problem.all_clauses():
+        deps: set[str] = set()
+        for call in clause.constructions:
+            deps.update(a for f, a in call.binding().items() if f in call.signature.inputs)
+        for p in clause.points:
+            defined_by[p] = deps
+    need: set[str] = set()
+    stack = list(goal.points)
+    while stack:
+        p = stack.pop()
+        if p in need:
+            continue
+        need.add(p)
+        stack.extend(defined_by.get(p, ()))
+    return need
+
+
+def traceback(engine: Engine, fact_id: int) -> Proof:
+    """The proof DAG of one fact: only the facts the goal depends on, numbered."""
+    needed: set[int] = set()
+    stack = [fact_id]
+    while stack:
+        fid = stack.pop()
+        if fid in needed:
+            continue
+        needed.add(fid)
+        stack.extend(engine.facts[fid].premises)
+    facts = [engine.facts[i] for i in needed]
+    givens = sorted((f for f in facts if isinstance(f.reason, Given)), key=lambda f: (f.reason.clause, f.id))
+    derived = sorted((f for f in facts if not isinstance(f.reason, Given)), key=lambda f: f.id)
+    number: dict[int, int] = {}
+    lines: list[ProofLine] = []
+    for f in givens + derived:
+        number[f.id] = len(lines) + 1
+        r = f.reason
+        if isinstance(r, Given):
+            lines.append(ProofLine(number[f.id], f.pred, "given", clause=r.clause))
+        elif isinstance(r, RuleApp):
+            lines.append(ProofLine(number[f.id], f.pred, "rule", r.rule, tuple(number[i] for i in r.premises)))
+        else:
+            assert isinstance(r, ARApp)
+            lines.append(
+                ProofLine(number[f.id], f.pred, "ar", r.table, tuple(number[i] for i in r.premises), r.multipliers)
+            )
+    goal = engine.facts[fact_id].pred
+    problem = engine.diagram.problem
+    points = sorted({p for line in lines for p in line.pred.points}, key=_order(problem))
+    stated = statement_points(problem, goal)
+    aux = tuple(p for p in points if p not in stated)
+    return Proof(problem, goal, tuple(lines), aux, tuple(points))
+
+
+def _order(problem: Problem):
+    pos = {p: i for i, p in enumerate(problem.points())}
+    return lambda p: pos.get(p, len(pos))
