@@ -12,12 +12,13 @@
 >>> ar.add(1, Predicate.parse("perp a b c d".split()))
 >>> ar.add(2, Predicate.parse("perp c d e f".split()))
 >>> ar.explain(Predicate.parse("para a b e f".split()))
-[(1, Fraction(1, 1)), (2, Fraction(1, 1))]
+('angle', [(1, Fraction(1, 1)), (2, Fraction(1, 1))])
 """
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Hashable
+from itertools import combinations
+from typing import Hashable, Mapping
 
 import sympy
 
@@ -133,16 +134,73 @@ def ratio_equations(p: Predicate) -> list[Equation]:
     return []
 
 
-class Algebra:
-    """The angle and ratio tables of one proof search, keyed by fact ids."""
+def _between(pts: Mapping[str, complex], x: str, y: str, z: str) -> str:
+    """Which of three collinear points lies between the other two."""
+    px, py, pz = pts[x], pts[y], pts[z]
+    d = pz - px
+    t = ((py - px) / d).real if abs(d) > 0 else 0.0
+    if 0 < t < 1:
+        return y
+    return x if t < 0 else z
 
-    def __init__(self) -> None:
+
+def length_equations(p: Predicate, pts: Mapping[str, complex]) -> list[Equation]:
+    """Additive equations over lengths; collinear triples add up in the diagram's order."""
+    a = p.points
+    if p.kind is Kind.CONG:
+        c: dict = {}
+        _add(c, seg(a[0], a[1]), 1)
+        _add(c, seg(a[2], a[3]), -1)
+        return [(c, Fraction(0))]
+    if p.kind is Kind.MIDP:
+        m, x, y = a
+        return [({seg(m, x): 1, seg(m, y): -1}, Fraction(0)), ({seg(x, y): 1, seg(m, x): -2}, Fraction(0))]
+    if p.kind is Kind.COLL:
+        eqs = []
+        for x, y, z in combinations(sorted(set(a)), 3):
+            mid = _between(pts, x, y, z)
+            o1, o2 = [t for t in (x, y, z) if t != mid]
+            eqs.append(({seg(o1, o2): 1, seg(o1, mid): -1, seg(mid, o2): -1}, Fraction(0)))
+        return eqs
+    if p.kind is Kind.RCONST:
+        c = {}
+        _add(c, seg(a[0], a[1]), 1)
+        _add(c, seg(a[2], a[3]), -p.literals[0].ratio)
+        return [(c, Fraction(0))]
+    if p.kind is Kind.LCONST:
+        return [({seg(a[0], a[1]): 1}, p.literals[0].ratio)]
+    return []
+
+
+LENGTH_KINDS = frozenset({Kind.CONG, Kind.MIDP, Kind.COLL, Kind.RCONST, Kind.LCONST})
+
+
+class Algebra:
+    """The angle, ratio and length tables of one proof search, keyed by fact ids.
+
+    ``pts`` (the diagram) orders collinear points for the length table.
+    """
+
+    def __init__(self, pts: Mapping[str, complex] | None = None) -> None:
+        self.pts = pts
         self.angles = LinearTable(modulus=Fraction(1))
         self.ratios = LinearTable()
+        self.lengths = LinearTable()
+
+    def tables(self, pred: Predicate) -> list[tuple[str, LinearTable, list[Equation]]]:
+        """The tables that can hold ``pred``, with its equations in each."""
+        out = []
+        if pred.kind in ANGLE_KINDS:
+            out.append(("angle", self.angles, angle_equations(pred)))
+        if pred.kind in RATIO_KINDS:
+            out.append(("ratio", self.ratios, ratio_equations(pred)))
+        if self.pts is not None and pred.kind in LENGTH_KINDS:
+            out.append(("length", self.lengths, length_equations(pred, self.pts)))
+        return [(n, t, e) for n, t, e in out if e]
 
     def add(self, fact_id: int, pred: Predicate) -> None:
         """Enter a fact's equations; each equation is tagged ``(fact_id, i)``."""
-        for table, eqs in ((self.angles, angle_equations(pred)), (self.ratios, ratio_equations(pred))):
+        for _, table, eqs in self.tables(pred):
             for i, (coeffs, const) in enumerate(eqs):
                 if not coeffs:
                     continue
@@ -153,37 +211,28 @@ class Algebra:
                     # the fact is true in the diagram, so this cannot happen for sound input.
                     raise
 
-    def _table_and_eqs(self, pred: Predicate) -> tuple[LinearTable, list[Equation]] | None:
-        if pred.kind in ANGLE_KINDS:
-            return self.angles, angle_equations(pred)
-        if pred.kind in RATIO_KINDS:
-            return self.ratios, ratio_equations(pred)
-        return None
-
     def implies(self, pred: Predicate) -> bool:
-        te = self._table_and_eqs(pred)
-        if te is None:
-            return False
-        table, eqs = te
-        return all(not c or table.implies(c, k) for c, k in eqs)
+        return any(all(table.implies(c, k) for c, k in eqs) for _, table, eqs in self.tables(pred))
 
-    def explain(self, pred: Predicate) -> list[tuple[int, Fraction]] | None:
-        """Fact ids and multipliers whose equations combine to ``pred``, or None.
+    def explain(self, pred: Predicate) -> tuple[str, list[tuple[int, Fraction]]] | None:
+        """The table and the fact ids (with multipliers) whose equations combine to ``pred``.
 
         For facts with several equations the union of the explanations is returned
-        (multipliers are then per equation and only informative).
+        (multipliers are then per equation and only informative). None if no table
+        implies ``pred``.
         """
-        te = self._table_and_eqs(pred)
-        if te is None:
-            return None
-        table, eqs = te
+        for name, table, eqs in self.tables(pred):
+            if all(table.implies(c, k) for c, k in eqs):
+                return name, self._explain(table, eqs)
+        return None
+
+    def _explain(self, table: LinearTable, eqs: list[Equation]) -> list[tuple[int, Fraction]]:
         used: dict[int, Fraction] = {}
         for c, k in eqs:
             if not c:
                 continue
             expl = table.explain(c, k)
-            if expl is None:
-                return None
+            assert expl is not None
             for (fid, _), mult in expl:
                 used[fid] = used.get(fid, 0) + Fraction(mult)
         return sorted(used.items())

@@ -16,7 +16,7 @@ from typing import Iterator, Mapping
 
 from geometry.predicates import NUMERIC_ONLY, Kind, Predicate
 
-from .algebra import angle_equations, ratio_equations
+from .algebra import angle_equations, length_equations, ratio_equations
 from .engine import _normalise_given
 from .linalg import LinearTable
 from fractions import Fraction
@@ -56,7 +56,7 @@ def _check_line(line: ProofLine, cited: list[Predicate], givens: set, rules: dic
     if points is not None and not line.pred.holds(points):
         return "false in the diagram"
     if line.kind == "ar":
-        return _check_ar(line, cited)
+        return _check_ar(line, cited, points)
     rule = rules.get(line.rule or "")
     if rule is None:
         return f"unknown rule {line.rule!r}"
@@ -65,17 +65,24 @@ def _check_line(line: ProofLine, cited: list[Predicate], givens: set, rules: dic
     return None
 
 
-def _check_ar(line: ProofLine, cited: list[Predicate]) -> str | None:
-    angle = line.rule == "angle"
-    eqs_of = angle_equations if angle else ratio_equations
-    table = LinearTable(modulus=Fraction(1) if angle else None)
+def _check_ar(line: ProofLine, cited: list[Predicate], points) -> str | None:
+    if line.rule == "length" and points is None:
+        return "length steps need the diagram to order collinear points"
+    eqs_of = {
+        "angle": angle_equations,
+        "ratio": ratio_equations,
+        "length": lambda p: length_equations(p, points),
+    }.get(line.rule or "")
+    if eqs_of is None:
+        return f"unknown table {line.rule!r}"
+    table = LinearTable(modulus=Fraction(1) if line.rule == "angle" else None)
     for i, p in enumerate(cited):
         for j, (c, k) in enumerate(eqs_of(p)):
             if c:
                 table.add(c, k, (i, j))
     for c, k in eqs_of(line.pred):
         if c and not table.implies(c, k):
-            return f"does not follow from the cited lines by {'angle' if angle else 'ratio'} chasing"
+            return f"does not follow from the cited lines by {line.rule} chasing"
     return None
 
 

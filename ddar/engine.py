@@ -24,7 +24,7 @@ from geometry.diagram import Diagram
 from geometry.literals import Literal
 from geometry.predicates import NUMERIC_ONLY, Kind, Predicate
 
-from .algebra import ANGLE_KINDS, RATIO_KINDS, Algebra, seg
+from .algebra import ANGLE_KINDS, LENGTH_KINDS, RATIO_KINDS, Algebra, seg
 from .facts import ARApp, Fact, Given, Reason, RuleApp
 from .index import NumericIndex
 from .rules import Rule, load_rules
@@ -64,7 +64,7 @@ class Engine:
         self.pts = dict(diagram.points)
         self.index = NumericIndex(self.pts)
         self.rules = rules if rules is not None else load_rules()
-        self.ar = Algebra()
+        self.ar = Algebra(self.pts)
         self.facts: list[Fact] = []
         self.known: dict[Predicate, int] = {}
         self.cyclic4: dict[frozenset[str], int] = {}
@@ -90,7 +90,7 @@ class Engine:
         self.facts.append(Fact(fid, key, reason))
         self.known[key] = fid
         k = key.kind
-        if k in ANGLE_KINDS or k in RATIO_KINDS:
+        if k in ANGLE_KINDS or k in RATIO_KINDS or k in LENGTH_KINDS:
             self.ar.add(fid, key)
         if k is Kind.CYCLIC and len(key.points) == 4:
             self.cyclic4[frozenset(key.points)] = fid
@@ -153,10 +153,10 @@ class Engine:
             return None
         k = key.kind
         if k in ANGLE_KINDS or (k in RATIO_KINDS and k is not Kind.MIDP):
-            expl = self.ar.explain(key)
-            if expl is None:
+            found = self.ar.explain(key)
+            if found is None:
                 return None
-            table = "angle" if k in ANGLE_KINDS else "ratio"
+            table, expl = found
             ids = tuple(i for i, _ in expl)
             return self._record(key, ARApp(table, ids, tuple(m for _, m in expl)))
         if k is Kind.MIDP:
@@ -233,6 +233,7 @@ class Engine:
 
     def matchers(self) -> list[Callable[[], int]]:
         return [
+            self._m_collinear,
             self._m_cyclic_angles,
             self._m_cyclic_merge,
             self._m_centres,
@@ -244,6 +245,17 @@ class Engine:
             self._m_triangles,
             self._m_bisectors,
         ]
+
+    # ------------------------------------------------------------------ lines
+    def _m_collinear(self) -> int:
+        """r28: materialise collinear triples that angle chasing proves (they feed the length table)."""
+        new = 0
+        for line in self.index.lines:
+            for tri in combinations(line, 3):
+                pred = P("coll", *tri)
+                if pred.canonical() not in self.known and self.ar.implies(pred):
+                    new += self.fact_id(pred) is not None
+        return new
 
     # ------------------------------------------------------------------ circles
     def _m_cyclic_angles(self) -> int:

@@ -2,11 +2,11 @@
 
 A :class:`LinearTable` holds linear equations ``sum_i c_i * x_i = const`` over
 the rationals, each tagged with a hashable *reason* (the fact it came from).
-It answers three questions: does an equation follow (:meth:`LinearTable.implies`),
-what is left of an expression after substituting the table
-(:meth:`LinearTable.residual`, used to find pairs of expressions with a constant
-difference), and which input equations combine into a derived one
-(:meth:`LinearTable.explain`).
+It answers three questions: does an equation follow
+(:meth:`LinearTable.implies`), what is left of an expression after
+substituting the table (:meth:`LinearTable.residual`, to find expressions
+with a constant difference), and which input equations combine into a
+derived one (:meth:`LinearTable.explain`).
 
 >>> t = LinearTable(modulus=Fraction(1))          # directed angles, units of 180 degrees
 >>> t.add({"a": 1, "b": -1}, Fraction(1, 2), "perp a b")
@@ -21,41 +21,41 @@ True
 Design
 ------
 * The table is kept in reduced row-echelon form: one row per pivot variable,
-  ``pivot + sum a_v * v = k``, whose other variables ``v`` are all free (no
-  pivot occurs in any row). Reducing an expression is therefore one pass of
-  substitutions, and the reduced form of an expression is canonical for the
-  current table.
+  ``d * pivot + sum a_v * v = k`` with coprime integer coefficients, whose
+  other variables are all free (no pivot occurs in another row). Reducing an
+  expression is one pass of substitutions and gives a canonical form. Integer
+  rows (fraction-free elimination) are several times faster than Fractions.
 * A new equation is reduced; if something remains, one of its variables
   becomes a pivot and is substituted out of the rows containing it (found
-  through an occurrence index, not a scan). The pivot is the variable with a
-  coefficient of +-1 if there is one (keeping numbers integral), then the one
-  occurring in the fewest rows (least work and fill-in), then the largest in
-  sort order.
-* Numbers are kept as ``int`` when integral and as ``Fraction`` otherwise; the
-  public API accepts and returns ``Fraction`` (or ``int``) values.
-* Provenance is recorded lazily as a DAG: every row version is a node that is
-  a combination of an input equation and older row versions. Expanding a
-  node into input equations (reverse accumulation, as in reverse-mode
-  differentiation) is only done by :meth:`LinearTable.explain`.
-* Explanations: the combination in terms of the independent ("basis") input
-  equations is unique, hence irreducible, but it may be long (redundant input
-  equations never enter it). ``explain`` first searches for a short
-  combination near the query (input equations ordered by breadth-first
-  distance from the query's variables, added to a small table until the query
-  follows) and falls back to the basis combination. Either result is a unique
-  combination of linearly independent equations, so no reason can be dropped,
-  and it is re-verified with :func:`combine`.
-* With a modulus, constants are compared modulo it. Internally constants are
-  exact linear combinations of the (reduced) input constants, so an
-  explanation's multipliers reproduce the queried constant exactly as the
-  table computed it. Note: modular reasoning is only sound for integer
-  multipliers; like AlphaGeometry, the table does not insist on them (with
-  unit coefficients, as for angle facts, multipliers are integers).
+  through an occurrence index, not a scan). The pivot is a variable with
+  coefficient +-1 if there is one (keeps ``d == 1``), then the one occurring
+  in the fewest rows (least work and fill-in), then the largest in sort order.
+* Provenance is a DAG: every row version is a node combining an input
+  equation and older row versions. It is expanded into input equations
+  (reverse accumulation, as in reverse-mode differentiation) only by
+  :meth:`LinearTable.explain`.
+* Explanations: the combination of independent ("basis") input equations is
+  unique, hence irreducible, but may be long, since redundant input equations
+  never enter it. ``explain`` also searches for a short combination near the
+  query (input equations in breadth-first order from the query's variables,
+  added to a scratch table until it implies the query) and returns the
+  shorter of the two. Either way the result combines linearly independent
+  equations, so no reason can be dropped, and it is re-checked with
+  :func:`combine`.
+
+Modulus
+-------
+An equation modulo ``m`` cannot be divided: ``2x = 0 (mod 1)`` does not give
+``x = 0``. With a modulus, coefficients must therefore be integers and only
+integer combinations are used. Rows pivot on coefficients +-1 only; the rare
+equations without one (``2x - 2y = 1/2``: an angle of 45 or 135 degrees) are
+kept in a small lattice in Hermite normal form. This is sound and complete
+for linear equations over the reals modulo ``m``.
 
 Variables may be any hashable values that are mutually orderable (e.g. all
 ints or all tuples of str): sort order gives canonical residual keys and
-breaks ties in the pivot choice. Results are deterministic: the same
-equations added in the same order give the same answers.
+breaks ties. Results are deterministic: the same equations added in the same
+order give the same answers.
 """
 from __future__ import annotations
 
@@ -63,19 +63,15 @@ from collections.abc import Hashable, Iterable, Mapping
 from fractions import Fraction
 from math import gcd, lcm
 from numbers import Rational
+
 Number = int | Fraction
 Coeffs = Mapping[Hashable, Number]
 ResidualKey = tuple[tuple[Hashable, Number], ...]
 
-__all__ = [
-    "InconsistentError",
-    "LinearTable",
-    "combine",
-    "same_equation",
-]
+__all__ = ["InconsistentError", "LinearTable", "combine", "same_equation"]
 
-# Input equations tried by the local search of ``explain`` before giving up.
-_LOCAL_BUDGET = 96
+# Input equations the local search of ``explain`` adds before giving up.
+_LOCAL_BUDGET = 256
 
 
 class InconsistentError(ValueError):
@@ -96,6 +92,9 @@ class InconsistentError(ValueError):
         super().__init__(f"equation {reason!r} contradicts the table (0 = {const})")
 
 
+# ------------------------------------------------------------------ numbers
+
+
 def _exact(x: object) -> Number:
     """``x`` as an int if integral, else as a Fraction; floats are refused."""
     if type(x) is int:
@@ -107,13 +106,19 @@ def _exact(x: object) -> Number:
     raise TypeError(f"expected an exact rational (int or Fraction), got {x!r}")
 
 
-def _ratio(a: int, b: int) -> Number:
-    """``a / b`` for ints, as an int when exact."""
-    return a // b if a % b == 0 else Fraction(a, b)
+def _fraction(x: Number) -> Fraction:
+    return x if type(x) is Fraction else Fraction(x)
+
+
+def _ratio(a: Number, b: Number) -> Number:
+    """``a / b`` exactly, as an int when integral."""
+    if type(a) is int and type(b) is int and a % b == 0:
+        return a // b
+    return _exact(Fraction(a) / b)
 
 
 def _primitive(coeffs: dict) -> dict[Hashable, int]:
-    """A positive multiple of ``coeffs`` with coprime integer values."""
+    """The positive multiple of ``coeffs`` with coprime integer values."""
     den = 0
     for c in coeffs.values():
         if type(c) is not int:
@@ -123,18 +128,19 @@ def _primitive(coeffs: dict) -> dict[Hashable, int]:
     return {v: c // g for v, c in ints.items()} if g != 1 else dict(ints)
 
 
-def _canonical(coeffs: Coeffs) -> dict[Hashable, Number]:
-    """The nonzero coefficients of ``coeffs`` as exact numbers."""
-    out = {}
-    for v, c in coeffs.items():
-        c = _exact(c)
-        if c:
-            out[v] = c
-    return out
+def _has_unit(coeffs: dict) -> bool:
+    return any(c == 1 or c == -1 for c in coeffs.values())
 
 
-def _fraction(x: Number) -> Fraction:
-    return x if type(x) is Fraction else Fraction(x)
+def _ext_gcd(a: int, b: int) -> tuple[int, int, int]:
+    """``(g, s, t)`` with ``s * a + t * b == g == gcd(a, b) > 0``."""
+    s0, s1, t0, t1 = 1, 0, 0, 1
+    while b:
+        q, r = divmod(a, b)
+        a, b = b, r
+        s0, s1 = s1, s0 - q * s1
+        t0, t1 = t1, t0 - q * t1
+    return (a, s0, t0) if a > 0 else (-a, -s0, -t0)
 
 
 class _Row:
@@ -152,12 +158,28 @@ class _Row:
         self.node = node
 
 
+class _Vector:
+    """``sum coeffs[v] * v = const`` in the lattice part of a modular table."""
+
+    __slots__ = ("coeffs", "const", "node", "lead")
+
+    def __init__(self, coeffs: dict[Hashable, int], const: Number, node: int) -> None:
+        self.coeffs = coeffs
+        self.const = const
+        self.node = node
+        self.lead = min(coeffs) if coeffs else None
+
+
+# -------------------------------------------------------------------- table
+
+
 class LinearTable:
     """Linear equations ``sum_i c_i * x_i = const`` over exact rationals.
 
     Each input equation is tagged with a hashable ``reason``. If ``modulus``
     is given (e.g. ``Fraction(1)`` for directed angles in units of 180
-    degrees), constants are taken modulo it (reduced into ``[0, modulus)``).
+    degrees), constants are taken modulo it (reduced into ``[0, modulus)``)
+    and coefficients must be integers (see the module documentation).
 
     >>> t = LinearTable()
     >>> t.add({"x": 1, "y": -1}, 0, "x=y")
@@ -166,8 +188,6 @@ class LinearTable:
     True
     >>> t.implies({"x": 1}, 3)
     True
-    >>> sorted(t.variables)
-    ['x', 'y']
     """
 
     def __init__(self, modulus: Fraction | int | None = None) -> None:
@@ -178,6 +198,7 @@ class LinearTable:
         self.modulus = modulus
         self._rows: dict[Hashable, _Row] = {}  # pivot -> row
         self._occ: dict[Hashable, set] = {}  # free variable -> pivots of rows using it
+        self._lattice: list[_Vector] = []  # modulus only: Hermite normal form, by lead
         self._eqs: dict[Hashable, tuple[dict, Number]] = {}  # reason -> input equation
         self._order: dict[Hashable, int] = {}  # reason -> insertion index
         self._by_var: dict[Hashable, list] = {}  # variable -> reasons using it
@@ -200,8 +221,8 @@ class LinearTable:
 
     @property
     def rank(self) -> int:
-        """The number of independent input equations (pivot variables)."""
-        return len(self._rows)
+        """The number of independent input equations."""
+        return len(self._rows) + len(self._lattice)
 
     def __len__(self) -> int:
         """The number of input equations (redundant ones included)."""
@@ -229,18 +250,19 @@ class LinearTable:
         >>> t.implies({"x": 2, "y": 2}, 4), t.implies({"x": 1}, 1)
         (True, False)
         """
-        rest, acc = self._reduce(_canonical(coeffs))
-        return not rest and self._is_zero(_exact(const) - acc)
+        const = _exact(const)
+        rest, acc = self._reduce_all(self._input(coeffs))
+        return not rest and self._is_zero(const - acc)
 
     def residual(self, coeffs: Coeffs) -> tuple[ResidualKey, Fraction]:
         """Reduce ``sum coeffs[v] * v`` by the table: ``(key, const)``.
 
         The expression equals ``sum c * v for (v, c) in key`` plus ``const``
-        (modulo the modulus). The key lists the remaining (free) variables in
-        sort order with nonzero exact coefficients, so two expressions differ
-        by a constant iff their keys are equal, and the difference is then the
-        difference of the constants. Keys are only comparable while the table
-        is unchanged.
+        (modulo the modulus). The key lists the remaining variables in sort
+        order with their nonzero coefficients (exact; ints where integral), so
+        two expressions differ by a constant iff their keys are equal, and the
+        difference is then the difference of the constants. Keys are only
+        comparable while the table is unchanged.
 
         >>> t = LinearTable(modulus=1)
         >>> _ = t.add({"a": 1, "b": -1}, Fraction(1, 2), "perp")
@@ -249,10 +271,10 @@ class LinearTable:
         >>> t.residual({"b": 1, "c": -1})      # b - c = a - c - 1/2 = a - c + 1/2 (mod 1)
         ((('a', 1), ('c', -1)), Fraction(1, 2))
         """
-        rest, acc = self._reduce(_canonical(coeffs))
+        rest, acc = self._reduce_all(self._input(coeffs))
         return tuple(sorted(rest.items())), _fraction(self._mod(acc))
 
-    # --------------------------------------------------------------- add
+    # ------------------------------------------------------------------- add
 
     def add(self, coeffs: Coeffs, const: Fraction | int, reason: Hashable) -> bool:
         """Add ``sum coeffs[v] * v = const`` under ``reason``.
@@ -267,21 +289,33 @@ class LinearTable:
         >>> t.add({"x": 1, "y": -1}, 0, "r1"), t.add({"y": 1, "x": -1}, 0, "r2")
         (True, False)
         """
-        coeffs = _canonical(coeffs)
+        coeffs = self._input(coeffs)
         const = self._mod(_exact(const))
         if reason in self._eqs:
             if self._eqs[reason] == (coeffs, const):
                 return False
             raise ValueError(f"reason {reason!r} is already used for another equation")
         rest, acc, used = self._reduce_tracked(coeffs)
-        if not rest and not self._is_zero(const - acc):
-            raise InconsistentError(reason, _fraction(self._mod(const - acc)))
-        self._record(coeffs, const, reason)
+        if self.modulus is not None and (self._lattice or not _has_unit(rest)):
+            return self._add_to_lattice(coeffs, const, reason, rest, const - acc, used)
         if not rest:
+            self._check_zero(const - acc, reason)
+            self._record(coeffs, const, reason)
             return False
-        leaf = self._new_node((), reason)
-        self._insert_row(rest, const - acc, [(leaf, 1)] + used)
+        self._record(coeffs, const, reason)
+        self._insert_row(rest, const - acc, self._input_node(reason, used))
         return True
+
+    def _input(self, coeffs: Coeffs) -> dict[Hashable, Number]:
+        """The nonzero coefficients as exact numbers (integers with a modulus)."""
+        out = {}
+        for v, c in coeffs.items():
+            c = _exact(c)
+            if c:
+                out[v] = c
+        if self.modulus is not None and any(type(c) is not int for c in out.values()):
+            raise ValueError("with a modulus, coefficients must be integers")
+        return out
 
     def _record(self, coeffs: dict, const: Number, reason: Hashable) -> None:
         self._eqs[reason] = (coeffs, const)
@@ -289,25 +323,29 @@ class LinearTable:
         for v in coeffs:
             self._by_var.setdefault(v, []).append(reason)
 
-    def _insert_row(self, rest: dict, const: Number, terms: list) -> None:
-        """Make ``rest = const`` (free variables only) a row, eliminating its pivot.
+    def _check_zero(self, const: Number, reason: Hashable) -> None:
+        if not self._is_zero(const):
+            raise InconsistentError(reason, _fraction(self._mod(const)))
 
-        ``terms`` is the provenance of ``rest = const`` as ``[(node, multiplier)]``.
-        """
-        ints = _primitive(rest)
+    def _insert_row(self, rest: dict, const: Number, node: int) -> None:
+        """Make ``rest = const`` (free variables only) a row, eliminating its pivot."""
+        ints = rest if self.modulus is not None else _primitive(rest)
         pivot = self._choose_pivot(ints)
-        d = ints.pop(pivot)
-        scale = _exact(Fraction(d) / rest[pivot])  # primitive = scale * rest
+        d = ints[pivot]
+        scale = _ratio(abs(d), rest[pivot])
         if d < 0:
-            d, scale = -d, -scale
             ints = {v: -c for v, c in ints.items()}
-        node = self._new_node(tuple((n, _exact(m * scale)) for n, m in terms))
-        row = _Row(d, ints, _exact(const * scale), node)
+        del ints[pivot]
+        if scale != 1:
+            node = self._new_node(((node, scale),))
+        row = _Row(abs(d), ints, const * scale, node)
         occ = self._occ
         for v in ints:
             occ.setdefault(v, set())
         for target in occ.pop(pivot, ()):
             self._substitute(target, pivot, row)
+        if self._lattice:
+            self._substitute_lattice(pivot, row)
         self._rows[pivot] = row
         for v in ints:
             occ[v].add(pivot)
@@ -353,13 +391,109 @@ class LinearTable:
             trow.d //= g
             for v in tc:
                 tc[v] //= g
-            trow.const = _exact(Fraction(trow.const, g))
+            trow.const = _ratio(trow.const, g)
         trow.node = self._new_node(((trow.node, _ratio(dp, g)), (row.node, _ratio(-b, g))))
 
-    # ------------------------------------------------------------ reduction
+    # ------------------------------------------------ lattice (modulus only)
+
+    def _add_to_lattice(
+        self, coeffs: dict, const: Number, reason: Hashable, rest: dict, k: Number, used: list
+    ) -> bool:
+        """Add ``rest = k`` (reduced by the rows) to the lattice part, then settle it."""
+        rest2, acc2, _ = self._reduce_lattice(rest, track=False)
+        if not rest2:
+            self._check_zero(k - acc2, reason)
+            self._record(coeffs, const, reason)
+            return False
+        node = self._input_node(reason, used)
+        basis, zeros = self._hnf(self._lattice + [_Vector(rest, k, node)])
+        for zero in zeros:
+            self._check_zero(zero.const, reason)
+        self._record(coeffs, const, reason)
+        self._lattice = basis
+        self._settle_lattice()
+        return True
+
+    def _settle_lattice(self) -> None:
+        """Move lattice vectors with a unit coefficient to the rows, until none is left."""
+        while True:
+            unit = next((i for i, v in enumerate(self._lattice) if _has_unit(v.coeffs)), None)
+            if unit is None:
+                return
+            vec = self._lattice.pop(unit)
+            self._insert_row(dict(vec.coeffs), vec.const, vec.node)
+            self._lattice, zeros = self._hnf(self._lattice)
+            assert not zeros, "lattice vectors became dependent"
+
+    def _substitute_lattice(self, pivot: Hashable, row: _Row) -> None:
+        """Eliminate a new pivot (``row.d == 1``) from the lattice vectors (unsorted after)."""
+        full = dict(row.coeffs)
+        full[pivot] = 1
+        lattice = self._lattice
+        for i, vec in enumerate(lattice):
+            b = vec.coeffs.get(pivot)
+            if b:
+                lattice[i] = self._lin(vec, 1, _Vector(full, row.const, row.node), -b)
+
+    def _hnf(self, vectors: list[_Vector]) -> tuple[list[_Vector], list[_Vector]]:
+        """Hermite normal form (unimodular combinations): ``(basis by lead, zero vectors)``."""
+        basis = []
+        zeros = [v for v in vectors if not v.coeffs]
+        work = [v for v in vectors if v.coeffs]
+        while work:
+            lead = min(v.lead for v in work)
+            hits = [v for v in work if v.lead == lead]
+            work = [v for v in work if v.lead != lead]
+            top = hits[0]
+            for other in hits[1:]:
+                x, y = top.coeffs[lead], other.coeffs[lead]
+                g, s, t = _ext_gcd(x, y)
+                top, rem = self._lin(top, s, other, t), self._lin(top, y // g, other, -x // g)
+                (work if rem.coeffs else zeros).append(rem)
+            basis.append(top if top.coeffs[lead] > 0 else self._lin(top, -1, top, 0))
+        for j, vj in enumerate(basis):  # reduce entries above each pivot into [0, d)
+            d = vj.coeffs[vj.lead]
+            for i in range(j):
+                q = basis[i].coeffs.get(vj.lead, 0) // d
+                if q:
+                    basis[i] = self._lin(basis[i], 1, vj, -q)
+        return basis, zeros
+
+    def _lin(self, a: _Vector, ma: int, b: _Vector, mb: int) -> _Vector:
+        """``ma * a + mb * b`` with its provenance."""
+        coeffs = {v: ma * c for v, c in a.coeffs.items()} if ma else {}
+        if mb:
+            for v, c in b.coeffs.items():
+                x = coeffs.get(v, 0) + mb * c
+                if x:
+                    coeffs[v] = x
+                else:
+                    del coeffs[v]
+        node = self._new_node(tuple((n, m) for n, m in ((a.node, ma), (b.node, mb)) if m))
+        return _Vector(coeffs, ma * a.const + mb * b.const, node)
+
+    def _reduce_lattice(self, rest: dict, track: bool) -> tuple[dict, Number, list]:
+        """Canonical remainder of ``rest`` modulo the lattice: ``rest == out + sum q * vec``."""
+        out, acc, seeds = dict(rest), 0, []
+        for vec in self._lattice:
+            q = out.get(vec.lead, 0) // vec.coeffs[vec.lead]
+            if not q:
+                continue
+            for v, a in vec.coeffs.items():
+                x = out.get(v, 0) - q * a
+                if x:
+                    out[v] = x
+                else:
+                    del out[v]
+            acc += q * vec.const
+            if track:
+                seeds.append((vec.node, q))
+        return out, acc, seeds
+
+    # ------------------------------------------------------------- reduction
 
     def _reduce(self, coeffs: dict) -> tuple[dict, Number]:
-        """``sum coeffs * x == sum rest * x + acc`` with only free variables in ``rest``."""
+        """``sum coeffs * x == sum rest * x + acc`` with no row pivot in ``rest``."""
         rows = self._rows
         out: dict = {}
         get = out.get
@@ -370,20 +504,25 @@ class LinearTable:
                 out[v] = get(v, 0) + c
             else:
                 if row.d != 1:
-                    c = _exact(Fraction(c, row.d))
+                    c = _ratio(c, row.d)
                 acc += c * row.const
                 for u, a in row.coeffs.items():
                     out[u] = get(u, 0) - c * a
         return {u: c for u, c in out.items() if c}, acc
 
-    def _reduce_tracked(self, coeffs: dict) -> tuple[dict, Number, list]:
-        """As :meth:`_reduce`, also returning the rows used: ``[(node, -multiplier)]``."""
+    def _reduce_all(self, coeffs: dict) -> tuple[dict, Number]:
+        """:meth:`_reduce`, then the canonical remainder modulo the lattice."""
         rest, acc = self._reduce(coeffs)
-        used = []
-        for v, c in coeffs.items():
-            row = self._rows.get(v)
-            if row is not None:
-                used.append((row.node, _exact(Fraction(-c, row.d))))
+        if self._lattice and rest:
+            rest, acc2, _ = self._reduce_lattice(rest, track=False)
+            acc += acc2
+        return rest, acc
+
+    def _reduce_tracked(self, coeffs: dict) -> tuple[dict, Number, list]:
+        """:meth:`_reduce`, also returning the rows used as ``[(node, -multiplier)]``."""
+        rest, acc = self._reduce(coeffs)
+        rows = self._rows
+        used = [(rows[v].node, -_ratio(c, rows[v].d)) for v, c in coeffs.items() if v in rows]
         return rest, acc, used
 
     def _mod(self, x: Number) -> Number:
@@ -394,7 +533,7 @@ class LinearTable:
         m = self.modulus
         return not x if m is None else not x % m
 
-    # ----------------------------------------------------------- provenance
+    # ------------------------------------------------------------ provenance
 
     def _new_node(self, children: tuple, reason: Hashable = None) -> int:
         node = len(self._children)
@@ -402,6 +541,11 @@ class LinearTable:
         if not children:
             self._leaf[node] = reason
         return node
+
+    def _input_node(self, reason: Hashable, used: list) -> int:
+        """The node of ``input(reason) - sum (rows used)``."""
+        leaf = self._new_node((), reason)
+        return self._new_node(((leaf, 1), *used)) if used else leaf
 
     def _expand(self, seeds: list[tuple[int, Number]]) -> dict[Hashable, Number]:
         """Expand a combination of DAG nodes into input reasons (reverse accumulation)."""
@@ -428,41 +572,47 @@ class LinearTable:
                 acc[child] = acc.get(child, 0) + a * m
         return {r: a for r, a in result.items() if a}
 
-    def _basis_explanation(self, coeffs: dict) -> dict[Hashable, Number]:
-        """The unique combination of independent input equations giving ``coeffs``."""
+    def _basis_explanation(self, query: dict) -> dict[Hashable, Number]:
+        """The unique combination of independent input equations giving ``query``."""
         rows = self._rows
-        seeds = [(rows[v].node, _exact(Fraction(c, rows[v].d))) for v, c in coeffs.items() if v in rows]
+        seeds = [(rows[v].node, _ratio(c, rows[v].d)) for v, c in query.items() if v in rows]
+        if self._lattice:
+            rest, _ = self._reduce(query)
+            seeds += self._reduce_lattice(rest, track=True)[2]
         return self._expand(seeds)
 
-    # -------------------------------------------------------------- explain
+    # --------------------------------------------------------------- explain
 
     def explain(
         self, coeffs: Coeffs, const: Fraction | int
     ) -> list[tuple[Hashable, Fraction]] | None:
         """Input equations that combine into ``sum coeffs[v] * v = const``.
 
-        Returns ``[(reason, multiplier), ...]`` (in insertion order of the
-        reasons) whose combination equals the query exactly in the variables
-        and in the constant modulo the modulus, or None if the query does not
+        Returns ``[(reason, multiplier), ...]`` (reasons in insertion order)
+        whose combination equals the query exactly in the variables and in
+        the constant (modulo the modulus), or None if the query does not
         follow. No reason can be dropped; redundant input equations are used
-        when they give a shorter explanation.
+        when they give a shorter explanation. With a modulus the multipliers
+        are integers.
 
         >>> t = LinearTable()
-        >>> for i, r in enumerate(["x=y", "y=z", "x=z"]):
+        >>> for r in ["x=y", "y=z", "x=z"]:
         ...     _ = t.add({r[0]: 1, r[2]: -1}, 0, r)
         >>> t.explain({"x": 1, "z": -1}, 0)
         [('x=z', Fraction(1, 1))]
         >>> t.explain({"x": 1}, 0) is None
         True
         """
-        query = _canonical(coeffs)
+        query = self._input(coeffs)
         const = _exact(const)
         if not self.implies(query, const):
             return None
-        found = self._local_explanation(query, const)
-        if found is None or not self._verify(found, query, const):
-            found = self._basis_explanation(query)
-            assert self._verify(found, query, const), "provenance does not reproduce the query"
+        found = self._basis_explanation(query)
+        if len(found) > 1:
+            local = self._local_explanation(query, const)
+            if local is not None and len(local) <= len(found):
+                found = local
+        assert self._verify(found, query, const), "explanation does not reproduce the query"
         order = self._order
         return [(r, _fraction(found[r])) for r in sorted(found, key=order.__getitem__)]
 
@@ -470,12 +620,13 @@ class LinearTable:
         """Search the input equations near ``query`` for a short explanation.
 
         Equations are taken in rings of breadth-first distance from the
-        query's variables (within a ring, those reaching fewest new variables
-        first, then in insertion order) and added to a scratch table until it
-        implies the query; the answer is the scratch table's basis
-        combination. Gives up (None) after ``_LOCAL_BUDGET`` equations.
+        query's variables (within a ring, those bringing in fewest new
+        variables first, then in insertion order) and added to a scratch
+        table until it implies the query; the answer is the scratch table's
+        basis combination. Gives up (None) after ``_LOCAL_BUDGET`` equations.
         """
         scratch = LinearTable(self.modulus)
+        eqs, order = self._eqs, self._order
         ball, frontier, seen = set(query), list(query), set()
         tried = 0
         while frontier:
@@ -485,15 +636,11 @@ class LinearTable:
                     if r not in seen:
                         seen.add(r)
                         ring.append(r)
-            ring.sort(key=lambda r: (sum(u not in ball for u in self._eqs[r][0]), self._order[r]))
+            ring.sort(key=lambda r: (sum(u not in ball for u in eqs[r][0]), order[r]))
             frontier = []
             for r in ring:
-                eq_coeffs, eq_const = self._eqs[r]
-                try:
-                    new = scratch.add(eq_coeffs, eq_const, r)
-                except InconsistentError:  # only possible with a modulus and fractional multipliers
-                    continue
-                if new and scratch.implies(query, const):
+                eq_coeffs, eq_const = eqs[r]
+                if scratch.add(eq_coeffs, eq_const, r) and scratch.implies(query, const):
                     return scratch._basis_explanation(query)
                 tried += 1
                 if tried >= _LOCAL_BUDGET:
@@ -507,6 +654,9 @@ class LinearTable:
     def _verify(self, found: dict, query: dict, const: Number) -> bool:
         eqs = [self._eqs[r] for r in found]
         return same_equation(combine(eqs, list(found.values())), (query, const), self.modulus)
+
+
+# ---------------------------------------------------------------- checking
 
 
 def combine(

@@ -1,0 +1,153 @@
+"""``geoprover bench``: every problem of a file in its own worker, with a hard time limit.
+
+Results go to a JSON-lines file as they arrive (one line per problem: name,
+status solved|unsolved|timeout|error, seconds, steps, facts, aux); a rerun with
+the same output file skips the problems already there.
+"""
+from __future__ import annotations
+
+import json
+import multiprocessing as mp
+import os
+import resource
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from tqdm import tqdm
+
+from geometry.errors import ProblemError
+from geometry.problem import parse_problem
+
+#: Address-space limit of one worker (bytes).
+MEMORY_LIMIT = 4 * 1024**3
+
+
+@dataclass(frozen=True)
+class Task:
+    name: str
+    text: str
+    timeout: float
+    seed: int
+
+
+def run_task(task: Task) -> dict:
+    """Prove one problem (inside a worker process)."""
+    from prover.prove import prove_ddar
+
+    start = time.monotonic()
+    row: dict = {"name": task.name}
+    try:
+        problem = parse_problem(task.name, task.text)
+        out = prove_ddar(problem, seed=task.seed, timeout=task.timeout)
+        row["status"] = out.status
+        row["facts"] = out.facts
+        if out.proof is not None:
+            row["steps"] = len(out.proof.steps)
+            row["aux"] = list(out.proof.aux_points)
+            row["checked"] = bool(out.check and out.check.ok)
+    except ProblemError as e:
+        row.update(status="error", error=str(e))
+    except Exception as e:  # a bug: report it, keep the run going
+        row.update(status="error", error=f"{type(e).__name__}: {e}")
+    row["seconds"] = round(time.monotonic() - start, 4)
+    return row
+
+
+def _worker(task: Task, conn) -> None:
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+    except (ValueError, OSError):
+        pass
+    try:
+        conn.send(run_task(task))
+    except MemoryError:
+        conn.send({"name": task.name, "status": "error", "error": "out of memory"})
+    finally:
+        conn.close()
+
+
+def read_done(out: Path) -> dict[str, dict]:
+    """Rows already in ``out`` (a truncated last line from a killed run is dropped)."""
+    done: dict[str, dict] = {}
+    if not out.exists():
+        return done
+    for line in out.read_text(encoding="utf-8").splitlines():
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if isinstance(row, dict) and "name" in row:
+            done[row["name"]] = row
+    return done
+
+
+def run_bench(tasks: list[Task], out: Path | None, jobs: int, progress: bool = True) -> list[dict]:
+    """Run ``tasks`` with ``jobs`` concurrent workers; returns every row (old and new)."""
+    done = read_done(out) if out else {}
+    if out and done:
+        # rewrite without a possibly truncated tail, atomically
+        tmp = out.with_suffix(out.suffix + ".tmp")
+        tmp.write_text("".join(json.dumps(done[t.name]) + "\n" for t in tasks if t.name in done), encoding="utf-8")
+        os.replace(tmp, out)
+    todo = [t for t in tasks if t.name not in done]
+    ctx = mp.get_context("fork")
+    sink = open(out, "a", encoding="utf-8") if out else None
+    bar = tqdm(total=len(tasks), initial=len(tasks) - len(todo), disable=not progress, unit="problem")
+    running: list[tuple[Task, mp.Process, object, float]] = []
+    queue = list(reversed(todo))
+    try:
+        while queue or running:
+            while queue and len(running) < jobs:
+                task = queue.pop()
+                recv, send = ctx.Pipe(duplex=False)
+                proc = ctx.Process(target=_worker, args=(task, send), daemon=True)
+                proc.start()
+                send.close()
+                running.append((task, proc, recv, time.monotonic()))
+            time.sleep(0.005)
+            still = []
+            for task, proc, recv, started in running:
+                row = _poll(task, proc, recv, started)
+                if row is None:
+                    still.append((task, proc, recv, started))
+                    continue
+                done[task.name] = row
+                if sink:
+                    sink.write(json.dumps(row) + "\n")
+                    sink.flush()
+                bar.update(1)
+                bar.set_postfix(solved=sum(r.get("status") == "solved" for r in done.values()))
+            running = still
+    finally:
+        for _, proc, _, _ in running:
+            proc.kill()
+        bar.close()
+        if sink:
+            sink.close()
+    return [done[t.name] for t in tasks if t.name in done]
+
+
+def _poll(task: Task, proc, recv, started: float) -> dict | None:
+    elapsed = time.monotonic() - started
+    if recv.poll():
+        try:
+            row = recv.recv()
+        except EOFError:
+            row = {"name": task.name, "status": "error", "error": "worker died"}
+        proc.join(timeout=1)
+        return row
+    if not proc.is_alive():
+        code = proc.exitcode
+        return {"name": task.name, "status": "error", "error": f"worker died (exit {code})", "seconds": round(elapsed, 4)}
+    if elapsed > task.timeout + 5:
+        proc.kill()
+        proc.join()
+        return {"name": task.name, "status": "timeout", "seconds": round(elapsed, 4)}
+    return None
+
+
+def summary(rows: Iterable[dict], total: int) -> str:
+    solved = sum(r.get("status") == "solved" for r in rows)
+    return f"solved {solved}/{total}"
