@@ -243,6 +243,7 @@ class Engine:
             self._m_cyclic_from_angles,
             self._m_collinear_midpoint_rules,
             self._m_triangles,
+            self._m_parallel_transversals,
             self._m_bisectors,
         ]
 
@@ -474,6 +475,39 @@ class Engine:
                 new += self.derive(
                     "r26", P("midp", m, c, d), [P("midp", m, a, b), P("para", a, c, b, d), P("para", a, d, b, c)]
                 )
+        return new
+
+    def _m_parallel_transversals(self) -> int:
+        """r42: three parallel lines cut two transversals in proportional segments."""
+        new = 0
+        lines = self.index.lines
+        P_ = self.pts
+        for t1, t2 in combinations(lines, 2):
+            for p in combinations(t1, 3):
+                for q in combinations(t2, 3):
+                    if set(p) & set(q):
+                        continue
+                    for perm in ((0, 1, 2), (0, 2, 1), (1, 0, 2), (1, 2, 0), (2, 0, 1), (2, 1, 0)):
+                        qq = [q[i] for i in perm]
+                        d0 = P_[qq[0]] - P_[p[0]]
+                        if not all(
+                            abs((d0.conjugate() * (P_[qq[i]] - P_[p[i]])).imag)
+                            <= 1e-6 * abs(d0) * abs(P_[qq[i]] - P_[p[i]])
+                            for i in (1, 2)
+                        ):
+                            continue
+                        for m in range(3):
+                            a, d = [i for i in range(3) if i != m]
+                            new += self.derive(
+                                "r42",
+                                P("eqratio", p[m], p[a], p[m], p[d], qq[m], qq[a], qq[m], qq[d]),
+                                [
+                                    P("para", p[a], qq[a], p[d], qq[d]),
+                                    P("para", p[m], qq[m], p[a], qq[a]),
+                                    P("coll", p[m], p[a], p[d]),
+                                    P("coll", qq[m], qq[a], qq[d]),
+                                ],
+                            )
         return new
 
     # ------------------------------------------------------------------ triangles

@@ -196,6 +196,9 @@ class LinearTable:
             if modulus <= 0:
                 raise ValueError(f"modulus must be positive, got {modulus}")
         self.modulus = modulus
+        # Constants are stored as numbers of units 1/_den (ints, as a rule).
+        self._den = 1 if modulus is None else _fraction(modulus).denominator
+        self._modulus_units = None if modulus is None else int(modulus * self._den)
         self._rows: dict[Hashable, _Row] = {}  # pivot -> row
         self._occ: dict[Hashable, set] = {}  # free variable -> pivots of rows using it
         self._lattice: list[_Vector] = []  # modulus only: Hermite normal form, by lead
@@ -250,9 +253,9 @@ class LinearTable:
         >>> t.implies({"x": 2, "y": 2}, 4), t.implies({"x": 1}, 1)
         (True, False)
         """
-        const = _exact(const)
+        units = self._units(_exact(const))
         rest, acc = self._reduce_all(self._input(coeffs))
-        return not rest and self._is_zero(const - acc)
+        return not rest and self._is_zero(units - acc)
 
     def residual(self, coeffs: Coeffs) -> tuple[ResidualKey, Fraction]:
         """Reduce ``sum coeffs[v] * v`` by the table: ``(key, const)``.
@@ -272,7 +275,7 @@ class LinearTable:
         ((('a', 1), ('c', -1)), Fraction(1, 2))
         """
         rest, acc = self._reduce_all(self._input(coeffs))
-        return tuple(sorted(rest.items())), _fraction(self._mod(acc))
+        return tuple(sorted(rest.items())), self._value(acc)
 
     # ------------------------------------------------------------------- add
 
@@ -295,26 +298,29 @@ class LinearTable:
             if self._eqs[reason] == (coeffs, const):
                 return False
             raise ValueError(f"reason {reason!r} is already used for another equation")
+        self._grow_units(const)
         rest, acc, used = self._reduce_tracked(coeffs)
+        k = self._units(const) - acc
         if self.modulus is not None and (self._lattice or not _has_unit(rest)):
-            return self._add_to_lattice(coeffs, const, reason, rest, const - acc, used)
+            return self._add_to_lattice(coeffs, const, reason, rest, k, used)
         if not rest:
-            self._check_zero(const - acc, reason)
+            self._check_zero(k, reason)
             self._record(coeffs, const, reason)
             return False
         self._record(coeffs, const, reason)
-        self._insert_row(rest, const - acc, self._input_node(reason, used))
+        self._insert_row(rest, k, self._input_node(reason, used))
         return True
 
     def _input(self, coeffs: Coeffs) -> dict[Hashable, Number]:
         """The nonzero coefficients as exact numbers (integers with a modulus)."""
         out = {}
         for v, c in coeffs.items():
-            c = _exact(c)
+            if type(c) is not int:
+                c = _exact(c)
+                if type(c) is not int and self.modulus is not None:
+                    raise ValueError("with a modulus, coefficients must be integers")
             if c:
                 out[v] = c
-        if self.modulus is not None and any(type(c) is not int for c in out.values()):
-            raise ValueError("with a modulus, coefficients must be integers")
         return out
 
     def _record(self, coeffs: dict, const: Number, reason: Hashable) -> None:
@@ -323,9 +329,9 @@ class LinearTable:
         for v in coeffs:
             self._by_var.setdefault(v, []).append(reason)
 
-    def _check_zero(self, const: Number, reason: Hashable) -> None:
-        if not self._is_zero(const):
-            raise InconsistentError(reason, _fraction(self._mod(const)))
+    def _check_zero(self, units: Number, reason: Hashable) -> None:
+        if not self._is_zero(units):
+            raise InconsistentError(reason, self._value(units))
 
     def _insert_row(self, rest: dict, const: Number, node: int) -> None:
         """Make ``rest = const`` (free variables only) a row, eliminating its pivot."""
@@ -525,13 +531,43 @@ class LinearTable:
         used = [(rows[v].node, -_ratio(c, rows[v].d)) for v, c in coeffs.items() if v in rows]
         return rest, acc, used
 
+    # ------------------------------------------------------------- constants
+
     def _mod(self, x: Number) -> Number:
+        """A constant reduced into ``[0, modulus)``."""
         m = self.modulus
         return x if m is None else _exact(x % m)
 
-    def _is_zero(self, x: Number) -> bool:
-        m = self.modulus
-        return not x if m is None else not x % m
+    def _units(self, x: Number) -> Number:
+        """``x`` as a number of units ``1 / _den`` (an int unless ``x`` needs a new denominator)."""
+        if type(x) is int:
+            return x * self._den
+        return _ratio(x.numerator * self._den, x.denominator)
+
+    def _value(self, units: Number) -> Fraction:
+        """The constant ``units / _den``, reduced by the modulus."""
+        if self._modulus_units is not None:
+            units %= self._modulus_units
+        if type(units) is int:
+            return Fraction(units, self._den)
+        return units / self._den
+
+    def _is_zero(self, units: Number) -> bool:
+        m = self._modulus_units
+        return not units if m is None else not units % m
+
+    def _grow_units(self, x: Number) -> None:
+        """Refine the unit so that ``x`` is a whole number of units (rescales the table)."""
+        if type(x) is int or self._den % x.denominator == 0:
+            return
+        factor = lcm(self._den, x.denominator) // self._den
+        self._den *= factor
+        if self._modulus_units is not None:
+            self._modulus_units *= factor
+        for row in self._rows.values():
+            row.const *= factor
+        for vec in self._lattice:
+            vec.const *= factor
 
     # ------------------------------------------------------------ provenance
 
