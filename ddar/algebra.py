@@ -211,8 +211,22 @@ class Algebra:
                     # the fact is true in the diagram, so this cannot happen for sound input.
                     raise
 
+    def _options(self, pred: Predicate) -> list[tuple[str, LinearTable, list[Equation]]]:
+        """Ways to establish ``pred``: for collinearity, equal directions from one hub
+        point suffice (parallels through a common point coincide, r28)."""
+        opts = self.tables(pred)
+        if pred.kind is not Kind.COLL:
+            return opts
+        pts = list(dict.fromkeys(pred.points))
+        stars = []
+        for hub in pts:
+            others = [x for x in pts if x != hub]
+            base = seg(hub, others[0])
+            stars.append(("angle", self.angles, [({base: 1, seg(hub, x): -1}, Fraction(0)) for x in others[1:]]))
+        return stars + [o for o in opts if o[0] != "angle"]
+
     def implies(self, pred: Predicate) -> bool:
-        return any(all(table.implies(c, k) for c, k in eqs) for _, table, eqs in self.tables(pred))
+        return any(all(table.implies(c, k) for c, k in eqs) for _, table, eqs in self._options(pred))
 
     def explain(self, pred: Predicate) -> tuple[str, list[tuple[int, Fraction]]] | None:
         """The table and the fact ids (with multipliers) whose equations combine to ``pred``.
@@ -221,7 +235,7 @@ class Algebra:
         (multipliers are then per equation and only informative). None if no table
         implies ``pred``.
         """
-        for name, table, eqs in self.tables(pred):
+        for name, table, eqs in self._options(pred):
             if all(table.implies(c, k) for c, k in eqs):
                 return name, self._explain(table, eqs)
         return None

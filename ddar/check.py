@@ -80,6 +80,15 @@ def _check_ar(line: ProofLine, cited: list[Predicate], points) -> str | None:
         for j, (c, k) in enumerate(eqs_of(p)):
             if c:
                 table.add(c, k, (i, j))
+    if line.pred.kind is Kind.COLL and line.rule == "angle":
+        # equal directions from one hub point make the points collinear (r28)
+        pts = list(dict.fromkeys(line.pred.points))
+        for hub in pts:
+            rest = [x for x in pts if x != hub]
+            para = [Predicate(Kind.PARA, (hub, rest[0], hub, x)) for x in rest[1:]]
+            if all(table.implies(c, k) for p in para for c, k in angle_equations(p) if c):
+                return None
+        return "the points are not shown to lie on one line"
     for c, k in eqs_of(line.pred):
         if c and not table.implies(c, k):
             return f"does not follow from the cited lines by {line.rule} chasing"

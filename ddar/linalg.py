@@ -39,7 +39,8 @@ Design
   never enter it. ``explain`` also searches for a short combination near the
   query (input equations in breadth-first order from the query's variables,
   added to a scratch table until it implies the query) and returns the
-  shorter of the two. Either way the result combines linearly independent
+  shorter of the two (skipping the basis combination when the local one has
+  at most two reasons: its expansion can be costly in dense tables). Either way the result combines linearly independent
   equations, so no reason can be dropped, and it is re-checked with
   :func:`combine`.
 
@@ -643,11 +644,11 @@ class LinearTable:
         const = _exact(const)
         if not self.implies(query, const):
             return None
-        found = self._basis_explanation(query)
-        if len(found) > 1:
-            local = self._local_explanation(query, const)
-            if local is not None and len(local) <= len(found):
-                found = local
+        found = self._local_explanation(query, const)
+        if found is None or len(found) > 2:  # the basis combination may be shorter
+            basis = self._basis_explanation(query)
+            if found is None or len(basis) < len(found):
+                found = basis
         assert self._verify(found, query, const), "explanation does not reproduce the query"
         order = self._order
         return [(r, _fraction(found[r])) for r in sorted(found, key=order.__getitem__)]
