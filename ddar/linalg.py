@@ -23,8 +23,11 @@ Design
 * The table is kept in reduced row-echelon form: one row per pivot variable,
   ``d * pivot + sum a_v * v = k`` with coprime integer coefficients, whose
   other variables are all free (no pivot occurs in another row). Reducing an
-  expression is one pass of substitutions and gives a canonical form. Integer
-  rows (fraction-free elimination) are several times faster than Fractions.
+  expression is one pass of substitutions and gives a canonical form.
+  Constants are kept as whole numbers of a table-wide unit ``1/D`` (``D``
+  grows when an input brings a new denominator). Integer arithmetic
+  (fraction-free elimination) is several times faster than Fractions; the
+  API takes and returns ``int`` or ``Fraction`` values.
 * A new equation is reduced; if something remains, one of its variables
   becomes a pivot and is substituted out of the rows containing it (found
   through an occurrence index, not a scan). The pivot is a variable with
@@ -64,10 +67,12 @@ from collections.abc import Hashable, Iterable, Mapping
 from fractions import Fraction
 from math import gcd, lcm
 from numbers import Rational
+from typing import Any
 
 Number = int | Fraction
-Coeffs = Mapping[Hashable, Number]
-ResidualKey = tuple[tuple[Hashable, Number], ...]
+Variable = Any  # hashable and mutually orderable
+Coeffs = Mapping[Variable, Number]
+ResidualKey = tuple[tuple[Variable, Number], ...]
 
 __all__ = ["InconsistentError", "LinearTable", "combine", "same_equation"]
 
@@ -103,7 +108,7 @@ def _exact(x: object) -> Number:
     if type(x) is Fraction:
         return x.numerator if x.denominator == 1 else x
     if isinstance(x, Rational):
-        return _exact(Fraction(x.numerator, x.denominator))
+        return _exact(Fraction(int(x.numerator), int(x.denominator)))
     raise TypeError(f"expected an exact rational (int or Fraction), got {x!r}")
 
 
@@ -118,7 +123,7 @@ def _ratio(a: Number, b: Number) -> Number:
     return _exact(Fraction(a) / b)
 
 
-def _primitive(coeffs: dict) -> dict[Hashable, int]:
+def _primitive(coeffs: dict) -> dict[Variable, int]:
     """The positive multiple of ``coeffs`` with coprime integer values."""
     den = 0
     for c in coeffs.values():
@@ -150,9 +155,9 @@ class _Row:
     ``node`` is the row's provenance (a node of the table's DAG).
     """
 
-    __slots__ = ("d", "coeffs", "const", "node")
+    __slots__ = ("coeffs", "const", "d", "node")
 
-    def __init__(self, d: int, coeffs: dict[Hashable, int], const: Number, node: int) -> None:
+    def __init__(self, d: int, coeffs: dict[Variable, int], const: Number, node: int) -> None:
         self.d = d
         self.coeffs = coeffs
         self.const = const
@@ -162,9 +167,9 @@ class _Row:
 class _Vector:
     """``sum coeffs[v] * v = const`` in the lattice part of a modular table."""
 
-    __slots__ = ("coeffs", "const", "node", "lead")
+    __slots__ = ("coeffs", "const", "lead", "node")
 
-    def __init__(self, coeffs: dict[Hashable, int], const: Number, node: int) -> None:
+    def __init__(self, coeffs: dict[Variable, int], const: Number, node: int) -> None:
         self.coeffs = coeffs
         self.const = const
         self.node = node
@@ -200,12 +205,12 @@ class LinearTable:
         # Constants are stored as numbers of units 1/_den (ints, as a rule).
         self._den = 1 if modulus is None else _fraction(modulus).denominator
         self._modulus_units = None if modulus is None else int(modulus * self._den)
-        self._rows: dict[Hashable, _Row] = {}  # pivot -> row
-        self._occ: dict[Hashable, set] = {}  # free variable -> pivots of rows using it
+        self._rows: dict[Variable, _Row] = {}  # pivot -> row
+        self._occ: dict[Variable, set] = {}  # free variable -> pivots of rows using it
         self._lattice: list[_Vector] = []  # modulus only: Hermite normal form, by lead
         self._eqs: dict[Hashable, tuple[dict, Number]] = {}  # reason -> input equation
         self._order: dict[Hashable, int] = {}  # reason -> insertion index
-        self._by_var: dict[Hashable, list] = {}  # variable -> reasons using it
+        self._by_var: dict[Variable, list] = {}  # variable -> reasons using it
         # Provenance DAG: node -> ((child, multiplier), ...); leaves name a reason.
         self._children: list[tuple[tuple[int, Number], ...]] = []
         self._leaf: dict[int, Hashable] = {}
@@ -312,7 +317,7 @@ class LinearTable:
         self._insert_row(rest, k, self._input_node(reason, used))
         return True
 
-    def _input(self, coeffs: Coeffs) -> dict[Hashable, Number]:
+    def _input(self, coeffs: Coeffs) -> dict[Variable, Number]:
         """The nonzero coefficients as exact numbers (integers with a modulus)."""
         out = {}
         for v, c in coeffs.items():
@@ -357,17 +362,14 @@ class LinearTable:
         for v in ints:
             occ[v].add(pivot)
 
-    def _choose_pivot(self, ints: dict) -> Hashable:
+    def _choose_pivot(self, ints: dict) -> Variable:
         """A unit coefficient first, then fewest occurrences, then the largest variable."""
         occ = self._occ
-        best = best_key = None
-        for v, c in ints.items():
-            key = (c != 1 and c != -1, len(occ.get(v, ())))
-            if best is None or key < best_key or (key == best_key and v > best):
-                best, best_key = v, key
-        return best
+        keys = {v: (c != 1 and c != -1, len(occ.get(v, ()))) for v, c in ints.items()}
+        low = min(keys.values())
+        return max(v for v, key in keys.items() if key == low)
 
-    def _substitute(self, target: Hashable, pivot: Hashable, row: _Row) -> None:
+    def _substitute(self, target: Variable, pivot: Variable, row: _Row) -> None:
         """Eliminate ``pivot`` from the row of ``target``: ``(row.d * trow - b * row) / g``."""
         trow = self._rows[target]
         tc = trow.coeffs
@@ -432,7 +434,7 @@ class LinearTable:
             self._lattice, zeros = self._hnf(self._lattice)
             assert not zeros, "lattice vectors became dependent"
 
-    def _substitute_lattice(self, pivot: Hashable, row: _Row) -> None:
+    def _substitute_lattice(self, pivot: Variable, row: _Row) -> None:
         """Eliminate a new pivot (``row.d == 1``) from the lattice vectors (unsorted after)."""
         full = dict(row.coeffs)
         full[pivot] = 1
@@ -551,7 +553,7 @@ class LinearTable:
             units %= self._modulus_units
         if type(units) is int:
             return Fraction(units, self._den)
-        return units / self._den
+        return _fraction(units) / self._den
 
     def _is_zero(self, units: Number) -> bool:
         m = self._modulus_units
@@ -606,7 +608,7 @@ class LinearTable:
                 reason = self._leaf[node]
                 result[reason] = result.get(reason, 0) + a
             for child, m in kids:
-                acc[child] = acc.get(child, 0) + a * m
+                acc[child] = acc.get(child, 0) + (a if m == 1 else a * m)
         return {r: a for r, a in result.items() if a}
 
     def _basis_explanation(self, query: dict) -> dict[Hashable, Number]:
@@ -689,17 +691,28 @@ class LinearTable:
         return None
 
     def _verify(self, found: dict, query: dict, const: Number) -> bool:
-        eqs = [self._eqs[r] for r in found]
-        return same_equation(combine(eqs, list(found.values())), (query, const), self.modulus)
+        """Whether the explanation reproduces the query (computed in integers, scaled by ``den``)."""
+        den = lcm(*(_fraction(m).denominator for m in found.values()))
+        coeffs: dict = {}
+        total = 0
+        for reason, m in found.items():
+            k = int(m * den)
+            eq_coeffs, eq_const = self._eqs[reason]
+            for v, c in eq_coeffs.items():
+                coeffs[v] = coeffs.get(v, 0) + k * c
+            total += k * eq_const
+        target = {v: c * den for v, c in query.items()}
+        modulus = None if self.modulus is None else self.modulus * den
+        return same_equation((coeffs, total), (target, const * den), modulus)
 
 
 # ---------------------------------------------------------------- checking
 
 
 def combine(
-    equations: Iterable[tuple[Mapping[Hashable, Number], Number]],
+    equations: Iterable[tuple[Mapping[Variable, Number], Number]],
     multipliers: Iterable[Number],
-) -> tuple[dict[Hashable, Fraction], Fraction]:
+) -> tuple[dict[Variable, Fraction], Fraction]:
     """``sum multiplier * equation`` as ``(coeffs, const)``; zero coefficients dropped.
 
     Independent of :class:`LinearTable`, for re-checking explanations.
@@ -707,7 +720,7 @@ def combine(
     >>> combine([({"x": 1, "y": -1}, 0), ({"y": 1, "z": -1}, Fraction(1, 2))], [1, 2])
     ({'x': Fraction(1, 1), 'y': Fraction(1, 1), 'z': Fraction(-2, 1)}, Fraction(1, 1))
     """
-    coeffs: dict[Hashable, Fraction] = {}
+    coeffs: dict[Variable, Fraction] = {}
     const = Fraction(0)
     for (eq_coeffs, eq_const), m in zip(equations, multipliers, strict=True):
         m = Fraction(m)
@@ -718,8 +731,8 @@ def combine(
 
 
 def same_equation(
-    e1: tuple[Mapping[Hashable, Number], Number],
-    e2: tuple[Mapping[Hashable, Number], Number],
+    e1: tuple[Mapping[Variable, Number], Number],
+    e2: tuple[Mapping[Variable, Number], Number],
     modulus: Fraction | int | None = None,
 ) -> bool:
     """Whether two ``(coeffs, const)`` equations are identical (constants modulo ``modulus``).

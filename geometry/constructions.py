@@ -22,7 +22,7 @@ from typing import Callable, Mapping, Union
 
 import numpy as np
 
-from .literals import Literal
+from .literals import Literal, is_literal_token
 from .numeric import Circle, Line, Locus, Ray, foot, intersect, line_through, reflect_in_line
 from .predicates import Predicate, circumcenter, kind_of
 
@@ -189,7 +189,7 @@ def _preds(text: str) -> tuple[Predicate, ...]:
             continue
         kind = kind_of(toks[0])
         assert kind is not None, toks[0]
-        out.append(Predicate(kind, tuple(toks[1:])))
+        out.append(Predicate(kind, tuple(Literal(t) if is_literal_token(t) else t for t in toks[1:])))
     return tuple(out)
 
 

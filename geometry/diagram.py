@@ -202,8 +202,11 @@ def _place_on(loci: list, pts: dict[str, complex], rng: np.random.Generator) -> 
         # angles mod 180 degrees) hold either way, so fall back to the full lines.
         sols = intersect(*(Line(l.p, l.d) if isinstance(l, Ray) else l for l in loci))
     if not sols:
-        kinds = " and ".join("line" if isinstance(l, Line) else "circle" for l in loci)
-        raise _final(f"the {kinds} do not meet")
+        kinds = sorted("line" if isinstance(l, Line) else "circle" for l in loci)
+        what = {("line", "line"): "the two lines", ("circle", "circle"): "the two circles"}.get(
+            tuple(kinds), "the line and the circle"  # type: ignore[arg-type]
+        )
+        raise _final(f"{what} do not meet")
     scale = radius or 1.0
     fresh = [z for z in sols if all(abs(z - q) > 1e-6 * scale for q in pts.values())]
     if not fresh:

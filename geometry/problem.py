@@ -146,8 +146,8 @@ def parse_problem(name: str, text: str) -> Problem:
     text = text.strip()
     if not text:
         raise ParseError("empty problem", problem=name)
-    body, _, goal_text = _split_once(text, "?")
-    setup_text, _, aux_text = _split_once(body, "|")
+    body, _, goal_text = _split_once(text, "?", name)
+    setup_text, _, aux_text = _split_once(body, "|", name)
     defined: set[str] = set()
     clauses: list[Clause] = []
     number = 0
@@ -177,10 +177,10 @@ def parse_problem(name: str, text: str) -> Problem:
     return Problem(name, tuple(clauses), tuple(aux), tuple(goals))
 
 
-def _split_once(text: str, sep: str) -> tuple[str, str, str]:
+def _split_once(text: str, sep: str, name: str) -> tuple[str, str, str]:
     """Split on the first ``sep`` token (with or without surrounding blanks)."""
     if text.count(sep) > 1:
-        raise ParseError(f"more than one {sep!r} section", token=sep)
+        raise ParseError(f"more than one {sep!r} section", problem=name, token=sep)
     left, found, right = text.partition(sep)
     return left, found, right
 

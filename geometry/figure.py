@@ -1,0 +1,546 @@
+"""Figures of numeric diagrams, as SVG or PNG (matplotlib, Agg backend).
+
+What is drawn is read from the clause structure, not from the problem: each
+construction ties its new points to others by lines (the sides of a triangle,
+the line of ``on_line``, a foot with its base line and its perpendicular) and by
+circles (``on_circle``, ``circle``, ``on_circum``…); ``RECIPES`` says which, per
+construction. Lines through the same points are merged and drawn from end to end
+of the points on them; circles are drawn whole.
+
+Auxiliary points (and what their constructions draw) come in a second colour,
+dashed; highlighted points and predicates (e.g. a problem's goal) in red on top.
+
+>>> from geometry.problem import parse_problem
+>>> from geometry.diagram import realise
+>>> p = parse_problem("t", "a b c = triangle a b c; d = foot d a b c")
+>>> s = scene(realise(p, seed=0))
+>>> sorted(sorted(line.points) for line in s.lines)
+[['a', 'b'], ['a', 'c'], ['a', 'd'], ['b', 'c', 'd']]
+"""
+from __future__ import annotations
+
+import cmath
+import enum
+import io
+import math
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence, Union
+
+from .predicates import Kind, Predicate, circumcenter
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+
+    from .diagram import Diagram
+    from .problem import ConstructionCall
+
+#: What each construction draws, in its formal parameter names. Items are
+#: separated by ``;``: ``L p q …`` a line through the points, ``P p q r …`` a
+#: closed polygon (its sides), ``C o p …`` the circle centred at o through p,
+#: ``O p q r …`` the circle through the points.
+RECIPES: dict[str, str] = {
+    # one new point on a line, ray or circle
+    "on_line": "L x a b",
+    "on_pline": "L x a; L b c",
+    "on_pline0": "L x a; L b c",
+    "on_tline": "L x a; L b c",
+    "lc_tangent": "L x a; L a o; C o a",
+    "on_bline": "L x a; L x b; L a b",
+    "iso_triangle_vertex": "P x b c",
+    "iso_triangle_vertex_angle": "P x b c",
+    "angle_bisector": "L b a; L b x; L b c",
+    "angle_mirror": "L b a; L b c; L b x",
+    "on_aline": "L a x; L a b; L d c; L d e",
+    "on_aline0": "L a b; L c d; L e f; L g x",
+    "on_aline2": "L x a; L x b; L d c; L d e",
+    "s_angle": "L b a; L b x",
+    "aconst": "L a b; L c x",
+    "on_opline": "L x a b",
+    "eqdistance": "C a x; L b c",
+    "on_circle": "C o x a",
+    "on_circum": "O a b c x",
+    "on_dia": "O a b x; L x a; L x b",
+    "eqangle3": "L x a; L x b; L d e; L d f",
+    "rconst": "C c x; L a b",
+    "r2const": "C c x; L a b",
+    "rconst2": "L x a; L x b",
+    "eqratio": "C g x",
+    "eqratio6": "L x a; L x c",
+    "lconst": "C a x",
+    "l2const": "C a x",
+    # one new point, determined
+    "circle": "C x a b c",
+    "circumcenter": "C x a b c",
+    "foot": "L x a; L x b c",
+    "midpoint": "L x a b",
+    "mirror": "L x a b",
+    "reflect": "L a x; L b c",
+    "shift": "P x b d c",
+    "psquare": "L a x; L a b",
+    "nsquare": "L a x; L a b",
+    "orthocenter": "L a x; L b x; L c x",
+    "incenter": "L a x; L b x; L c x",
+    "excenter": "L a x; L b x; L c x",
+    "intersection_ll": "L x a b; L x c d",
+    "intersection_lp": "L x a b; L c x; L m n",
+    "intersection_lt": "L x a b; L c x; L d e",
+    "intersection_pp": "L a x; L b c; L d x; L e f",
+    "intersection_tt": "L a x; L b c; L d x; L e f",
+    "intersection_lc": "L x a b; C o b x",
+    "intersection_cc": "C o a x; C w a x",
+    "eq_triangle": "P x b c",
+    "parallelogram": "P a b c x",
+    "iso_trapezoid2": "P a b c x",
+    "eqangle2": "P a b c x",
+    "between_bound": "L a x b",
+    "simtri": "P a b c; P p q r",
+    "simtrir": "P a b c; P p q r",
+    # several new points
+    "incenter2": "C i x y z; L x b c; L y c a; L z a b",
+    "excenter2": "C i x y z; L x b c; L y c a; L z a b",
+    "centroid": "L a x i; L b y i; L c z i; L x b c; L y c a; L z a b",
+    "ninepoints": "C i x y z; L x b c; L y c a; L z a b",
+    "square": "P a b x y",
+    "trisect": "L b a; L b x; L b y; L b c; L a x y c",
+    "trisegment": "L a x y b",
+    "tangent": "C o b x y; L a x; L a y",
+    "cc_tangent": "C o a x z; C w b y i; L x y; L z i",
+    "cc_itangent": "C o a x z; C w b y i; L x y; L z i",
+    "cc_tangent0": "C o a x; C w b y; L x y",
+    "2l1c": "C o a b z; C i x y z; L a x c; L b y c",
+    "e5128": "C c b x; L a y b; L d y x",
+    "3peq": "L b z c; L a x b; L a y c; L x y z",
+    "contri": "P a b c; P p q r",
+    "contrir": "P a b c; P p q r",
+    # free figures
+    "free": "",
+    "segment": "L a b",
+    "triangle": "P a b c",
+    "acute_triangle": "P a b c",
+    "iso_triangle": "P a b c",
+    "iso_triangle0": "P a b c",
+    "r_triangle": "P a b c",
+    "risos": "P a b c",
+    "ieq_triangle": "P a b c",
+    "triangle12": "P a b c",
+    "between": "L a c b",
+    "quadrangle": "P a b c d",
+    "eq_quadrangle": "P a b c d",
+    "eqdia_quadrangle": "P a b c d",
+    "trapezoid": "P a b c d",
+    "r_trapezoid": "P a b c d",
+    "eq_trapezoid": "P a b c d",
+    "iso_trapezoid": "P a b c d",
+    "rectangle": "P a b c d",
+    "isquare": "P a b c d",
+    "pentagon": "P a b c d e",
+    "test_r20": "C o a b c; L a o c; L a b; L b c",
+    "test_r25": "L a m b; L c m d",
+}
+
+
+class Layer(enum.Enum):
+    """How an object is drawn: the problem's own figure, auxiliary, or emphasised."""
+
+    MAIN = "main"
+    AUX = "aux"
+    HIGHLIGHT = "highlight"
+
+
+@dataclass(frozen=True)
+class LineItem:
+    """A line drawn from end to end of the (collinear) points on it."""
+
+    points: frozenset[str]
+    layer: Layer
+
+
+@dataclass(frozen=True)
+class CircleItem:
+    centre: complex
+    radius: float
+    points: frozenset[str]
+    layer: Layer
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A highlighted segment between two points (a goal's side, chord, length)."""
+
+    a: str
+    b: str
+
+
+@dataclass(frozen=True)
+class Scene:
+    """Everything a figure shows, before any drawing."""
+
+    title: str
+    subtitle: str
+    points: Mapping[str, complex]
+    lines: tuple[LineItem, ...]
+    circles: tuple[CircleItem, ...]
+    segments: tuple[Segment, ...]
+    aux_points: frozenset[str]
+    highlight_points: frozenset[str]
+
+
+Highlight = Union[str, Predicate]
+
+
+# ---------------------------------------------------------------------- scene
+def scene(
+    diagram: "Diagram",
+    *,
+    highlight: Iterable[Highlight] = (),
+    aux_points: Iterable[str] = (),
+) -> Scene:
+    """The lines, circles and points a figure of ``diagram`` shows."""
+    pts = diagram.points
+    aux = frozenset(aux_points)
+    lines: dict[Layer, list[set[str]]] = {Layer.MAIN: [], Layer.AUX: []}
+    circles: dict[Layer, list[tuple[complex, float, set[str]]]] = {Layer.MAIN: [], Layer.AUX: []}
+    for clause in diagram.problem.all_clauses(diagram.with_aux):
+        layer = Layer.AUX if aux.intersection(clause.points) else Layer.MAIN
+        for call in clause.constructions:
+            for kind, names in _recipe_items(call):
+                if kind == "L":
+                    _add_line(lines[layer], names, pts)
+                elif kind == "P":
+                    for i, p in enumerate(names):
+                        _add_line(lines[layer], (p, names[(i + 1) % len(names)]), pts)
+                elif kind == "C":
+                    _add_circle(circles[layer], pts[names[0]], abs(pts[names[1]] - pts[names[0]]), names[1:])
+                elif kind == "O":
+                    _add_circle_through(circles[layer], names, pts)
+    aux_lines = [s for s in lines[Layer.AUX] if not any(_covers(m, s, pts) for m in lines[Layer.MAIN])]
+    aux_circles = [c for c in circles[Layer.AUX] if not any(_same_circle(m, c) for m in circles[Layer.MAIN])]
+    hl_points, segments, hl_circles = _highlights(highlight, pts)
+    problem = diagram.problem
+    return Scene(
+        title=problem.name,
+        subtitle="? " + "; ".join(str(g) for g in problem.goals) if problem.goals else "",
+        points=dict(pts),
+        lines=tuple(LineItem(frozenset(s), Layer.MAIN) for s in lines[Layer.MAIN])
+        + tuple(LineItem(frozenset(s), Layer.AUX) for s in aux_lines),
+        circles=tuple(CircleItem(c, r, frozenset(n), Layer.MAIN) for c, r, n in circles[Layer.MAIN])
+        + tuple(CircleItem(c, r, frozenset(n), Layer.AUX) for c, r, n in aux_circles)
+        + tuple(CircleItem(c, r, frozenset(n), Layer.HIGHLIGHT) for c, r, n in hl_circles),
+        segments=tuple(segments),
+        aux_points=aux & frozenset(pts),
+        highlight_points=hl_points,
+    )
+
+
+_FEWEST_POINTS = {"L": 2, "P": 2, "C": 2, "O": 3}  # per recipe item kind
+
+
+def _recipe_items(call: ConstructionCall) -> list[tuple[str, tuple[str, ...]]]:
+    """The (kind, actual point names) items a construction call draws."""
+    binding = call.binding()
+    recipe = RECIPES.get(call.name)
+    if recipe is None:  # a construction without a recipe: its lines from its premises
+        return [("L", p.points) for p in call.premises() if p.kind is Kind.COLL]
+    items = []
+    for part in filter(str.strip, recipe.split(";")):
+        kind, *formals = part.split()
+        names = tuple(dict.fromkeys(str(binding[f]) for f in formals))  # distinct, in order
+        if len(names) >= _FEWEST_POINTS[kind]:
+            items.append((kind, names))
+    return items
+
+
+def _collinear(names: Iterable[str], pts: Mapping[str, complex], tol: float = 1e-6) -> bool:
+    zs = [pts[n] for n in names]
+    a = zs[0]
+    b = max(zs, key=lambda z: abs(z - a))
+    length = abs(b - a)
+    if length < 1e-12:
+        return True
+    u = (b - a) / length
+    return all(abs(((z - a) / u).imag) <= tol * length for z in zs)
+
+
+def _add_line(groups: list[set[str]], names: Sequence[str], pts: Mapping[str, complex]) -> None:
+    """Add a line, merging it with every existing line that is the same line."""
+    new = set(names)
+    if len(new) < 2:
+        return
+    same = [g for g in groups if _collinear(g | new, pts)]
+    for g in same:
+        groups.remove(g)
+        new |= g
+    groups.append(new)
+
+
+def _covers(line: set[str], other: set[str], pts: Mapping[str, complex]) -> bool:
+    """Whether ``other`` lies on ``line`` and within its drawn extent."""
+    if not _collinear(line | other, pts):
+        return False
+    lo, hi = _extent(line, pts)
+    u = (hi - lo) / abs(hi - lo)
+    span = abs(hi - lo)
+    return all(-1e-9 * span <= ((pts[n] - lo) / u).real <= span * (1 + 1e-9) for n in other)
+
+
+def _extent(names: Iterable[str], pts: Mapping[str, complex]) -> tuple[complex, complex]:
+    """The two points of a collinear set that are farthest apart."""
+    zs = [pts[n] for n in names]
+    a = max(zs, key=lambda z: abs(z - zs[0]))
+    b = max(zs, key=lambda z: abs(z - a))
+    return a, b
+
+
+def _same_circle(c1: tuple[complex, float, set[str]], c2: tuple[complex, float, set[str]]) -> bool:
+    scale = max(c1[1], c2[1])
+    return abs(c1[0] - c2[0]) <= 1e-6 * scale and abs(c1[1] - c2[1]) <= 1e-6 * scale
+
+
+def _add_circle(
+    circles: list[tuple[complex, float, set[str]]],
+    centre: complex,
+    radius: float,
+    names: Iterable[str],
+) -> None:
+    if radius < 1e-9:
+        return
+    new = (centre, radius, set(names))
+    for i, old in enumerate(circles):
+        if _same_circle(old, new):
+            circles[i] = (old[0], old[1], old[2] | new[2])
+            return
+    circles.append(new)
+
+
+def _add_circle_through(
+    circles: list[tuple[complex, float, set[str]]], names: Sequence[str], pts: Mapping[str, complex]
+) -> None:
+    centre = circumcenter(pts[names[0]], pts[names[1]], pts[names[2]])
+    if centre is not None:
+        _add_circle(circles, centre, abs(pts[names[0]] - centre), names)
+
+
+_PAIRED = {
+    Kind.PARA, Kind.NPARA, Kind.PERP, Kind.NPERP, Kind.CONG, Kind.EQANGLE, Kind.EQANGLE6,
+    Kind.EQRATIO, Kind.EQRATIO6, Kind.ACONST, Kind.RCONST, Kind.R2CONST, Kind.LCONST,
+    Kind.L2CONST, Kind.ACOMPUTE, Kind.RCOMPUTE, Kind.LCOMPUTE,
+}
+_TRIANGLES = {Kind.SIMTRI, Kind.SIMTRI2, Kind.CONTRI, Kind.CONTRI2}
+
+
+def _highlights(
+    items: Iterable[Highlight], pts: Mapping[str, complex]
+) -> tuple[frozenset[str], list[Segment], list[tuple[complex, float, set[str]]]]:
+    """Points, segments and circles that emphasise point names and predicates."""
+    points: set[str] = set()
+    segments: list[Segment] = []
+    circles: list[tuple[complex, float, set[str]]] = []
+
+    def seg(a: str, b: str) -> None:
+        if a != b and Segment(a, b) not in segments and Segment(b, a) not in segments:
+            segments.append(Segment(a, b))
+
+    for item in items:
+        if isinstance(item, str):
+            if item in pts:
+                points.add(item)
+            continue
+        names = [n for n in item.points if n in pts]
+        if len(names) != len(item.points):
+            continue
+        points.update(names)
+        k = item.kind
+        if k in _PAIRED:
+            for i in range(0, len(names) - 1, 2):
+                seg(names[i], names[i + 1])
+        elif k in _TRIANGLES:
+            for tri in (names[:3], names[3:]):
+                for i in range(3):
+                    seg(tri[i], tri[(i + 1) % 3])
+        elif k in (Kind.COLL, Kind.MIDP):
+            a, b = _extent(names, pts)
+            ends = [n for n in names if pts[n] in (a, b)]
+            seg(ends[0], ends[-1])
+        elif k is Kind.CYCLIC and len(names) >= 3:
+            _add_circle_through(circles, names, pts)
+        elif k is Kind.CIRCLE:
+            _add_circle(circles, pts[names[0]], abs(pts[names[1]] - pts[names[0]]), names[1:])
+    return frozenset(points), segments, circles
+
+
+# ---------------------------------------------------------------------- drawing
+_INK = "#303030"
+_CIRCLE_INK = "#2a6fb0"
+_AUX_INK = "#e07000"
+_HIGHLIGHT_INK = "#d62728"
+_FORMATS = ("svg", "png")
+
+
+def draw(
+    diagram: "Diagram",
+    path: str | Path,
+    *,
+    highlight: Iterable[Highlight] = (),
+    aux_points: Iterable[str] = (),
+) -> None:
+    """Write a figure of ``diagram`` to ``path``; the format (SVG or PNG) follows its suffix."""
+    path = Path(path)
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in _FORMATS:
+        raise ValueError(f"cannot write a figure as {path.suffix or 'a file without suffix'!r}: use .svg or .png")
+    path.write_bytes(_render(scene(diagram, highlight=highlight, aux_points=aux_points), fmt))
+
+
+def figure_svg(
+    diagram: "Diagram",
+    *,
+    highlight: Iterable[Highlight] = (),
+    aux_points: Iterable[str] = (),
+) -> str:
+    """A figure of ``diagram`` as SVG text (e.g. to embed in HTML)."""
+    return _render(scene(diagram, highlight=highlight, aux_points=aux_points), "svg").decode("utf-8")
+
+
+_FIG_INCHES = 6.4
+_AXES = (0.03, 0.03, 0.94, 0.86)  # left, bottom, width, height (figure fractions)
+_LABEL_PT = 12  # label font size
+_LABEL_GAP = 11.0  # distance of a label's centre from its point, in typographic points
+
+
+def _render(sc: Scene, fmt: str) -> bytes:
+    # Chosen here, not at import: the Agg canvas, with no pyplot and no global state.
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(_FIG_INCHES, _FIG_INCHES))
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes(_AXES)
+    _draw_scene(ax, sc)
+    fig.text(0.5, 0.97, "\n".join(textwrap.wrap(sc.title, 64)) or " ", ha="center", va="top",
+             fontsize=10.5, fontweight="bold", parse_math=False)
+    if sc.subtitle:
+        fig.text(0.5, 0.905, "\n".join(textwrap.wrap(sc.subtitle, 80)), ha="center", va="center",
+                 fontsize=9.5, color=_HIGHLIGHT_INK if sc.segments or sc.highlight_points else _INK,
+                 parse_math=False)
+    out = io.BytesIO()
+    metadata = {"Date": None} if fmt == "svg" else {"Software": None}
+    fig.savefig(out, format=fmt, dpi=150, metadata=metadata, facecolor="white")
+    return out.getvalue()
+
+
+def _draw_scene(ax: "Axes", sc: Scene) -> None:
+    from matplotlib.patches import Circle as CirclePatch
+
+    pts = sc.points
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    style: dict[Layer, dict[str, Any]] = {
+        Layer.MAIN: dict(color=_INK, lw=1.2, ls="-", zorder=2),
+        Layer.AUX: dict(color=_AUX_INK, lw=1.2, ls=(0, (5, 3)), zorder=1),
+        Layer.HIGHLIGHT: dict(color=_HIGHLIGHT_INK, lw=2.6, ls="-", zorder=3, alpha=0.75),
+    }
+    for line in sc.lines:
+        a, b = _extent(line.points, pts)
+        ax.plot([a.real, b.real], [a.imag, b.imag], solid_capstyle="round", **style[line.layer])
+    for c in sc.circles:
+        kw = dict(style[c.layer])
+        if c.layer is Layer.MAIN:
+            kw["color"] = _CIRCLE_INK
+        ax.add_patch(CirclePatch((c.centre.real, c.centre.imag), c.radius, fill=False, **kw))
+    for s in sc.segments:
+        a, b = pts[s.a], pts[s.b]
+        ax.plot([a.real, b.real], [a.imag, b.imag], solid_capstyle="round", **style[Layer.HIGHLIGHT])
+    side = _set_limits(ax, sc)
+    # with equal aspect the square frame fills the shorter side of the axes box
+    points_per_unit = min(_AXES[2], _AXES[3]) * _FIG_INCHES * 72 / side
+    offsets = _place_labels(sc, points_per_unit)
+    for name, z in pts.items():
+        if name in sc.highlight_points:
+            colour, size, weight = _HIGHLIGHT_INK, 6.5, "bold"
+        elif name in sc.aux_points:
+            colour, size, weight = _AUX_INK, 5.0, "normal"
+        else:
+            colour, size, weight = _INK, 5.0, "normal"
+        ax.plot([z.real], [z.imag], "o", color=colour, ms=size, zorder=5, mec="white", mew=0.8)
+        off = offsets[name]
+        ax.annotate(
+            name, (z.real, z.imag), xytext=(off.real, off.imag), textcoords="offset points",
+            ha="center", va="center", fontsize=_LABEL_PT, color=colour, fontweight=weight, zorder=6,
+            parse_math=False,
+        )
+
+
+def _set_limits(ax: "Axes", sc: Scene) -> float:
+    """Frame the points, and the circles unless one is much larger than the figure; the frame's side."""
+    zs = list(sc.points.values()) or [0j]
+    xs, ys = [z.real for z in zs], [z.imag for z in zs]
+    span = max(max(xs) - min(xs), max(ys) - min(ys), 1e-9)
+    for c in sc.circles:
+        if c.radius <= 1.5 * span:
+            xs += [c.centre.real - c.radius, c.centre.real + c.radius]
+            ys += [c.centre.imag - c.radius, c.centre.imag + c.radius]
+    x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+    side = max(x1 - x0, y1 - y0) * 1.12  # a square frame with room for the labels
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    ax.set_xlim(cx - side / 2, cx + side / 2)
+    ax.set_ylim(cy - side / 2, cy + side / 2)
+    return side
+
+
+def _place_labels(sc: Scene, points_per_unit: float) -> dict[str, complex]:
+    """Offsets (in typographic points) of the labels, each put where it hides the least.
+
+    Candidates lie on two rings around the point; a candidate is penalised for every
+    line, circle, point and already placed label that its (round) box would cover.
+    """
+    # everything in typographic points from here on
+    pts = {n: z * points_per_unit for n, z in sc.points.items()}
+    marks = _Marks(
+        segments=[_extent(line.points, pts) for line in sc.lines] + [(pts[s.a], pts[s.b]) for s in sc.segments],
+        circles=[(c.centre * points_per_unit, c.radius * points_per_unit) for c in sc.circles],
+        labels=[],
+    )
+    centroid = sum(pts.values()) / max(len(pts), 1)
+    offsets: dict[str, complex] = {}
+    for name, z in pts.items():
+        rho = 4.5 + 3.5 * len(name)  # rough radius of the label's box
+        outward = z - centroid
+        outward = outward / abs(outward) if abs(outward) > 1e-9 else 1j
+        others = [w for n, w in pts.items() if n != name]
+        rings = (_LABEL_GAP + 1.5 * (len(name) - 1), _LABEL_GAP + 8 + 1.5 * (len(name) - 1))
+        candidates = [r * cmath.exp(2j * math.pi * k / 24) for r in rings for k in range(24)]
+        best = min(candidates, key=lambda off: marks.cost(z, off, rho, others) - 0.05 * _cos(off, outward))
+        offsets[name] = best
+        marks.labels.append((z + best, rho))
+    return offsets
+
+
+@dataclass
+class _Marks:
+    """What a label should not cover, in typographic points."""
+
+    segments: list[tuple[complex, complex]]
+    circles: list[tuple[complex, float]]
+    labels: list[tuple[complex, float]]  # centre and radius of the labels placed so far
+
+    def cost(self, z: complex, off: complex, rho: float, others: list[complex]) -> float:
+        c = z + off
+        pen = sum(max(0.0, 1 - _dist_to_segment(c, a, b) / rho) for a, b in self.segments)
+        pen += sum(max(0.0, 1 - abs(abs(c - o) - r) / rho) for o, r in self.circles)
+        pen += sum(2 * max(0.0, 1 - abs(c - w) / (rho + 4)) for w in others)
+        pen += sum(3 * max(0.0, 1 - abs(c - q) / (rho + r)) for q, r in self.labels)
+        return pen + 0.1 * abs(off) / _LABEL_GAP  # nearer is better
+
+
+def _cos(u: complex, v: complex) -> float:
+    return (u * v.conjugate()).real / (abs(u) * abs(v))
+
+
+def _dist_to_segment(p: complex, a: complex, b: complex) -> float:
+    d = b - a
+    if abs(d) < 1e-12:
+        return abs(p - a)
+    t = min(1.0, max(0.0, ((p - a) / d).real))
+    return abs(p - (a + t * d))
