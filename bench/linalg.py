@@ -68,7 +68,7 @@ def run_once(eqs: list, queries: list[Query], modulus: Fraction | None) -> dict:
     implied = [table.implies(coeffs, const) for _, coeffs, const in queries]
     t2 = time.perf_counter()
     result = {"adds": t1 - t0, "implies": t2 - t1, "rank": table.rank, "implied": sum(implied)}
-    to_explain = [q for q, ok in zip(queries, implied) if ok][:100]
+    to_explain = [q for q, ok in zip(queries, implied, strict=True) if ok][:100]
     for kind in ("local", "global"):
         chosen = [(c, k) for kd, c, k in to_explain if kd == kind]
         t3 = time.perf_counter()
@@ -92,13 +92,14 @@ def main() -> None:
     last = runs[-1]
     print(f"{args.vars} vars, {args.eqs} equations (rank {last['rank']}), modulus {modulus}, "
           f"median of {args.runs} runs")
-    print(f"  {args.eqs} adds:           {statistics.median(r['adds'] for r in runs) * 1e3:8.1f} ms")
-    print(f"  1000 implies:         {statistics.median(r['implies'] for r in runs) * 1e3:8.1f} ms"
-          f"  ({last['implied']} implied)")
+    adds, implies = (statistics.median(r[key] for r in runs) for key in ("adds", "implies"))
+    print(f"  {args.eqs} adds:           {adds * 1e3:8.1f} ms")
+    print(f"  1000 implies:         {implies * 1e3:8.1f} ms  ({last['implied']} implied)")
     for kind in ("local", "global"):
         seconds = statistics.median(r[kind][0] for r in runs)
         _, count, size = last[kind]
-        print(f"  {count:3d} {kind:6} explains:  {seconds * 1e3:8.1f} ms  (mean {size:.1f} reasons)")
+        print(f"  {count:3d} {kind:6} explains:  {seconds * 1e3:8.1f} ms"
+              f"  (mean {size:.1f} reasons)")
 
 
 if __name__ == "__main__":

@@ -42,10 +42,10 @@ Design
   never enter it. ``explain`` also searches for a short combination near the
   query (input equations in breadth-first order from the query's variables,
   added to a scratch table until it implies the query) and returns the
-  shorter of the two (skipping the basis combination when the local one has
-  at most two reasons: its expansion can be costly in dense tables). Either way the result combines linearly independent
-  equations, so no reason can be dropped, and it is re-checked with
-  :func:`combine`.
+  shorter of the two (it skips the basis combination when the local one has
+  at most two reasons: expanding it can be costly in dense tables). Either
+  way the result combines linearly independent equations, so no reason can
+  be dropped, and it is re-checked exactly before it is returned.
 
 Modulus
 -------
@@ -173,7 +173,7 @@ class _Vector:
         self.coeffs = coeffs
         self.const = const
         self.node = node
-        self.lead = min(coeffs) if coeffs else None
+        self.lead: Variable = min(coeffs) if coeffs else None
 
 
 # -------------------------------------------------------------------- table
@@ -415,7 +415,7 @@ class LinearTable:
             self._record(coeffs, const, reason)
             return False
         node = self._input_node(reason, used)
-        basis, zeros = self._hnf(self._lattice + [_Vector(rest, k, node)])
+        basis, zeros = self._hnf([*self._lattice, _Vector(rest, k, node)])
         for zero in zeros:
             self._check_zero(zero.const, reason)
         self._record(coeffs, const, reason)
@@ -691,10 +691,10 @@ class LinearTable:
         return None
 
     def _verify(self, found: dict, query: dict, const: Number) -> bool:
-        """Whether the explanation reproduces the query (computed in integers, scaled by ``den``)."""
+        """Whether the explanation reproduces the query (in integers, scaled by ``den``)."""
         den = lcm(*(_fraction(m).denominator for m in found.values()))
         coeffs: dict = {}
-        total = 0
+        total: Number = 0
         for reason, m in found.items():
             k = int(m * den)
             eq_coeffs, eq_const = self._eqs[reason]

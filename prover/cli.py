@@ -48,8 +48,9 @@ def commands() -> tuple[Command, ...]:
     return (
         Command("check", "parse and realise problems; report the ones with errors", _check_args, run_check),
         Command("draw", "draw the figure of one problem (SVG or PNG)", _draw_args, run_draw),
-        # Further subcommands (prove, bench, synth, train) are registered here:
-        # Command("prove", "...", _prove_args, run_prove),
+        Command("prove", "prove problems with DD+AR and print the proof", _prove_args, run_prove),
+        Command("bench", "run DD+AR on every problem of a file, one worker each", _bench_args, run_bench),
+        # Further subcommands (synth, train) are registered here.
     )
 
 
@@ -203,6 +204,110 @@ def run_draw(args: argparse.Namespace) -> int:
     diagram = realise(problem, seed=args.seed, with_aux=not args.no_aux)
     write_figure(diagram, path)
     print(f"wrote {path}")
+    return 0
+
+
+# ---------------------------------------------------------------------- prove
+def _prove_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", metavar="FILE", nargs="?", help="problem file (omit with --text)")
+    p.add_argument("name", metavar="NAME", nargs="?", help="only this problem")
+    p.add_argument("--text", metavar="PROBLEM", help="a problem given on the command line")
+    p.add_argument("--seed", type=int, default=0, help="seed of the numeric diagram (default 0)")
+    p.add_argument("--timeout", type=_positive, default=60.0, help="seconds of DD+AR per problem (default 60)")
+    p.add_argument(
+        "--no-search",
+        action="store_true",
+        help="DD+AR only (the language-model search is not built yet, so this is also the default)",
+    )
+    p.add_argument("--out", metavar="PATH", help="write the proof(s) to PATH instead of stdout")
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be positive")
+    return value
+
+
+def run_prove(args: argparse.Namespace) -> int:
+    """DD+AR on each selected problem; prints the proof or says it could not prove it."""
+    from prover.prove import format_text, prove_ddar
+
+    if args.text is not None:
+        if args.file is not None:
+            raise UsageError("give either FILE [NAME] or --text, not both")
+        pairs = [("problem", args.text)]
+    elif args.file is None:
+        raise UsageError("prove needs FILE [NAME] or --text")
+    else:
+        pairs = select(read_problem_pairs(args.file), args.name, args.file)
+    chunks, solved = [], 0
+    for name, text in pairs:
+        problem = parse(name, text)
+        out = prove_ddar(problem, seed=args.seed, timeout=args.timeout)
+        if out.proof is not None:
+            solved += 1
+            chunks.append(format_text(out.proof))
+            if out.check is not None and not out.check.ok:
+                chunks.append("WARNING: the proof checker rejected this proof: " + "; ".join(out.check.errors))
+        else:
+            reason = "ran out of time" if out.status == "timeout" else "found no proof"
+            chunks.append(
+                f"Problem: {name}\nGoal: {problem.goal}\n"
+                f"DD+AR {reason} ({out.facts} facts derived in {out.seconds:.2f} s)."
+            )
+    text = "\n\n".join(chunks) + "\n"
+    if len(pairs) > 1:
+        text += f"\nproved {solved}/{len(pairs)}\n"
+    if args.out:
+        _write_atomic(Path(args.out), text)
+        print(f"wrote {args.out}")
+    else:
+        sys.stdout.write(text)
+    return 0 if solved == len(pairs) else 1
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except OSError as e:
+        raise UsageError(f"cannot write {path}: {e.strerror or e}") from None
+
+
+# ---------------------------------------------------------------------- bench
+def _bench_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("file", metavar="FILE", help="problem file")
+    p.add_argument("--mode", choices=("ddar", "search"), default="ddar", help="ddar (default) or search")
+    p.add_argument("--timeout", type=_positive, default=60.0, help="seconds per problem (default 60)")
+    p.add_argument("--jobs", type=int, default=1, help="problems run at once (default 1)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the numeric diagrams (default 0)")
+    p.add_argument("--out", metavar="PATH", help="JSON lines, one per problem; a rerun resumes")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def run_bench(args: argparse.Namespace) -> int:
+    from prover.bench import Task, run_bench as bench, summary
+
+    if args.mode == "search":
+        raise UsageError("--mode search needs the language model, which is not built yet; use --mode ddar")
+    if args.jobs < 1:
+        raise UsageError("--jobs must be at least 1")
+    pairs = read_problem_pairs(args.file)
+    tasks = [Task(name, text, args.timeout, args.seed) for name, text in pairs]
+    out = Path(args.out) if args.out else None
+    if out is not None and out.exists() and out.is_dir():
+        raise UsageError(f"--out {out}: is a directory")
+    rows = bench(tasks, out, args.jobs, progress=not args.quiet)
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[r["status"]] = counts.get(r["status"], 0) + 1
+    print(", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    print(summary(rows, len(tasks)))
     return 0
 
 

@@ -182,6 +182,36 @@ def test_modulus_gcd_combination() -> None:
         t.add({"x": 5}, 0, "five")
 
 
+def test_lattice_vector_promoted_to_a_row() -> None:
+    t = LinearTable(modulus=1)
+    t.add({"x": 2, "y": -2}, HALF, "2x - 2y")
+    t.add({"y": 1, "z": -1}, Fraction(1, 3), "y - z")  # a row, while the lattice is not empty
+    assert t.implies({"x": 2, "z": -2}, HALF + Fraction(2, 3))
+    with pytest.raises(InconsistentError):  # 2(x - z) = 1/6 and 3(x - z) = 0 (mod 1)
+        t.add({"x": 3, "z": -3}, 0, "3x - 3z")
+    t.add({"x": 3, "z": -3}, Fraction(1, 4), "3x - 3z")  # so x - z = 1/4 - 1/6
+    assert t.rank == 2 and not t._lattice
+    assert t.implies({"x": 1, "z": -1}, Fraction(1, 12))
+    found = check_explanation(t, {"x": 1, "z": -1}, Fraction(1, 12))
+    assert [m for _, m in found] == [-1, -2, 1]
+
+
+@pytest.mark.parametrize("modulus", [None, 1])
+def test_constants_with_new_denominators(modulus) -> None:
+    t = LinearTable(modulus)
+    t.add({"x": 1, "y": -1}, HALF, "1/2")
+    t.add({"y": 1, "z": -1}, Fraction(1, 3), "1/3")
+    assert t.implies({"x": 1, "z": -1}, Fraction(5, 6))
+    t.add({"z": 1, "w": -1}, Fraction(2, 7), "2/7")
+    assert t.implies({"x": 1, "z": -1}, Fraction(5, 6))
+    assert t.implies({"x": 1, "w": -1}, Fraction(5, 6) + Fraction(2, 7))
+    assert not t.implies({"x": 1, "w": -1}, Fraction(1, 11))
+    key_x, const_x = t.residual({"x": 1})
+    key_w, const_w = t.residual({"w": 1})
+    assert key_x == key_w
+    assert same_equation(({}, const_x - const_w), ({}, Fraction(5, 6) + Fraction(2, 7)), modulus)
+
+
 def test_modulus_requires_integer_coefficients() -> None:
     t = LinearTable(modulus=1)
     with pytest.raises(ValueError):
@@ -324,7 +354,8 @@ def test_residual_keys_match_rank(seed: int) -> None:
         t.add(coeffs, const, i)
     exprs = [{x: rng.choice((1, -1, 2)) for x in rng.sample(range(n), rng.randint(1, 3))}
              for _ in range(25)]
-    exprs += [combine([(e, 0), eq], [1, rng.choice((1, -1))])[0] for e in exprs[:5] for eq in eqs[:2]]
+    exprs += [combine([(e, 0), eq], [1, rng.choice((1, -1))])[0]
+              for e in exprs[:5] for eq in eqs[:2]]
     residuals = [t.residual(e) for e in exprs]
     for e1, (k1, c1) in zip(exprs, residuals, strict=True):
         for e2, (k2, c2) in zip(exprs, residuals, strict=True):
@@ -405,9 +436,9 @@ def angle_table(rng: random.Random, n: int, m: int):
         kind = rng.random()
         if kind < 0.3:
             eqs.append(({a: 1, b: -1}, (theta[a] - theta[b]) % 1))
-        elif kind < 0.5 and theta[a] + HALF in by_angle or theta[a] - HALF in by_angle:
-            other = by_angle.get(theta[a] + HALF) or by_angle[theta[a] - HALF]
-            eqs.append(({rng.choice(other): 1, a: -1}, HALF))
+        elif kind < 0.5 and (theta[a] + HALF) % 1 in by_angle:
+            other = rng.choice(by_angle[(theta[a] + HALF) % 1])
+            eqs.append(({other: 1, a: -1}, HALF))
         else:
             d = rng.choice(by_angle.get((theta[c] + theta[b] - theta[a]) % 1, [c]))
             coeffs: dict[int, int] = {}

@@ -1,0 +1,181 @@
+"""Soundness sweep: numerically false goals must never be proven.
+
+    python bench/false_goals.py [FILE] [--variants 5] [--jobs 2] [--timeout 10] [--seed 0]
+
+For every problem of the file (default ``../shared/benchmarks/jgex_ag_231.txt``
+beside the repository) the diagram of the *original* problem is realised; then
+false goals are made by replacing one point of the goal by another point of the
+problem, keeping only variants that are false in the diagram with a clear margin
+(the predicate fails even at tolerance 1e-3). Up to ``--variants`` of them per
+problem (chosen with a seeded RNG) are handed to a fresh engine each, with a
+budget of ``--timeout`` seconds per false goal. Problems run in ``--jobs`` worker
+processes.
+
+Prints how many false goals were tried and how many were proven (this must be
+0), and lists every proven one with its proof. Exit status 1 if any was proven.
+"""
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import random
+import signal
+import sys
+import time
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from ddar.engine import Budget, Engine  # noqa: E402
+from ddar.proof import traceback  # noqa: E402
+from geometry.diagram import realise  # noqa: E402
+from geometry.predicates import Predicate  # noqa: E402
+from geometry.problem import Problem, parse_problem, split_problem_text  # noqa: E402
+
+DEFAULT_FILE = REPO.parent / "shared/benchmarks/jgex_ag_231.txt"
+#: A variant counts as false only if it fails even at this (loose) tolerance.
+MARGIN = 1e-3
+
+
+def false_variants(problem: Problem, points: Mapping[str, complex], limit: int, seed: int = 0) -> list[Predicate]:
+    """Goals made by replacing one point of the goal by another point, false in the diagram."""
+    goal = problem.goal
+    assert goal is not None
+    others = [p for p in problem.points() if p not in goal.points]
+    found: dict[Predicate, Predicate] = {}
+    for i, arg in enumerate(goal.args):
+        if not isinstance(arg, str):
+            continue
+        for q in others:
+            args = list(goal.args)
+            args[i] = q
+            pred = Predicate(goal.kind, tuple(args))
+            if pred.canonical() in found or pred.holds(points, tol=MARGIN):
+                continue
+            found[pred.canonical()] = pred
+    variants = list(found.values())
+    rng = random.Random(zlib.crc32(problem.name.encode()) ^ seed)
+    rng.shuffle(variants)
+    return variants[:limit]
+
+
+@dataclass
+class Outcome:
+    name: str
+    tried: int = 0
+    statuses: dict[str, int] = field(default_factory=dict)
+    proven: list[tuple[str, str]] = field(default_factory=list)  # (false goal, proof text)
+    error: str = ""
+    seconds: float = 0.0
+
+
+class _HardTimeout(Exception):
+    pass
+
+
+def _alarm(signum, frame):  # pragma: no cover - signal handler
+    raise _HardTimeout()
+
+
+def sweep_problem(args: tuple[str, str, int, float, int]) -> Outcome:
+    """Realise one problem and try its false variants (runs in a worker)."""
+    name, text, limit, timeout, seed = args
+    out = Outcome(name)
+    start = time.perf_counter()
+    try:
+        problem = parse_problem(name, text)
+        diagram = realise(problem, seed=seed)
+        variants = false_variants(problem, diagram.points, limit, seed)
+    except Exception as e:
+        out.error = f"{type(e).__name__}: {e}"
+        return out
+    if hasattr(signal, "SIGALRM"):
+        signal.signal(signal.SIGALRM, _alarm)
+    for goal in variants:
+        out.tried += 1
+        status = "error"
+        try:
+            if hasattr(signal, "SIGALRM"):
+                signal.setitimer(signal.ITIMER_REAL, timeout + 30)
+            engine = Engine(diagram)
+            result = engine.prove(goal, Budget(timeout=timeout))
+            status = result.status
+            if result.solved and result.goal_fact is not None:
+                from prover.prove import format_text
+
+                out.proven.append((str(goal), format_text(traceback(engine, result.goal_fact))))
+            elif result.solved:
+                out.proven.append((str(goal), "(solved without a goal fact)"))
+        except _HardTimeout:
+            status = "timeout"
+        except Exception as e:
+            out.error = f"{goal}: {type(e).__name__}: {e}"
+        finally:
+            if hasattr(signal, "SIGALRM"):
+                signal.setitimer(signal.ITIMER_REAL, 0)
+        out.statuses[status] = out.statuses.get(status, 0) + 1
+    out.seconds = time.perf_counter() - start
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("file", nargs="?", type=Path, default=DEFAULT_FILE)
+    ap.add_argument("--variants", type=int, default=5, help="false goals per problem (default 5)")
+    ap.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")
+    ap.add_argument("--timeout", type=float, default=10.0, help="engine budget per false goal, seconds (default 10)")
+    ap.add_argument("--seed", type=int, default=0, help="diagram seed and variant choice")
+    ap.add_argument("--limit", type=int, default=None, help="only the first N problems")
+    args = ap.parse_args(argv)
+    if not args.file.is_file():
+        print(f"benchmark file not found: {args.file}", file=sys.stderr)
+        return 2
+    pairs = split_problem_text(args.file.read_text(encoding="utf-8"), str(args.file))[: args.limit]
+    tasks = [(n, t, args.variants, args.timeout, args.seed) for n, t in pairs]
+    t0 = time.perf_counter()
+    outcomes: list[Outcome] = []
+    if args.jobs > 1:
+        with mp.get_context("fork").Pool(args.jobs, maxtasksperchild=20) as pool:
+            for o in pool.imap_unordered(sweep_problem, tasks):
+                outcomes.append(o)
+                _progress(o)
+    else:
+        for task in tasks:
+            o = sweep_problem(task)
+            outcomes.append(o)
+            _progress(o)
+    wall = time.perf_counter() - t0
+    tried = sum(o.tried for o in outcomes)
+    proven = [(o.name, g, proof) for o in outcomes for g, proof in o.proven]
+    statuses: dict[str, int] = {}
+    for o in outcomes:
+        for s, n in o.statuses.items():
+            statuses[s] = statuses.get(s, 0) + n
+    no_variant = [o.name for o in outcomes if not o.tried and not o.error]
+    errors = [o for o in outcomes if o.error]
+    print()
+    print(f"problems {len(outcomes)}; with false variants {sum(o.tried > 0 for o in outcomes)}; "
+          f"none found {len(no_variant)}; errors {len(errors)}")
+    print("false goals tried: " + str(tried) + "  (" + ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())) + ")")
+    print(f"false goals proven: {len(proven)}")
+    for name, goal, proof in proven:
+        print(f"\nPROVEN FALSE GOAL in {name}: {goal}\n{proof}")
+    for o in errors:
+        print(f"error in {o.name}: {o.error}")
+    print(f"wall time {wall:.1f}s with {args.jobs} worker(s)")
+    return 1 if proven else 0
+
+
+def _progress(o: Outcome) -> None:
+    flag = "  PROVEN: " + "; ".join(g for g, _ in o.proven) if o.proven else ""
+    if flag or o.error:
+        print(f"{o.name}: tried {o.tried}{flag}{'  error: ' + o.error if o.error else ''}", flush=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
