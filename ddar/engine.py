@@ -496,18 +496,20 @@ class Engine:
                             for i in (1, 2)
                         ):
                             continue
-                        for m in range(3):
-                            a, d = [i for i in range(3) if i != m]
-                            new += self.derive(
-                                "r42",
-                                P("eqratio", p[m], p[a], p[m], p[d], qq[m], qq[a], qq[m], qq[d]),
-                                [
-                                    P("para", p[a], qq[a], p[d], qq[d]),
-                                    P("para", p[m], qq[m], p[a], qq[a]),
-                                    P("coll", p[m], p[a], p[d]),
-                                    P("coll", qq[m], qq[a], qq[d]),
-                                ],
-                            )
+                        new += self._transversals(p, qq)
+        return new
+
+    def _transversals(self, p: tuple[str, ...], q: list[str]) -> int:
+        """Points p0 p1 p2 on one line, q0 q1 q2 on another, p_i q_i parallel (numerically)."""
+        new = 0
+        for m in range(3):
+            a, d = [i for i in range(3) if i != m]
+            ratio = P("eqratio", p[m], p[a], p[m], p[d], q[m], q[a], q[m], q[d])
+            bases = P("para", p[a], q[a], p[d], q[d])
+            colls = [P("coll", p[m], p[a], p[d]), P("coll", q[m], q[a], q[d])]
+            middle = P("para", p[m], q[m], p[a], q[a])
+            new += self.derive("r42", ratio, [bases, middle, *colls])
+            new += self.derive("r41", middle, [bases, *colls, ratio])
         return new
 
     # ------------------------------------------------------------------ triangles

@@ -147,7 +147,7 @@ class NumericIndex:
         for t in tris:
             z = self._shape(t)
             for mirrored, zz in ((False, z), (True, z.conjugate())):
-                for u in shapes.get(self._key(zz), ()):
+                for u in self._near(shapes, zz):
                     if set(u) == set(t):
                         continue
                     pair = (t, u) if t < u else (u, t)
@@ -156,6 +156,17 @@ class NumericIndex:
                         continue
                     seen.add(k)
                     out.append((t, u, mirrored))
+        return out
+
+    def _near(self, shapes: dict, z: complex) -> list[tuple[str, str, str]]:
+        """Triangles whose shape equals ``z`` (keys on both sides of a rounding boundary)."""
+        kx, ky = self._key(z)
+        out = []
+        for dx in (-1, 0, 1):
+            for dy in (-1, 0, 1):
+                for u in shapes.get((kx + dx, ky + dy), ()):
+                    if abs(self._shape(u) - z) <= 1e-6 * max(1.0, abs(z)):
+                        out.append(u)
         return out
 
     def _shape(self, t: tuple[str, ...]) -> complex:
