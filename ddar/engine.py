@@ -40,7 +40,7 @@ class Budget:
 
 @dataclass
 class Result:
-    status: str  # "solved" | "unsolved" | "timeout"
+    status: str  # "solved" | "unsolved" | "timeout" | "saturated" (no goal: fixpoint reached)
     goal_fact: int | None
     facts: int
     seconds: float
@@ -229,6 +229,8 @@ class Engine:
         goal_fact = self.fact_id(goal) if goal is not None and status == "solved" else None
         if status == "solved" and goal_fact is None:
             status = "unsolved"
+        if goal is None and status == "unsolved":
+            status = "saturated"
         return Result(status, goal_fact, len(self.facts), time.monotonic() - start, iterations, self)
 
     def matchers(self) -> list[Callable[[], int]]:
