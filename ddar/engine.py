@@ -246,6 +246,7 @@ class Engine:
             self._m_collinear_midpoint_rules,
             self._m_triangles,
             self._m_parallel_transversals,
+            self._m_converse_intercept,
             self._m_bisectors,
         ]
 
@@ -501,6 +502,25 @@ class Engine:
                         new += self._transversals(p, qq)
         return new
 
+    def _m_converse_intercept(self) -> int:
+        """r27: OA/AC = OB/BD on two lines through O make AB parallel to CD."""
+        new = 0
+        P_ = self.pts
+        for o in self.index.names:
+            through = [line for line in self.index.lines if o in line]
+            for l1, l2 in combinations(through, 2):
+                for a, c in _ordered_pairs([x for x in l1 if x != o]):
+                    for b, d in _ordered_pairs([x for x in l2 if x != o]):
+                        u, v = P_[b] - P_[a], P_[d] - P_[c]
+                        if abs((u.conjugate() * v).imag) > 1e-6 * abs(u) * abs(v):
+                            continue
+                        new += self.derive(
+                            "r27",
+                            P("para", a, b, c, d),
+                            [P("eqratio", o, a, a, c, o, b, b, d), P("coll", o, a, c), P("coll", o, b, d)],
+                        )
+        return new
+
     def _transversals(self, p: tuple[str, ...], q: list[str]) -> int:
         """Points p0 p1 p2 on one line, q0 q1 q2 on another, p_i q_i parallel (numerically)."""
         new = 0
@@ -576,6 +596,10 @@ class Engine:
                     new += self.derive("t07" if mirrored else "t06", con, [sim, s])
                     break
         return new
+
+
+def _ordered_pairs(items: list[str]) -> list[tuple[str, str]]:
+    return [(x, y) for x in items for y in items if x != y]
 
 
 def _degenerate(p: Predicate) -> bool:
