@@ -16,6 +16,7 @@ the diagram contradicts.
 from __future__ import annotations
 
 import time
+from fractions import Fraction
 from dataclasses import dataclass, field
 from itertools import combinations
 from typing import Callable, Iterable
@@ -247,6 +248,7 @@ class Engine:
             self._m_triangles,
             self._m_parallel_transversals,
             self._m_converse_intercept,
+            self._m_ratio_constants,
             self._m_bisectors,
         ]
 
@@ -521,6 +523,21 @@ class Engine:
                         )
         return new
 
+    def _m_ratio_constants(self) -> int:
+        """Constant ratios of segments on one line (ratio chasing), entered into the length table."""
+        new = 0
+        P_ = self.pts
+        for line in self.index.lines:
+            segs = list(combinations(line, 2))
+            for (a, b), (c, d) in combinations(segs, 2):
+                r = _small_fraction(abs(P_[b] - P_[a]) / abs(P_[d] - P_[c]))
+                if r is None or r == 1:
+                    continue
+                pred = Predicate(Kind.RCONST, (a, b, c, d, Literal(f"{r.numerator}/{r.denominator}")))
+                if pred.canonical() not in self.known and self.ar.implies(pred):
+                    new += self.fact_id(pred) is not None
+        return new
+
     def _transversals(self, p: tuple[str, ...], q: list[str]) -> int:
         """Points p0 p1 p2 on one line, q0 q1 q2 on another, p_i q_i parallel (numerically)."""
         new = 0
@@ -596,6 +613,14 @@ class Engine:
                     new += self.derive("t07" if mirrored else "t06", con, [sim, s])
                     break
         return new
+
+
+def _small_fraction(x: float, max_den: int = 6) -> Fraction | None:
+    """``x`` as p/q with small p, q if it is one (numerically)."""
+    f = Fraction(x).limit_denominator(max_den)
+    if f.numerator == 0 or f.numerator > 12 or abs(float(f) - x) > 1e-9 * max(1.0, x):
+        return None
+    return f
 
 
 def _ordered_pairs(items: list[str]) -> list[tuple[str, str]]:
