@@ -198,9 +198,15 @@ class Algebra:
             out.append(("length", self.lengths, length_equations(pred, self.pts)))
         return [(n, t, e) for n, t, e in out if e]
 
-    def add(self, fact_id: int, pred: Predicate) -> None:
-        """Enter a fact's equations; each equation is tagged ``(fact_id, i)``."""
-        for _, table, eqs in self.tables(pred):
+    def add(self, fact_id: int, pred: Predicate, skip: str | None = None) -> None:
+        """Enter a fact's equations; each equation is tagged ``(fact_id, i)``.
+
+        ``skip`` names a table that derived the fact (it would only add a redundant row there,
+        and explanations that cite base facts read better).
+        """
+        for name, table, eqs in self.tables(pred):
+            if name == skip:
+                continue
             for i, (coeffs, const) in enumerate(eqs):
                 if not coeffs:
                     continue

@@ -92,7 +92,10 @@ class Engine:
         self.known[key] = fid
         k = key.kind
         if k in ANGLE_KINDS or k in RATIO_KINDS or k in LENGTH_KINDS:
-            self.ar.add(fid, key)
+            # An AR fact adds nothing to the table that derived it, except collinearity, which
+            # was derived from one hub point and ties every pair of the points together.
+            derived_in = reason.table if isinstance(reason, ARApp) and k is not Kind.COLL else None
+            self.ar.add(fid, key, skip=derived_in)
         if k is Kind.CYCLIC and len(key.points) == 4:
             self.cyclic4[frozenset(key.points)] = fid
         elif k is Kind.MIDP:
