@@ -16,6 +16,8 @@
 """
 from __future__ import annotations
 
+import cmath
+import math
 from fractions import Fraction
 from itertools import combinations
 from typing import Hashable, Mapping
@@ -172,6 +174,18 @@ def length_equations(p: Predicate, pts: Mapping[str, complex]) -> list[Equation]
     return []
 
 
+def holds_numerically(coeffs: Mapping, const: Fraction, pts: Mapping[str, complex], tol: float = 1e-7) -> bool:
+    """Whether an angle equation (units of 180 degrees, mod 1) holds in the diagram."""
+    total = -float(const)
+    for var, c in coeffs.items():
+        if var[0] == "~log":
+            return False
+        a, b = var
+        total += float(c) * (cmath.phase(pts[b] - pts[a]) / math.pi)
+    r = total % 1.0
+    return min(r, 1.0 - r) < tol
+
+
 LENGTH_KINDS = frozenset({Kind.CONG, Kind.MIDP, Kind.COLL, Kind.RCONST, Kind.LCONST})
 
 
@@ -222,7 +236,7 @@ class Algebra:
         point suffice (parallels through a common point coincide, r28)."""
         opts = self.tables(pred)
         if pred.kind is not Kind.COLL:
-            return opts
+            return opts + self._doubled(opts)
         pts = list(dict.fromkeys(pred.points))
         stars = []
         for hub in pts:
@@ -230,6 +244,17 @@ class Algebra:
             base = seg(hub, others[0])
             stars.append(("angle", self.angles, [({base: 1, seg(hub, x): -1}, Fraction(0)) for x in others[1:]]))
         return stars + [o for o in opts if o[0] != "angle"]
+
+    def _doubled(self, opts: list) -> list[tuple[str, LinearTable, list[Equation]]]:
+        """Half-angle option: if twice an angle equation follows (mod 180 degrees), the
+        equation itself holds up to 90 degrees, and the diagram decides which (table "angle2")."""
+        out = []
+        for name, table, eqs in opts:
+            if name != "angle" or self.pts is None:
+                continue
+            if all(holds_numerically(c, k, self.pts) for c, k in eqs):
+                out.append(("angle2", table, [({v: 2 * x for v, x in c.items()}, 2 * k % 1) for c, k in eqs]))
+        return out
 
     def implies(self, pred: Predicate) -> bool:
         return any(all(table.implies(c, k) for c, k in eqs) for _, table, eqs in self._options(pred))

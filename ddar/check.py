@@ -68,6 +68,22 @@ def _check_line(line: ProofLine, cited: list[Predicate], givens: set, rules: dic
 def _check_ar(line: ProofLine, cited: list[Predicate], points) -> str | None:
     if line.rule == "length" and points is None:
         return "length steps need the diagram to order collinear points"
+    if line.rule == "angle2":
+        # twice the statement follows by angle chasing; the diagram picks the half
+        if points is None or not line.pred.holds(points):
+            return "a half-angle step needs the diagram, where the statement must hold"
+        eqs_of = {"angle2": lambda p: [({v: 2 * x for v, x in c.items()}, 2 * k % 1) for c, k in angle_equations(p)]}[
+            line.rule
+        ]
+        table = LinearTable(modulus=Fraction(1))
+        for i, p in enumerate(cited):
+            for j, (c, k) in enumerate(angle_equations(p)):
+                if c:
+                    table.add(c, k, (i, j))
+        for c, k in eqs_of(line.pred):
+            if c and not table.implies(c, k):
+                return "twice the statement does not follow from the cited lines by angle chasing"
+        return None
     eqs_of = {
         "angle": angle_equations,
         "ratio": ratio_equations,

@@ -42,7 +42,12 @@ def _reason(line, rules) -> str:
         return f"premise (clause {line.clause})"
     uses = ", ".join(str(u) for u in line.uses)
     if line.kind == "ar":
-        what = {"angle": "angle chasing", "ratio": "ratio chasing", "length": "length chasing"}[line.rule]
+        what = {
+            "angle": "angle chasing",
+            "angle2": "angle chasing (halving an angle, the figure fixes which half)",
+            "ratio": "ratio chasing",
+            "length": "length chasing",
+        }[line.rule]
         return f"{what} from {uses}"
     rule = rules.get(line.rule)
     name = f"{line.rule}, {rule.name}" if rule else line.rule
