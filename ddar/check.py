@@ -57,12 +57,20 @@ def _check_line(line: ProofLine, cited: list[Predicate], givens: set, rules: dic
         return "false in the diagram"
     if line.kind == "ar":
         return _check_ar(line, cited, points)
+    if line.rule == "refl":
+        return None if not cited and _identity(line.pred) else "not a statement true by itself"
     rule = rules.get(line.rule or "")
     if rule is None:
         return f"unknown rule {line.rule!r}"
     if not is_instance(rule, cited, line.pred, points):
         return f"not an instance of {rule.id} ({rule.name})"
     return None
+
+
+def _identity(pred: Predicate) -> bool:
+    """True statements of the form X = X (every equation they assert is 0 = 0)."""
+    eqs = angle_equations(pred) + ratio_equations(pred)
+    return bool(eqs) and all(not c and k % 1 == 0 for c, k in eqs)
 
 
 def _check_ar(line: ProofLine, cited: list[Predicate], points) -> str | None:
@@ -80,8 +88,11 @@ def _check_ar(line: ProofLine, cited: list[Predicate], points) -> str | None:
             for j, (c, k) in enumerate(angle_equations(p)):
                 if c:
                     table.add(c, k, (i, j))
-        for c, k in eqs_of(line.pred):
-            if c and not table.implies(c, k):
+        target = [(c, k) for c, k in eqs_of(line.pred) if c]
+        if not target:
+            return f"{line.pred.name} is not an angle statement"
+        for c, k in target:
+            if not table.implies(c, k):
                 return "twice the statement does not follow from the cited lines by angle chasing"
         return None
     eqs_of = {
@@ -105,8 +116,11 @@ def _check_ar(line: ProofLine, cited: list[Predicate], points) -> str | None:
             if all(table.implies(c, k) for p in para for c, k in angle_equations(p) if c):
                 return None
         return "the points are not shown to lie on one line"
-    for c, k in eqs_of(line.pred):
-        if c and not table.implies(c, k):
+    target = [(c, k) for c, k in eqs_of(line.pred) if c]
+    if not target:
+        return f"{line.pred.name} is not a statement of the {line.rule} table"
+    for c, k in target:
+        if not table.implies(c, k):
             return f"does not follow from the cited lines by {line.rule} chasing"
     return None
 

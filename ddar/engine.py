@@ -161,6 +161,8 @@ class Engine:
             if found is None:
                 return None
             table, expl = found
+            if not expl:  # an identity such as AB = AB
+                return self._record(key, RuleApp("refl", ()))
             ids = tuple(i for i, _ in expl)
             return self._record(key, ARApp(table, ids, tuple(m for _, m in expl)))
         if k is Kind.MIDP:
