@@ -1,7 +1,7 @@
 """Time DD+AR on every problem of a benchmark file, inside one process.
 
     python bench/ddar.py [FILE] [--timeout 60] [--seed 0] [--limit N] [--match TEXT]
-                         [--check] [--profile] [--top 25] [--jsonl OUT]
+                         [--check] [--profile] [--top 25] [--sort cumulative] [--jsonl OUT]
 
 For each problem: realise the diagram (seeded), run the engine on the goal with a
 per-problem time budget, and (with ``--check``) trace the proof back and replay it
@@ -155,6 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--check", action="store_true", help="trace back and replay every proof with the checker")
     ap.add_argument("--profile", action="store_true", help="cProfile the whole run; print the top functions")
     ap.add_argument("--top", type=int, default=25, help="how many profile rows to print (default 25)")
+    ap.add_argument("--sort", default="cumulative", help="profile sort key: cumulative (default), tottime, ncalls")
     ap.add_argument("--jsonl", type=Path, default=None, help="also write one JSON line per problem here")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every problem, not only the failures")
     args = ap.parse_args(argv)
@@ -186,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     print(summarise(rows, wall))
     if profiler:
         buf = io.StringIO()
-        stats = pstats.Stats(profiler, stream=buf).sort_stats("cumulative")
+        stats = pstats.Stats(profiler, stream=buf).sort_stats(args.sort)
         stats.print_stats(args.top)
         print(buf.getvalue())
     return 0

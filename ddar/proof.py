@@ -6,7 +6,7 @@ table) and the earlier lines it uses. Only facts on a path to the goal appear.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from geometry.predicates import Predicate
@@ -34,6 +34,17 @@ class Proof:
     lines: tuple[ProofLine, ...]
     aux_points: tuple[str, ...]  # points the proof needs beyond the goal's statement
     points: tuple[str, ...]  # every point the proof mentions
+
+    def rename(self, mapping: dict[str, str], problem: Problem) -> "Proof":
+        """The same proof with point names mapped (statements put back in canonical form)."""
+        lines = tuple(replace(line, pred=line.pred.rename(mapping).canonical()) for line in self.lines)
+        return Proof(
+            problem,
+            self.goal.rename(mapping),
+            lines,
+            tuple(mapping.get(p, p) for p in self.aux_points),
+            tuple(mapping.get(p, p) for p in self.points),
+        )
 
     @property
     def premises(self) -> tuple[ProofLine, ...]:

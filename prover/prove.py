@@ -28,11 +28,15 @@ def prove_ddar(problem: Problem, *, seed: int = 0, timeout: float = 60.0) -> Out
     if problem.goal is None:
         raise ProblemError("the problem has no goal ('? ...')", problem=problem.name)
     diagram = realise(problem, seed=seed)
-    engine = Engine(diagram)
-    result: Result = engine.prove(problem.goal, Budget(timeout=timeout))
+    # The engine works on names given in order of appearance, so that its search, and
+    # the proof it finds, do not depend on how the problem names its points.
+    inner = {p: f"x{i:03d}" for i, p in enumerate(problem.points())}
+    outer = {v: k for k, v in inner.items()}
+    engine = Engine(diagram.rename(inner))
+    result: Result = engine.prove(problem.goal.rename(inner), Budget(timeout=timeout))
     proof = check = None
     if result.solved and result.goal_fact is not None:
-        proof = traceback(engine, result.goal_fact)
+        proof = traceback(engine, result.goal_fact).rename(outer, problem)
         check = check_proof(proof, diagram.points)
     return Outcome(problem, diagram, result.status, result.facts, result.seconds, proof, check)
 

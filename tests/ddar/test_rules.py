@@ -92,6 +92,9 @@ FIRING = [
      "eqangle d a d e c b c a"),
     ("r42", "a b c d = trapezoid a b c d; m = on_line m a d; n = on_line n b c, on_pline n m a b",
      "eqratio m a m d n b n c"),
+    # m on ad, n on bc dividing them in the same ratio: mn is parallel to the bases
+    ("r41", "a b c d = trapezoid a b c d; m = on_line m a d; n = on_line n b c, eqratio6 n b c m a m d",
+     "para m n a b"),
     ("r49", "a b c = triangle a b c; o = circle o a b c; d = on_circum d a b c", "cong o a o d"),
     ("c01", "a b c = triangle a b c; d = on_circum d a b c; e = on_circum e a b c", "cyclic a b d e"),
     ("c02", "a b = segment a b; o = midpoint o a b; c = on_circle c o a", "perp c a c b"),
