@@ -45,6 +45,8 @@ def _reason(line, rules) -> str:
     if line.kind == "given":
         return f"premise (clause {line.clause})"
     uses = ", ".join(str(u) for u in line.uses)
+    if not line.uses:
+        return f"{line.rule}, {rules[line.rule].name}" if line.rule in rules else str(line.rule)
     if line.kind == "ar":
         what = {
             "angle": "angle chasing",
