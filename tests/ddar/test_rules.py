@@ -20,8 +20,7 @@ from geometry.problem import parse_problem
 RULES_TEXT = resources.files("ddar").joinpath("rules.txt").read_text(encoding="utf-8")
 
 
-def _rule_lines() -> list[
-    ("refl", "a b = segment a b; c = free c; d = reflect d c a b", "contri2 a b c a b d"),str]:
+def _rule_lines() -> list[str]:
     return [ln.strip() for ln in RULES_TEXT.splitlines() if ln.strip() and not ln.strip().startswith("#")]
 
 
@@ -65,6 +64,7 @@ def test_parse_rules_reports_bad_lines() -> None:
 # ---------------------------------------------------------------------- each rule fires
 FIRING = [
     # rule id, problem (without goal), goal
+    ("refl", "a b = segment a b; c = free c; d = reflect d c a b", "contri2 a b c a b d"),
     ("r01", "a b c = triangle a b c; o = circle o a b c; d = on_circle d o a", "cyclic a b c d"),
     ("r03", "a b c = triangle a b c; d = on_circum d a b c", "eqangle c a c b d a d b"),
     ("r04", "a b c = triangle a b c; d = eqangle3 d a b c a b", "cyclic a b c d"),
