@@ -24,7 +24,7 @@ import enum
 import io
 import math
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence, Union
 
@@ -410,6 +410,11 @@ _LABEL_GAP = 11.0  # distance of a label's centre from its point, in typographic
 
 
 def _render(sc: Scene, fmt: str) -> bytes:
+    return _save(*_build(sc), fmt)
+
+
+def _build(sc: Scene):
+    """The matplotlib figure of a scene and its axes (not yet saved)."""
     # Chosen here, not at import: the Agg canvas, with no pyplot and no global state.
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
@@ -424,6 +429,10 @@ def _render(sc: Scene, fmt: str) -> bytes:
         fig.text(0.5, 0.905, "\n".join(textwrap.wrap(sc.subtitle, 80)), ha="center", va="center",
                  fontsize=9.5, color=_HIGHLIGHT_INK if sc.segments or sc.highlight_points else _INK,
                  parse_math=False)
+    return fig, ax
+
+
+def _save(fig, ax, fmt: str) -> bytes:
     out = io.BytesIO()
     metadata = {"Date": None} if fmt == "svg" else {"Software": None}
     fig.savefig(out, format=fmt, dpi=150, metadata=metadata, facecolor="white")
@@ -544,3 +553,76 @@ def _dist_to_segment(p: complex, a: complex, b: complex) -> float:
         return abs(p - a)
     t = min(1.0, max(0.0, ((p - a) / d).real))
     return abs(p - (a + t * d))
+
+
+# ---------------------------------------------------------------------- interactive figures
+@dataclass(frozen=True)
+class SvgFigure:
+    """An SVG figure and the map from diagram coordinates to its SVG user units.
+
+    Lets a page draw over the figure (e.g. highlight the points of a proof step):
+    ``at(z)`` is where the diagram point ``z`` lies in the SVG, ``scale`` how many
+    SVG units one diagram unit is.
+    """
+
+    svg: str
+    width: float
+    height: float
+    origin: complex  # SVG position of the diagram's 0 (y down)
+    scale: float
+
+    def at(self, z: complex) -> tuple[float, float]:
+        return (self.origin.real + self.scale * z.real, self.origin.imag - self.scale * z.imag)
+
+
+def figure_bytes(
+    diagram: "Diagram",
+    fmt: str,
+    *,
+    highlight: Iterable[Highlight] = (),
+    aux_points: Iterable[str] = (),
+    subtitle: str | None = None,
+) -> bytes:
+    """The figure as SVG or PNG bytes; ``subtitle`` replaces the goal line under the title."""
+    if fmt not in _FORMATS:
+        raise ValueError(f"cannot write a figure as {fmt!r}: use svg or png")
+    return _save(*_build(_subtitled(scene(diagram, highlight=highlight, aux_points=aux_points), subtitle)), fmt)
+
+
+def _subtitled(sc: Scene, subtitle: str | None) -> Scene:
+    return sc if subtitle is None else replace(sc, subtitle=subtitle)
+
+
+def figure_svg_layout(
+    diagram: "Diagram",
+    *,
+    highlight: Iterable[Highlight] = (),
+    aux_points: Iterable[str] = (),
+    subtitle: str | None = None,
+) -> SvgFigure:
+    """:func:`figure_svg`, with the position of the diagram in the SVG's coordinates."""
+    fig, ax = _build(_subtitled(scene(diagram, highlight=highlight, aux_points=aux_points), subtitle))
+    svg = _save(fig, ax, "svg").decode("utf-8")
+    to_pt = 72.0 / fig.dpi  # display pixels -> SVG points
+    height = fig.get_figheight() * 72.0
+    x0, y0 = ax.transData.transform((0.0, 0.0))
+    x1, _ = ax.transData.transform((1.0, 0.0))
+    return SvgFigure(
+        svg=svg,
+        width=fig.get_figwidth() * 72.0,
+        height=height,
+        origin=complex(float(x0) * to_pt, height - float(y0) * to_pt),
+        scale=float(x1 - x0) * to_pt,
+    )
+
+
+def highlight_marks(
+    items: Iterable[Highlight], pts: Mapping[str, complex]
+) -> tuple[frozenset[str], tuple[Segment, ...], tuple[CircleItem, ...]]:
+    """The points, segments and circles that emphasise ``items`` (point names, predicates)."""
+    points, segments, circles = _highlights(items, pts)
+    return (
+        points,
+        tuple(segments),
+        tuple(CircleItem(c, r, frozenset(n), Layer.HIGHLIGHT) for c, r, n in circles),
+    )

@@ -85,6 +85,8 @@ def read_done(out: Path) -> dict[str, dict]:
 
 def run_bench(tasks: list[Task], out: Path | None, jobs: int, progress: bool = True) -> list[dict]:
     """Run ``tasks`` with ``jobs`` concurrent workers; returns every row (old and new)."""
+    import prover.prove  # noqa: F401  (imported once here, so forked workers start warm)
+
     done = read_done(out) if out else {}
     if out and done:
         # rewrite without a possibly truncated tail, atomically

@@ -50,6 +50,7 @@ def commands() -> tuple[Command, ...]:
         Command("draw", "draw the figure of one problem (SVG or PNG)", _draw_args, run_draw),
         Command("prove", "prove problems with DD+AR and print the proof", _prove_args, run_prove),
         Command("bench", "run DD+AR on every problem of a file, one worker each", _bench_args, run_bench),
+        Command("synth", "generate synthetic training data (or: synth stats DIR)", _synth_args, run_synth),
         # Further subcommands (synth, train) are registered here.
     )
 
@@ -309,6 +310,27 @@ def run_bench(args: argparse.Namespace) -> int:
     print(", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
     print(summary(rows, len(tasks)))
     return 0
+
+
+# ---------------------------------------------------------------------- synth
+def _synth_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("action", nargs="*", metavar="stats DIR", help="print a corpus's figures (and its histogram PNG)")
+    p.add_argument("--out", metavar="DIR", help="corpus folder: gzip JSONL shards + manifest.json; a rerun resumes")
+    p.add_argument("--count", type=int, default=1000, help="examples wanted (default 1000)")
+    p.add_argument("--jobs", type=int, default=None, help="workers (default: every core, or the Ray cluster's CPUs)")
+    p.add_argument("--seed", type=int, default=0, help="seed of the run (default 0)")
+    p.add_argument("--backend", choices=("local", "ray"), default="local", help="local processes (default) or Ray")
+    p.add_argument("--address", metavar="ADDR", help="Ray cluster address (default: start a local Ray)")
+    p.add_argument("--config", metavar="FILE.json", help="settings overriding the defaults (see synth/config.py)")
+    p.add_argument("--png", metavar="PATH", help="stats: where to write the histogram (default DIR/proof_lengths.png)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def run_synth(args: argparse.Namespace) -> int:
+    """``synth --out DIR ...`` generates (resuming); ``synth stats DIR`` reports on a corpus."""
+    from synth.cli import synth_main
+
+    return synth_main(args, UsageError)
 
 
 if __name__ == "__main__":  # pragma: no cover
