@@ -1,0 +1,117 @@
+"""The prove and bench subcommands, as a user runs them."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from prover.cli import main
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "prover" / "examples" / "examples.txt"
+
+PROBLEMS = """\
+midline
+a b c = triangle a b c; m = midpoint m a b; n = midpoint n a c ? para m n b c
+trapezoid_angles
+a b c d = eq_trapezoid a b c d ? eqangle a d a b b a b c
+impossible
+a b = segment a b; c = on_line c a b; d = on_pline d c a b, on_line d a b ? coll a b d
+"""
+
+
+@pytest.fixture()
+def problems(tmp_path: Path) -> Path:
+    path = tmp_path / "problems.txt"
+    path.write_text(PROBLEMS, encoding="utf-8")
+    return path
+
+
+def test_prove_prints_a_numbered_proof(capsys) -> None:
+    assert main(["prove", str(EXAMPLES), "orthocenter"]) == 0
+    out = capsys.readouterr().out
+    assert "Premises:" in out and "Steps:" in out
+    assert "Proved: perp" in out
+
+
+def test_prove_says_when_ddar_finds_no_proof(problems: Path, capsys) -> None:
+    assert main(["prove", str(problems), "trapezoid_angles", "--no-search"]) == 1
+    out = capsys.readouterr().out
+    assert "DD+AR found no proof" in out and "facts derived" in out
+
+
+def test_prove_text_option_and_out_file(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "proof.txt"
+    text = "a b c = triangle a b c; m = midpoint m a b; n = midpoint n a c ? para m n b c"
+    assert main(["prove", "--text", text, "--out", str(out)]) == 0
+    assert "Proved: para" in out.read_text(encoding="utf-8")
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["prove", "no/such/file.txt", "x"],
+        ["prove"],
+        ["prove", "--text", "a b = segment a b; c = frobnicate c a b ? coll a b c"],
+        ["prove", "--text", "a b c = triangle a b c"],  # no goal
+        ["prove", "--text", "a b = segment a b ? coll a b a", "--timeout", "-1"],
+    ],
+)
+def test_prove_bad_input_is_one_line_and_exit_2(argv: list[str], capsys) -> None:
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("geoprover: error: ")
+
+
+def test_prove_names_the_unrealisable_problem(problems: Path, capsys) -> None:
+    assert main(["prove", str(problems), "impossible"]) == 2
+    err = capsys.readouterr().err
+    assert "impossible" in err and "clause 3" in err
+
+
+def _rows(path: Path) -> dict[str, dict]:
+    return {r["name"]: r for r in map(json.loads, path.read_text(encoding="utf-8").splitlines())}
+
+
+def test_bench_writes_a_row_per_problem_and_resumes(problems: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "results.jsonl"
+    assert main(["bench", str(problems), "--jobs", "2", "--timeout", "20", "--out", str(out), "--quiet"]) == 0
+    assert capsys.readouterr().out.strip().splitlines()[-1] == "solved 1/3"
+    rows = _rows(out)
+    assert rows["midline"]["status"] == "solved" and rows["midline"]["checked"] is True
+    assert rows["trapezoid_angles"]["status"] == "unsolved"
+    assert rows["impossible"]["status"] == "error" and "clause 3" in rows["impossible"]["error"]
+    assert all(isinstance(r["seconds"], float) for r in rows.values())
+
+    # a killed run leaves a truncated last line; the rerun drops it and redoes that problem only
+    lines = out.read_text(encoding="utf-8").splitlines()
+    out.write_text("\n".join(lines[:-1]) + "\n" + lines[-1][: len(lines[-1]) // 2], encoding="utf-8")
+    assert main(["bench", str(problems), "--out", str(out), "--quiet"]) == 0
+    assert capsys.readouterr().out.strip().splitlines()[-1] == "solved 1/3"
+    again = out.read_text(encoding="utf-8").splitlines()
+    assert len(again) == 3 and set(_rows(out)) == set(rows)
+
+
+def test_bench_is_the_same_with_one_or_two_jobs(problems: Path, tmp_path: Path) -> None:
+    def run(jobs: int) -> dict[str, tuple]:
+        out = tmp_path / f"r{jobs}.jsonl"
+        main(["bench", str(problems), "--jobs", str(jobs), "--out", str(out), "--quiet"])
+        return {n: (r["status"], r.get("steps"), r.get("facts")) for n, r in _rows(out).items()}
+
+    assert run(1) == run(2)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["bench", "no/such/file.txt"],
+        ["bench", "FILE", "--mode", "search"],
+        ["bench", "FILE", "--jobs", "0"],
+    ],
+)
+def test_bench_bad_input(argv: list[str], problems: Path, capsys) -> None:
+    argv = [str(problems) if a == "FILE" else a for a in argv]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("geoprover: error: ")
