@@ -1,7 +1,7 @@
 """DD+AR: forward deduction with geometric rules and algebraic reasoning.
 
-The engine holds the facts of one problem. Facts enter the AR tables (angles,
-log-lengths) as they are derived; rules are matched against candidates read off
+The engine holds the facts of one problem. Facts enter the AR tables (directed
+angles, log-lengths, additive lengths) as they are derived; rules are matched against candidates read off
 the numeric diagram (:mod:`ddar.index`) and fire when their premises are proven.
 Every derived fact must hold in the diagram, so no step rests on a configuration
 the diagram contradicts.
@@ -16,8 +16,8 @@ the diagram contradicts.
 from __future__ import annotations
 
 import time
-from fractions import Fraction
 from dataclasses import dataclass, field
+from fractions import Fraction
 from itertools import combinations
 from typing import Callable, Iterable
 
@@ -136,7 +136,7 @@ class Engine:
         k = key.kind
         if _degenerate(key):
             return False
-        if k in ANGLE_KINDS or k in RATIO_KINDS and k is not Kind.MIDP:
+        if k in ANGLE_KINDS or (k in RATIO_KINDS and k is not Kind.MIDP):
             return self.ar.implies(key)
         if k is Kind.CYCLIC:
             return len(set(key.points)) == 4 and frozenset(key.points) in self.cyclic4
