@@ -18,16 +18,16 @@ from __future__ import annotations
 
 import cmath
 import math
+from collections.abc import Hashable, Mapping
 from fractions import Fraction
 from itertools import combinations
-from typing import Hashable, Mapping
 
 import sympy
 
 from geometry.literals import Literal
 from geometry.predicates import Kind, Predicate
 
-from .linalg import InconsistentError, LinearTable
+from .linalg import LinearTable
 
 Equation = tuple[dict, Fraction]
 
@@ -224,12 +224,9 @@ class Algebra:
             for i, (coeffs, const) in enumerate(eqs):
                 if not coeffs:
                     continue
-                try:
-                    table.add(coeffs, const, (fact_id, i))
-                except InconsistentError:
-                    # A fact contradicting the table means a wrong numeric filter upstream;
-                    # the fact is true in the diagram, so this cannot happen for sound input.
-                    raise
+                # A fact true in the diagram cannot contradict the table: an
+                # InconsistentError here is a bug upstream and is left to propagate.
+                table.add(coeffs, const, (fact_id, i))
 
     def _options(self, pred: Predicate) -> list[tuple[str, LinearTable, list[Equation]]]:
         """Ways to establish ``pred``: for collinearity, equal directions from one hub

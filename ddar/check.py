@@ -10,16 +10,16 @@
 """
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 from itertools import permutations, product
-from typing import Iterator, Mapping
 
 from geometry.predicates import NUMERIC_ONLY, Kind, Predicate
 
 from .algebra import angle_equations, length_equations, ratio_equations
 from .engine import _normalise_given
 from .linalg import LinearTable
-from fractions import Fraction
 from .proof import Proof, ProofLine
 from .rules import Rule, load_rules
 
@@ -217,4 +217,4 @@ def _match_premises(patterns: list[Predicate], facts: list[Predicate], binding: 
                 yield from _match_premises(rest, facts[:i] + facts[i + 1 :], b)
 
 
-__all__ = ["CheckResult", "check_proof", "is_instance", "NUMERIC_ONLY"]
+__all__ = ["NUMERIC_ONLY", "CheckResult", "check_proof", "is_instance"]

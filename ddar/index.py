@@ -8,12 +8,10 @@ the index can answer.
 """
 from __future__ import annotations
 
-import cmath
-import math
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import combinations
-from typing import Mapping
 
 from geometry.predicates import circumcenter, collinear
 

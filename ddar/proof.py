@@ -12,8 +12,8 @@ from fractions import Fraction
 from geometry.predicates import Predicate
 from geometry.problem import Problem
 
-from .facts import ARApp, Given, RuleApp
 from .engine import Engine
+from .facts import ARApp, Given, RuleApp
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ class Proof:
     aux_points: tuple[str, ...]  # points the proof needs beyond the goal's statement
     points: tuple[str, ...]  # every point the proof mentions
 
-    def rename(self, mapping: dict[str, str], problem: Problem) -> "Proof":
+    def rename(self, mapping: dict[str, str], problem: Problem) -> Proof:
         """The same proof with point names mapped (statements put back in canonical form)."""
         lines = tuple(replace(line, pred=line.pred.rename(mapping).canonical()) for line in self.lines)
         return Proof(

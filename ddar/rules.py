@@ -13,7 +13,7 @@ from functools import lru_cache
 from importlib import resources
 
 from geometry.literals import Literal, is_literal_token
-from geometry.predicates import NUMERIC_ONLY, Kind, Predicate, kind_of
+from geometry.predicates import NUMERIC_ONLY, Predicate, kind_of
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,3 @@ def load_rules() -> dict[str, Rule]:
     text = resources.files("ddar").joinpath("rules.txt").read_text(encoding="utf-8")
     return parse_rules(text)
 
-
-#: Kinds of conclusion that the AR tables hold.
-AR_RULE = "ar"
-__all__ = ["Rule", "load_rules", "parse_rules", "Kind"]

@@ -1,0 +1,422 @@
+"""The rule matchers of DD: one function per family of rules.
+
+Each matcher reads candidates off the numeric index (``db.index``) and fires a rule
+through :meth:`Engine.derive` when the rule's premises are proven; it returns the
+number of new facts. :data:`MATCHERS` lists them in the order saturation runs them.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from fractions import Fraction
+from itertools import combinations
+from typing import TYPE_CHECKING
+
+from geometry.literals import Literal
+from geometry.predicates import Kind, Predicate
+
+from .algebra import seg
+from .facts import RuleApp
+
+if TYPE_CHECKING:
+    from .engine import Engine
+
+
+def P(kind: str, *args: str | Literal) -> Predicate:
+    return Predicate.of(kind, *args)
+
+
+# ------------------------------------------------------------------ lines
+def collinear(db: Engine) -> int:
+    """r28: materialise collinear triples that angle chasing proves (they feed the length table)."""
+    new = 0
+    for line in db.index.lines:
+        for tri in combinations(line, 3):
+            pred = P("coll", *tri)
+            if pred.canonical() not in db.known and db.ar.implies(pred):
+                new += db.fact_id(pred) is not None
+    return new
+
+# ------------------------------------------------------------------ circles
+def cyclic_angles(db: Engine) -> int:
+    """r03: each concyclic quadruple gives its inscribed-angle equalities."""
+    new = 0
+    for quad, fid in list(db.cyclic4.items()):
+        if quad in db._cyclic_done:
+            continue
+        db._cyclic_done.add(quad)
+        a, b, p, q = db.index.order(quad)
+        for (x, y), (u, v) in (((a, b), (p, q)), ((a, p), (b, q)), ((a, q), (b, p))):
+            concl = P("eqangle", u, x, u, y, v, x, v, y)
+            if not db.implied(concl) and concl.holds(db.pts):
+                db._record(concl, RuleApp("r03", (fid,)))
+                new += 1
+    return new
+
+def cyclic_from_angles(db: Engine) -> int:
+    """r04: equal angles over a chord make four points concyclic."""
+    new = 0
+    for circ in db.index.circles:
+        for quad in combinations(circ, 4):
+            if frozenset(quad) in db.cyclic4:
+                continue
+            a, b, p, q = quad
+            for (x, y), (u, v) in (((a, b), (p, q)), ((a, p), (b, q)), ((a, q), (b, p))):
+                if db.derive("r04", P("cyclic", *quad), [P("eqangle", u, x, u, y, v, x, v, y)]):
+                    new += 1
+                    break
+    return new
+
+def cyclic_merge(db: Engine) -> int:
+    """c01: concyclic quadruples sharing three points lie on one circle."""
+    new = 0
+    changed = True
+    while changed:
+        changed = False
+        for circ in db.index.circles:
+            members = set(circ)
+            quads = [q for q in db.cyclic4 if q <= members]
+            for q1, q2 in combinations(quads, 2):
+                if len(q1 & q2) != 3:
+                    continue
+                union = q1 | q2
+                for q in combinations(db.index.order(union), 4):
+                    fq = frozenset(q)
+                    if fq in db.cyclic4:
+                        continue
+                    db._record(P("cyclic", *q), RuleApp("c01", (db.cyclic4[q1], db.cyclic4[q2])))
+                    new += 1
+                    changed = True
+    return new
+
+def equal_classes(db: Engine, o: str, group: tuple[str, ...]) -> list[list[str]]:
+    """Split points seen at one numeric distance from ``o`` into proven-equal classes."""
+    classes: dict[tuple, list[str]] = {}
+    for x in group:
+        key = db.ar.ratios.residual({seg(o, x): 1})
+        classes.setdefault((key[0], key[1]), []).append(x)
+    return [c for c in classes.values() if len(c) >= 2]
+
+def centres(db: Engine) -> int:
+    """c03, c02, r01, r49: circles with a known centre."""
+    new = 0
+    for o, groups in db.index.equidistant.items():
+        for group in groups:
+            for cls in equal_classes(db, o, group):
+                new += centre_class(db, o, cls)
+    for circ in db.index.circles:
+        o = db.index.centre_of.get(circ)
+        if o is None:
+            continue
+        on = [x for x in circ if db.implied(P("cong", o, circ[0], o, x))]
+        if len(on) < 3:
+            continue
+        a, b, c = on[:3]
+        for x in circ:
+            if x in on:
+                continue
+            if db.derive("r49", P("cong", o, a, o, x), [P("circle", o, a, b, c), P("cyclic", a, b, c, x)]):
+                new += 1
+    return new
+
+def centre_class(db: Engine, o: str, cls: list[str]) -> int:
+    new = 0
+    if len(cls) >= 4:
+        m0, m1, m2 = cls[:3]
+        for x in cls[3:]:
+            if db.derive(
+                "r01",
+                P("cyclic", m0, m1, m2, x),
+                [P("cong", o, m0, o, m1), P("cong", o, m1, o, m2), P("cong", o, m2, o, x)],
+            ):
+                new += 1
+    if len(cls) < 3:
+        return new
+    for tri in combinations(cls, 3):
+        key = (o, frozenset(tri))
+        if key in db._circle_done:
+            continue
+        if db.index.collinear(*tri):
+            continue
+        db._circle_done.add(key)
+        cid = db.fact_id(P("circle", o, *tri))
+        if cid is None:
+            continue
+        for a in tri:
+            b, c = [t for t in tri if t != a]
+            concl = Predicate.parse(f"aequation 1/1 {a} {b} {a} {c} -1/1 {o} {b} {b} {c} 1pi/2".split())
+            if not db.implied(concl) and concl.holds(db.pts):
+                db._record(concl, RuleApp("c02", (cid,)))
+                new += 1
+    return new
+
+# ------------------------------------------------------------------ isosceles, bisectors
+def isosceles(db: Engine) -> int:
+    """r13 / r14: equal legs <=> equal base angles."""
+    new = 0
+    for o, groups in db.index.equidistant.items():
+        for group in groups:
+            for a, b in combinations(group, 2):
+                if db.index.collinear(o, a, b):
+                    continue
+                legs = P("cong", o, a, o, b)
+                angles = P("eqangle", o, a, a, b, a, b, o, b)
+                if db.implied(legs):
+                    new += db.derive("r13", angles, [legs])
+                elif db.implied(angles):
+                    new += db.derive("r14", legs, [angles])
+    return new
+
+def perp_bisector(db: Engine) -> int:
+    """r23: two points equidistant from A and B; r22: the converse through a midpoint."""
+    new = 0
+    spans: dict[tuple[str, str], list[str]] = {}
+    for o, groups in db.index.equidistant.items():
+        for group in groups:
+            for cls in equal_classes(db, o, group):
+                for a, b in combinations(cls, 2):
+                    spans.setdefault((a, b), []).append(o)
+    for (a, b), centres in spans.items():
+        for p, q in combinations(centres, 2):
+            new += db.derive("r23", P("perp", a, b, p, q), [P("cong", p, a, p, b), P("cong", q, a, q, b)])
+    for (m, a, b) in list(db.midps):
+        for o in db.index.names:
+            if o in (m, a, b):
+                continue
+            if abs(abs(db.pts[o] - db.pts[a]) - abs(db.pts[o] - db.pts[b])) > 1e-6 * abs(
+                db.pts[a] - db.pts[b]
+            ):
+                continue
+            new += db.derive("r22", P("cong", o, a, o, b), [P("midp", m, a, b), P("perp", o, m, a, b)])
+    return new
+
+def bisectors(db: Engine) -> int:
+    """r12 / r11: the angle bisector theorem and its converse."""
+    new = 0
+    P_ = db.pts
+    for line in db.index.lines:
+        for b, c in combinations(line, 2):
+            for d in line:
+                if d in (b, c):
+                    continue
+                to_b, to_c = abs(P_[d] - P_[b]), abs(P_[d] - P_[c])
+                for a in db.index.names:
+                    if a in line:
+                        continue
+                    ab, ac = abs(P_[a] - P_[b]), abs(P_[a] - P_[c])
+                    if abs(to_b * ac - to_c * ab) > 1e-6 * max(to_b * ac, 1e-9):
+                        continue
+                    angle = P("eqangle", a, b, a, d, a, d, a, c)
+                    ratio = P("eqratio", d, b, d, c, a, b, a, c)
+                    coll = P("coll", d, b, c)
+                    if db.implied(angle):
+                        new += db.derive("r12", ratio, [angle, coll])
+                    elif db.implied(ratio):
+                        new += db.derive("r11", angle, [ratio, coll])
+    return new
+
+# ------------------------------------------------------------------ midpoints
+def midpoints(db: Engine) -> int:
+    """m01: a point on a segment equidistant from its ends is its midpoint."""
+    new = 0
+    for m, a, b in db.index.midpoints:
+        if (m, *sorted((a, b))) in db.midps:
+            continue
+        new += db.derive("m01", P("midp", m, a, b), [P("cong", m, a, m, b), P("coll", m, a, b)])
+    return new
+
+def collinear_midpoint_rules(db: Engine) -> int:
+    """r06 midline, r25/r26 parallelograms, r19 hypotenuse midpoint."""
+    new = 0
+    mids = sorted(db.midps)
+    for (e, a1, b1), (f, a2, b2) in combinations(mids, 2):
+        if e == f:
+            # r25: a common midpoint makes a parallelogram
+            for x, y in ((a2, b2), (b2, a2)):
+                new += db.derive("r25", P("para", a1, x, b1, y), [P("midp", e, a1, b1), P("midp", f, a2, b2)])
+            continue
+        shared = {a1, b1} & {a2, b2}
+        if len(shared) != 1:
+            continue
+        a = shared.pop()
+        b = b1 if a1 == a else a1
+        c = b2 if a2 == a else a2
+        new += db.derive("r06", P("para", e, f, b, c), [P("midp", e, a, b), P("midp", f, a, c)])
+    for m, a, c in mids:
+        for b in db.index.names:
+            if b in (m, a, c) or not P("perp", a, b, b, c).holds(db.pts):
+                continue
+            new += db.derive("r19", P("cong", a, m, b, m), [P("perp", a, b, b, c), P("midp", m, a, c)])
+    for m, c, d in db.index.midpoints:
+        for (mm, a, b) in mids:
+            if mm != m or {a, b} == {c, d}:
+                continue
+            new += db.derive(
+                "r26", P("midp", m, c, d), [P("midp", m, a, b), P("para", a, c, b, d), P("para", a, d, b, c)]
+            )
+    return new
+
+def parallel_transversals(db: Engine) -> int:
+    """r42: three parallel lines cut two transversals in proportional segments."""
+    new = 0
+    lines = db.index.lines
+    P_ = db.pts
+    for t1, t2 in combinations(lines, 2):
+        for p in combinations(t1, 3):
+            for q in combinations(t2, 3):
+                if set(p) & set(q):
+                    continue
+                for perm in ((0, 1, 2), (0, 2, 1), (1, 0, 2), (1, 2, 0), (2, 0, 1), (2, 1, 0)):
+                    qq = [q[i] for i in perm]
+                    d0 = P_[qq[0]] - P_[p[0]]
+                    if not all(
+                        abs((d0.conjugate() * (P_[qq[i]] - P_[p[i]])).imag)
+                        <= 1e-6 * abs(d0) * abs(P_[qq[i]] - P_[p[i]])
+                        for i in (1, 2)
+                    ):
+                        continue
+                    new += transversals(db, p, qq)
+    return new
+
+def converse_intercept(db: Engine) -> int:
+    """r27: OA/AC = OB/BD on two lines through O make AB parallel to CD."""
+    new = 0
+    P_ = db.pts
+    for o in db.index.names:
+        through = [line for line in db.index.lines if o in line]
+        for l1, l2 in combinations(through, 2):
+            for a, c in _ordered_pairs([x for x in l1 if x != o]):
+                for b, d in _ordered_pairs([x for x in l2 if x != o]):
+                    u, v = P_[b] - P_[a], P_[d] - P_[c]
+                    if abs((u.conjugate() * v).imag) > 1e-6 * abs(u) * abs(v):
+                        continue
+                    new += db.derive(
+                        "r27",
+                        P("para", a, b, c, d),
+                        [P("eqratio", o, a, a, c, o, b, b, d), P("coll", o, a, c), P("coll", o, b, d)],
+                    )
+    return new
+
+def ratio_constants(db: Engine) -> int:
+    """Constant ratios of segments on one line (ratio chasing), entered into the length table."""
+    new = 0
+    P_ = db.pts
+    for line in db.index.lines:
+        segs = list(combinations(line, 2))
+        for (a, b), (c, d) in combinations(segs, 2):
+            r = _small_fraction(abs(P_[b] - P_[a]) / abs(P_[d] - P_[c]))
+            if r is None or r == 1:
+                continue
+            pred = Predicate(Kind.RCONST, (a, b, c, d, Literal(f"{r.numerator}/{r.denominator}")))
+            if pred.canonical() not in db.known and db.ar.implies(pred):
+                new += db.fact_id(pred) is not None
+    return new
+
+def transversals(db: Engine, p: tuple[str, ...], q: list[str]) -> int:
+    """Points p0 p1 p2 on one line, q0 q1 q2 on another, p_i q_i parallel (numerically)."""
+    new = 0
+    for m in range(3):
+        a, d = [i for i in range(3) if i != m]
+        ratio = P("eqratio", p[m], p[a], p[m], p[d], q[m], q[a], q[m], q[d])
+        bases = P("para", p[a], q[a], p[d], q[d])
+        colls = [P("coll", p[m], p[a], p[d]), P("coll", q[m], q[a], q[d])]
+        middle = P("para", p[m], q[m], p[a], q[a])
+        new += db.derive("r42", ratio, [bases, middle, *colls])
+        new += db.derive("r41", middle, [bases, *colls, ratio])
+    return new
+
+# ------------------------------------------------------------------ triangles
+def triangles(db: Engine) -> int:
+    new = 0
+    for t, u, mirrored in db.index.similar_triangles():
+        new += try_triangles(db, t, u, mirrored)
+    return new
+
+def try_triangles(db: Engine, t: tuple[str, str, str], u: tuple[str, str, str], mirrored: bool) -> int:
+    a, b, c = t
+    p, q, r = u
+    sim = P("simtri2" if mirrored else "simtri", a, b, c, p, q, r)
+    con = P("contri2" if mirrored else "contri", a, b, c, p, q, r)
+    if sim.canonical() in db.known and con.canonical() in db.known:
+        return 0
+    if not sim.holds(db.pts):
+        return 0
+    congruent = con.holds(db.pts)
+    if congruent and con.canonical() in db.known:
+        return 0
+
+    def ang(x, y, z, xx, yy, zz):  # angle at y equals angle at yy (orientation aware)
+        if mirrored:
+            return P("eqangle", y, x, y, z, yy, zz, yy, xx)
+        return P("eqangle", y, x, y, z, yy, xx, yy, zz)
+
+    A = ang(b, a, c, q, p, r)
+    B = ang(a, b, c, p, q, r)
+    C = ang(a, c, b, p, r, q)
+    rab = P("eqratio", a, b, a, c, p, q, p, r)
+    rba = P("eqratio", b, a, b, c, q, p, q, r)
+    rca = P("eqratio", c, a, c, b, r, p, r, q)
+    sides = [P("cong", a, b, p, q), P("cong", b, c, q, r), P("cong", c, a, r, p)]
+    m = "m" if mirrored else ""
+    new = 0
+    if congruent and con.canonical() not in db.known:
+        cg = [db.implied(s) for s in sides]
+        if all(cg):
+            new += db.derive("r32" + m, con, sides)
+        else:
+            for s1, s2, angle in ((0, 1, B), (1, 2, C), (2, 0, A)):
+                if cg[s1] and cg[s2] and db.implied(angle):
+                    new += db.derive("r33" + m, con, [sides[s1], sides[s2], angle])
+                    break
+    if sim.canonical() not in db.known:
+        angs = [db.implied(x) for x in (A, B, C)]
+        if sum(angs) >= 2:
+            two = [x for x, ok in zip((A, B, C), angs) if ok][:2]
+            new += db.derive("r35" if mirrored else "r34", sim, two)
+        else:
+            for ratio, i in ((rab, 0), (rba, 1), (rca, 2)):
+                if angs[i] and db.implied(ratio):
+                    new += db.derive("r39" + m, sim, [ratio, (A, B, C)[i]])
+                    break
+            else:
+                if db.implied(rba) and db.implied(rca):
+                    new += db.derive("r38" + m, sim, [rba, rca])
+    if congruent and sim.canonical() in db.known and con.canonical() not in db.known:
+        for s in sides:
+            if db.implied(s):
+                new += db.derive("t07" if mirrored else "t06", con, [sim, s])
+                break
+    return new
+
+
+
+def _small_fraction(x: float, max_den: int = 6) -> Fraction | None:
+    """``x`` as p/q with small p, q if it is one (numerically)."""
+    f = Fraction(x).limit_denominator(max_den)
+    if f.numerator == 0 or f.numerator > 12 or abs(float(f) - x) > 1e-9 * max(1.0, x):
+        return None
+    return f
+
+
+def _ordered_pairs(items: list[str]) -> list[tuple[str, str]]:
+    return [(x, y) for x in items for y in items if x != y]
+
+
+
+
+#: The matchers in the order saturation runs them (cheap and productive ones first).
+MATCHERS: tuple[Callable[[Engine], int], ...] = (
+    collinear,
+    cyclic_angles,
+    cyclic_merge,
+    centres,
+    isosceles,
+    perp_bisector,
+    midpoints,
+    cyclic_from_angles,
+    collinear_midpoint_rules,
+    triangles,
+    parallel_transversals,
+    converse_intercept,
+    ratio_constants,
+    bisectors,
+)
