@@ -11,9 +11,9 @@ import multiprocessing as mp
 import os
 import resource
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 from tqdm import tqdm
 

@@ -17,6 +17,8 @@ realised 1/1
 from __future__ import annotations
 
 import argparse
+import os
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -221,6 +223,17 @@ def _prove_args(p: argparse.ArgumentParser) -> None:
         help="DD+AR only (the language-model search is not built yet, so this is also the default)",
     )
     p.add_argument("--out", metavar="PATH", help="write the proof(s) to PATH instead of stdout")
+    p.add_argument(
+        "--format",
+        choices=("text", "markdown", "html", "json"),
+        default="text",
+        help="text (default), markdown, html (one page, figure inline) or json (replayable)",
+    )
+    p.add_argument(
+        "--figure",
+        metavar="PATH",
+        help="also draw the figure, .svg or .png (Markdown embeds it; several problems: PATH-NAME.svg)",
+    )
 
 
 def _positive(text: str) -> float:
@@ -234,8 +247,10 @@ def _positive(text: str) -> float:
 
 
 def run_prove(args: argparse.Namespace) -> int:
-    """DD+AR on each selected problem; prints the proof or says it could not prove it."""
-    from prover.prove import format_text, prove_ddar
+    """DD+AR on each selected problem; prints the proof (or says it could not prove it)
+    in the chosen format, and draws the figures that ``--figure`` asks for."""
+    from prover.export import render
+    from prover.prove import prove_ddar
 
     if args.text is not None:
         if args.file is not None:
@@ -245,23 +260,13 @@ def run_prove(args: argparse.Namespace) -> int:
         raise UsageError("prove needs FILE [NAME] or --text")
     else:
         pairs = select(read_problem_pairs(args.file), args.name, args.file)
-    chunks, solved = [], 0
-    for name, text in pairs:
-        problem = parse(name, text)
-        out = prove_ddar(problem, seed=args.seed, timeout=args.timeout)
-        if out.proof is not None:
-            solved += 1
-            chunks.append(format_text(out.proof))
-            if out.check is not None and not out.check.ok:
-                chunks.append("WARNING: the proof checker rejected this proof: " + "; ".join(out.check.errors))
-        else:
-            reason = "ran out of time" if out.status == "timeout" else "found no proof"
-            chunks.append(
-                f"Problem: {name}\nGoal: {problem.goal}\n"
-                f"DD+AR {reason} ({out.facts} facts derived in {out.seconds:.2f} s)."
-            )
-    text = "\n\n".join(chunks) + "\n"
-    if len(pairs) > 1:
+    if args.figure is not None and Path(args.figure).suffix.lower() not in _FIGURE_SUFFIXES:
+        raise UsageError(f"--figure {args.figure}: a figure is written as .svg or .png")
+    outcomes = [prove_ddar(parse(name, text), seed=args.seed, timeout=args.timeout) for name, text in pairs]
+    solved = sum(out.proof is not None for out in outcomes)
+    figures = _prove_figures(args, outcomes)
+    text = render(outcomes, args.format, figures=figures, many=args.name is None and args.text is None)
+    if args.format == "text" and len(pairs) > 1:
         text += f"\nproved {solved}/{len(pairs)}\n"
     if args.out:
         _write_atomic(Path(args.out), text)
@@ -269,6 +274,31 @@ def run_prove(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return 0 if solved == len(pairs) else 1
+
+
+def _prove_figures(args: argparse.Namespace, outcomes: list) -> list[str | None]:
+    """Draw each problem's figure where ``--figure`` says; the paths for Markdown to embed
+    (relative to the ``--out`` file's folder)."""
+    from prover.export import write_figure
+
+    if args.figure is None:
+        return [None] * len(outcomes)
+    base = Path(args.figure)
+    links: list[str | None] = []
+    for out in outcomes:
+        path = base if len(outcomes) == 1 else base.with_name(f"{base.stem}-{_file_safe(out.problem.name)}{base.suffix}")
+        try:
+            write_figure(out.diagram, path, out.proof.goal if out.proof else None)
+        except OSError as e:
+            raise UsageError(f"cannot write {path}: {e.strerror or e}") from None
+        print(f"wrote {path}", file=sys.stdout if args.out else sys.stderr)
+        where = Path(args.out).resolve().parent if args.out else Path.cwd()
+        links.append(Path(os.path.relpath(path.resolve(), where)).as_posix())
+    return links
+
+
+def _file_safe(name: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "problem"
 
 
 def _write_atomic(path: Path, text: str) -> None:

@@ -66,10 +66,10 @@ def format_text(proof: Proof) -> str:
     width = max(len(str(line.pred)) for line in proof.lines)
     out = [f"Problem: {proof.problem.name}", f"Goal: {proof.goal}", "", "Premises:"]
     for line in proof.premises:
-        out.append(f"  {line.number:>3}. {str(line.pred):<{width}}   [{_reason(line, rules)}]")
+        out.append(f"  {line.number:>3}. {line.pred!s:<{width}}   [{_reason(line, rules)}]")
     out.append("Steps:")
     for line in proof.steps:
-        out.append(f"  {line.number:>3}. {str(line.pred):<{width}}   [{_reason(line, rules)}]")
+        out.append(f"  {line.number:>3}. {line.pred!s:<{width}}   [{_reason(line, rules)}]")
     aux = ", ".join(proof.aux_points) if proof.aux_points else "none"
     out += ["", f"Proved: {proof.goal}", f"Auxiliary points used: {aux}"]
     return "\n".join(out)

@@ -30,8 +30,8 @@ def problems(tmp_path: Path) -> Path:
 def test_prove_prints_a_numbered_proof(capsys) -> None:
     assert main(["prove", str(EXAMPLES), "orthocenter"]) == 0
     out = capsys.readouterr().out
-    assert "Premises:" in out and "Steps:" in out
-    assert "Proved: perp" in out
+    assert "Given:" in out and "Proof:" in out  # the readable text format (prover/export)
+    assert "This proves that CH ⊥ AB." in out
 
 
 def test_prove_says_when_ddar_finds_no_proof(problems: Path, capsys) -> None:
@@ -44,7 +44,7 @@ def test_prove_text_option_and_out_file(tmp_path: Path, capsys) -> None:
     out = tmp_path / "proof.txt"
     text = "a b c = triangle a b c; m = midpoint m a b; n = midpoint n a c ? para m n b c"
     assert main(["prove", "--text", text, "--out", str(out)]) == 0
-    assert "Proved: para" in out.read_text(encoding="utf-8")
+    assert "This proves that MN ∥ BC." in out.read_text(encoding="utf-8")
     assert not list(tmp_path.glob("*.tmp"))
 
 

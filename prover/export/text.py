@@ -1,0 +1,60 @@
+"""Plain text: the statement as a paragraph, then numbered lines in two columns.
+
+A line reads ``  7. ∠CAD = ∠EAH        angle chasing [4, 5]``: the statement, then
+its reason and, in brackets, the lines it uses. A statement too long for its
+column puts the reason on the next line.
+"""
+from __future__ import annotations
+
+import textwrap
+
+from .document import AuxIntro, Line, ProofDoc
+
+WIDTH = 100  # wrap paragraphs here
+STATEMENT_COLUMN = 40  # most characters given to a statement before its reason
+
+
+def cites(line: Line) -> str:
+    return f" [{', '.join(map(str, line.uses))}]" if line.uses else ""
+
+
+def paragraph(text: str, indent: str = "") -> str:
+    return textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=indent)
+
+
+def render(doc: ProofDoc, notes: tuple[str, ...] = ()) -> str:
+    """The whole proof document as text."""
+    lines = [f"Problem: {doc.name}", ""]
+    lines.append(paragraph(" ".join(s.text for s in doc.setup)))
+    lines.append(paragraph(doc.goal.text))
+    if doc.convention:
+        lines += ["", paragraph(f"({doc.convention})")]
+    all_lines = doc.lines
+    width = min(STATEMENT_COLUMN, max(len(x.text) for x in all_lines))
+    num = len(str(max(x.number for x in all_lines)))
+    lines += ["", "Given:"]
+    lines += [_line(x, width, num) for x in doc.givens]
+    lines += ["", "Proof:"]
+    for item in doc.body:
+        if isinstance(item, AuxIntro):
+            lines.append(paragraph(f"Auxiliary construction: {item.text}", " " * (num + 4)))
+        else:
+            lines.append(_line(item, width, num))
+    lines += ["", f"This proves that {doc.goal.text.removeprefix('Prove that ')}  ∎"]
+    lines += [paragraph(n) for n in notes]
+    return "\n".join(lines)
+
+
+def _line(line: Line, width: int, num: int) -> str:
+    head = f"  {line.number:>{num}}. "
+    pad = " " * (len(head) + width + 3)
+    glued = cites(line).replace(" ", "\0")  # the citation is never split across lines
+    reason = [r.replace("\0", " ") for r in textwrap.wrap(f"{line.reason}{glued}", max(WIDTH - len(pad), 24))]
+    if len(line.text) <= width:
+        first = f"{head}{line.text:<{width}}   {reason[0]}"
+        return "\n".join([first] + [pad + r for r in reason[1:]])
+    return "\n".join([f"{head}{line.text}"] + [pad + r for r in reason])
+
+
+def render_unsolved(name: str, setup: str, goal: str, message: str) -> str:
+    return "\n".join([f"Problem: {name}", "", paragraph(setup), paragraph(goal), "", message])

@@ -1,0 +1,528 @@
+"""Geometry in words: point labels, predicates, constructions and rule names.
+
+Everything a proof document says is produced here, as plain Unicode text that
+every format (text, Markdown, HTML, JSON) can carry. Point ``a`` is written
+``A``, ``a1`` is ``A₁``; statements read as a geometer writes them:
+
+>>> from geometry.predicates import Predicate
+>>> L = Labels("abcdm")
+>>> say(Predicate.parse("para a b c d".split()), L)
+'AB ∥ CD'
+>>> say(Predicate.parse("cyclic a b c d".split()), L)
+'A, B, C, D lie on one circle'
+>>> say(Predicate.parse("midp m a b".split()), L)
+'M is the midpoint of AB'
+
+Angles are directed angles between lines, modulo 180°: ``eqangle a b c d e f g h``
+says ∠(AB, CD) = ∠(EF, GH). When the two lines of an angle share a named point the
+angle is written ∠XVY (the angle that turns line VX onto line VY), and of the eight
+equivalent ways to write an equality of angles the one with the most such angles is
+chosen:
+
+>>> say(Predicate.parse("eqangle a b a c d a d c".split()), L)
+'∠BAC = ∠ADC'
+>>> say(Predicate.parse("eqangle a d a d a c d m".split()), L)  # ∠(AD, AD) = 0
+'AC ∥ DM'
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from fractions import Fraction
+
+from geometry.literals import Literal
+from geometry.predicates import _EQ4, NUMERIC_ONLY, Kind, Predicate
+from geometry.problem import Clause, ConstructionCall
+
+#: The reading convention every document states once.
+ANGLE_CONVENTION = (
+    "Angles are directed angles between lines, modulo 180°: "
+    "∠XVY is the angle from line VX to line VY, ∠(AB, CD) the angle from line AB to line CD."
+)
+
+_SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+def _label(name: str) -> str:
+    m = re.fullmatch(r"([A-Za-z])(\d*)", name)
+    if m:
+        return m.group(1).upper() + m.group(2).translate(_SUBSCRIPT)
+    # a multi-letter name keeps its tail in lower case, so that juxtaposed
+    # labels (AB, ∠ABC) still split where each label's capital starts
+    return name[0].upper() + name[1:].lower()
+
+
+class Labels:
+    """How point names are written: ``a`` -> ``A``, ``a1`` -> ``A₁``, ``i_b`` -> ``I_b``.
+
+    Falls back to the names as they are when two of them would get the same label.
+    """
+
+    def __init__(self, names: Iterable[str]) -> None:
+        names = list(dict.fromkeys(names))
+        labels = {n: _label(n) for n in names}
+        if len(set(labels.values())) < len(labels):
+            labels = {n: n for n in names}
+        self._labels = labels
+
+    def __call__(self, name: str) -> str:
+        return self._labels.get(name) or _label(name)
+
+    def join(self, *names: str) -> str:
+        """Juxtaposed labels: a segment ``AB``, a triangle ``ABC``."""
+        return "".join(self(n) for n in names)
+
+    def listing(self, names: Iterable[str]) -> str:
+        """``A, B, C``."""
+        return ", ".join(self(n) for n in names)
+
+    def mapping(self) -> dict[str, str]:
+        return dict(self._labels)
+
+
+# ---------------------------------------------------------------------- numbers
+def degrees(angle: Fraction) -> str:
+    """An angle given in units of 180° as degrees: ``Fraction(1, 2)`` -> ``90°``."""
+    d = angle * 180
+    if d.denominator == 1:
+        text = str(d.numerator)
+    else:
+        text = f"{float(d):.6g}"
+        text = text if Fraction(text) == d else f"{d.numerator}/{d.denominator}"
+    return text.replace("-", "−") + "°"
+
+
+def number(x: Fraction) -> str:
+    return str(x.numerator) if x.denominator == 1 else f"{x.numerator}/{x.denominator}"
+
+
+# ---------------------------------------------------------------------- normal forms
+def _same_line(p: Sequence[str], q: Sequence[str]) -> bool:
+    return set(p) == set(q)
+
+
+def _eq4_forms(args: Sequence[str]) -> list[list[tuple[str, str]]]:
+    """The eight equivalent orders of the four pairs of an eqangle / eqratio."""
+    pairs = [(args[i], args[i + 1]) for i in range(0, 8, 2)]
+    forms = [[pairs[i] for i in perm] for perm in _EQ4]
+    identity = [pairs[i] for i in range(4)]
+    forms.remove(identity)
+    return [identity] + forms  # the form as given first: ties keep it
+
+
+def restate(p: Predicate) -> Predicate:
+    """``p`` said more simply when it is degenerate; otherwise ``p`` itself.
+
+    ∠(l, l) = ∠(m, n) says m ∥ n; AB/AB = EF/GH says EF = GH.
+
+    >>> str(restate(Predicate.parse("eqangle a d a d a e d f".split())))
+    'para a e d f'
+    >>> str(restate(Predicate.parse("eqratio a b c d a b c d".split())))
+    'eqratio a b c d a b c d'
+    """
+    if p.kind in (Kind.EQANGLE, Kind.EQANGLE6, Kind.EQRATIO, Kind.EQRATIO6) and len(p.args) == 8:
+        angle = p.kind in (Kind.EQANGLE, Kind.EQANGLE6)
+        for form in _eq4_forms(p.args):  # type: ignore[arg-type]
+            if _same_line(form[0], form[1]) and not _same_line(form[2], form[3]):
+                return Predicate(Kind.PARA if angle else Kind.CONG, form[2] + form[3])
+    return p
+
+
+# ---------------------------------------------------------------------- predicates
+def _seg(L: Labels, s: Sequence[str]) -> str:
+    return L.join(*s)
+
+
+def _shared_first(s: tuple[str, str], t: tuple[str, str]) -> tuple[tuple[str, str], tuple[str, str]]:
+    """Two segments, a common endpoint written first in both (``OA = OB``)."""
+    common = set(s) & set(t)
+    if len(common) == 1 and s != t:
+        (v,) = common
+        s = (v, s[0] if s[1] == v else s[1])
+        t = (v, t[0] if t[1] == v else t[1])
+    return s, t
+
+
+def angle_text(l1: Sequence[str], l2: Sequence[str], L: Labels) -> str:
+    """The directed angle from line ``l1`` to line ``l2``: ``∠XVY`` or ``∠(AB, CD)``."""
+    common = set(l1) & set(l2)
+    if len(common) == 1 and len(set(l1)) == 2 and len(set(l2)) == 2:
+        (v,) = common
+        x = l1[0] if l1[1] == v else l1[1]
+        y = l2[0] if l2[1] == v else l2[1]
+        return f"∠{L.join(x, v, y)}"
+    return f"∠({_seg(L, l1)}, {_seg(L, l2)})"
+
+
+def _is_vertex_angle(l1: Sequence[str], l2: Sequence[str]) -> bool:
+    return len(set(l1) & set(l2)) == 1 and len(set(l1)) == 2 and len(set(l2)) == 2
+
+
+def best_angle_form(args: Sequence[str]) -> list[tuple[str, str]]:
+    """Of the eight ways to write ∠(l1, l2) = ∠(l3, l4), the one with most ∠XVY angles."""
+    forms = _eq4_forms(args)
+    return max(forms, key=lambda f: _is_vertex_angle(f[0], f[1]) + _is_vertex_angle(f[2], f[3]))
+
+
+def _eqangle(args: Sequence[str], L: Labels) -> str:
+    f = best_angle_form(args)
+    return f"{angle_text(f[0], f[1], L)} = {angle_text(f[2], f[3], L)}"
+
+
+def _eqratio(args: Sequence[str], L: Labels) -> str:
+    f = _eq4_forms(args)[0]
+    return f"{_seg(L, f[0])}/{_seg(L, f[1])} = {_seg(L, f[2])}/{_seg(L, f[3])}"
+
+
+def _terms(args: Sequence) -> list[tuple[Fraction, list[str]]]:
+    out: list[tuple[Fraction, list[str]]] = []
+    for a in args[:-1]:
+        if isinstance(a, Literal):
+            out.append((a.ratio, []))
+        elif out and a != "*":
+            out[-1][1].append(a)
+    return out
+
+
+def _signed_sum(parts: list[tuple[Fraction, str]]) -> str:
+    text = ""
+    for i, (c, t) in enumerate(parts):
+        sign = "−" if c < 0 else "+"
+        mag = abs(c)
+        body = t if mag == 1 else f"{number(mag)}·{t}"
+        text += (("−" + body) if c < 0 else body) if i == 0 else f" {sign} {body}"
+    return text or "0"
+
+
+def _aequation(p: Predicate, L: Labels) -> str:
+    parts = []
+    for coef, pts in _terms(p.args):
+        if len(pts) == 4:
+            parts.append((coef, angle_text(pts[0:2], pts[2:4], L)))
+    return f"{_signed_sum(parts)} = {degrees(p.args[-1].angle)}"  # type: ignore[union-attr]
+
+
+def _lequation(p: Predicate, L: Labels) -> str:
+    parts = []
+    for coef, pts in _terms(p.args):
+        segs = [_seg(L, pts[i : i + 2]) for i in range(0, len(pts) - 1, 2)]
+        parts.append((coef, "·".join(segs) or "1"))
+    return f"{_signed_sum(parts)} = {number(p.args[-1].ratio)}"  # type: ignore[union-attr]
+
+
+def say(p: Predicate, L: Labels) -> str:
+    """The predicate as a geometer writes it (degenerate forms restated)."""
+    p = restate(p)
+    k, a = p.kind, p.args
+    pts = p.points
+    if k is Kind.COLL:
+        return f"{L.listing(dict.fromkeys(pts))} are collinear"
+    if k is Kind.NCOLL:
+        return f"{L.listing(dict.fromkeys(pts))} are not collinear"
+    if k is Kind.CYCLIC:
+        return f"{L.listing(dict.fromkeys(pts))} lie on one circle"
+    if k in (Kind.PARA, Kind.PERP, Kind.CONG, Kind.NPARA, Kind.NPERP):
+        s, t = _shared_first((a[0], a[1]), (a[2], a[3]))  # type: ignore[arg-type]
+        rel = {Kind.PARA: "∥", Kind.PERP: "⊥", Kind.CONG: "=", Kind.NPARA: "∦", Kind.NPERP: "is not perpendicular to"}[k]
+        return f"{_seg(L, s)} {rel} {_seg(L, t)}"
+    if k is Kind.MIDP:
+        return f"{L(a[0])} is the midpoint of {L.join(a[1], a[2])}"  # type: ignore[arg-type]
+    if k is Kind.CIRCLE:
+        return f"{L(a[0])} is the centre of the circle through {L.listing(a[1:])}"  # type: ignore[arg-type]
+    if k in (Kind.EQANGLE, Kind.EQANGLE6):
+        return _eqangle(a, L)  # type: ignore[arg-type]
+    if k in (Kind.EQRATIO, Kind.EQRATIO6):
+        return _eqratio(a, L)  # type: ignore[arg-type]
+    if k is Kind.EQRATIO3:
+        return f"{L.join(a[0], a[2])}/{L.join(a[1], a[3])} = {L.join(a[4], a[0])}/{L.join(a[5], a[1])}"  # type: ignore[arg-type]
+    if k in (Kind.SIMTRI, Kind.SIMTRI2, Kind.CONTRI, Kind.CONTRI2):
+        what = "similar" if k in (Kind.SIMTRI, Kind.SIMTRI2) else "congruent"
+        mirror = " (with opposite orientation)" if k in (Kind.SIMTRI2, Kind.CONTRI2) else ""
+        return f"triangles {L.join(*pts[:3])} and {L.join(*pts[3:])} are {what}{mirror}"
+    if k is Kind.ACONST:
+        return f"{angle_text(pts[0:2], pts[2:4], L)} = {degrees(p.literals[0].angle)}"
+    if k is Kind.S_ANGLE:
+        return f"the angle from ray {L.join(pts[1], pts[0])} to ray {L.join(pts[1], pts[2])} is {degrees(p.literals[0].angle)}"
+    if k is Kind.RCONST:
+        return f"{_seg(L, pts[0:2])}/{_seg(L, pts[2:4])} = {number(p.literals[0].ratio)}"
+    if k is Kind.R2CONST:
+        return f"{_seg(L, pts[0:2])}²/{_seg(L, pts[2:4])}² = {number(p.literals[0].ratio)}"
+    if k is Kind.LCONST:
+        return f"{_seg(L, pts[0:2])} = {number(p.literals[0].ratio)}"
+    if k is Kind.L2CONST:
+        return f"{_seg(L, pts[0:2])}² = {number(p.literals[0].ratio)}"
+    if k is Kind.ACOMPUTE:
+        return f"the value of {angle_text(pts[0:2], pts[2:4], L)}"
+    if k is Kind.RCOMPUTE:
+        return f"the value of {_seg(L, pts[0:2])}/{_seg(L, pts[2:4])}"
+    if k is Kind.LCOMPUTE:
+        return f"the length {_seg(L, pts[0:2])}"
+    if k is Kind.AEQUATION:
+        return _aequation(p, L)
+    if k is Kind.LEQUATION:
+        return _lequation(p, L)
+    if k is Kind.DIFF:
+        return " ≠ ".join(L(x) for x in pts)
+    if k is Kind.OBTUSE_ANGLE:
+        return f"the angle {L.join(*pts)} is obtuse"
+    if k in (Kind.SAMESIDE, Kind.NSAMESIDE):
+        same = "" if k is Kind.SAMESIDE else "not "
+        return (
+            f"{L(pts[0])} is {same}between {L(pts[1])} and {L(pts[2])} exactly when "
+            f"{L(pts[3])} is between {L(pts[4])} and {L(pts[5])}"
+        )
+    if k is Kind.SAMECLOCK:
+        return f"triangles {L.join(*pts[:3])} and {L.join(*pts[3:])} have the same orientation"
+    return str(p)  # pragma: no cover - every kind is worded above
+
+
+def goal_sentence(goals: Sequence[Predicate], L: Labels) -> str:
+    """``Prove that CH ⊥ AB.`` (or ``Find …`` for the *compute goals)."""
+    if goals and all(g.kind in (Kind.ACOMPUTE, Kind.RCOMPUTE, Kind.LCOMPUTE) for g in goals):
+        return "Find " + " and ".join(say(g, L) for g in goals) + "."
+    return "Prove that " + " and ".join(say(g, L) for g in goals) + "."
+
+
+# ---------------------------------------------------------------------- constructions
+#: Sentences for constructions that define their points outright, in the formal
+#: parameter names of the catalogue (``{a}`` is the label of the argument bound to a).
+DEFINITIONS: dict[str, str] = {
+    "free": "Let {a} be a point.",
+    "segment": "Let {a}{b} be a segment.",
+    "triangle": "Let {a}{b}{c} be a triangle.",
+    "acute_triangle": "Let {a}{b}{c} be an acute triangle.",
+    "iso_triangle": "Let {a}{b}{c} be an isosceles triangle with {a}{b} = {a}{c}.",
+    "iso_triangle0": "Let {a}{b}{c} be an isosceles triangle with {a}{b} = {a}{c}.",
+    "r_triangle": "Let {a}{b}{c} be a right triangle with the right angle at {a}.",
+    "risos": "Let {a}{b}{c} be an isosceles right triangle with the right angle at {a}.",
+    "ieq_triangle": "Let {a}{b}{c} be an equilateral triangle.",
+    "triangle12": "Let {a}{b}{c} be a triangle with {a}{b} : {a}{c} = 1 : 2.",
+    "between": "Let {a}{b} be a segment and {c} a point between {a} and {b}.",
+    "quadrangle": "Let {a}{b}{c}{d} be a quadrilateral.",
+    "eq_quadrangle": "Let {a}{b}{c}{d} be a quadrilateral with {a}{d} = {b}{c}.",
+    "eqdia_quadrangle": "Let {a}{b}{c}{d} be a quadrilateral with equal diagonals {a}{c} = {b}{d}.",
+    "trapezoid": "Let {a}{b}{c}{d} be a trapezoid with {a}{b} ∥ {c}{d}.",
+    "r_trapezoid": "Let {a}{b}{c}{d} be a right trapezoid with {a}{b} ∥ {c}{d} and {a}{b} ⊥ {a}{d}.",
+    "eq_trapezoid": "Let {a}{b}{c}{d} be an isosceles trapezoid with {a}{b} ∥ {c}{d} and {a}{d} = {b}{c}.",
+    "iso_trapezoid": "Let {a}{b}{c}{d} be an isosceles trapezoid with {a}{b} ∥ {c}{d} and {a}{d} = {b}{c}.",
+    "rectangle": "Let {a}{b}{c}{d} be a rectangle.",
+    "isquare": "Let {a}{b}{c}{d} be a square.",
+    "pentagon": "Let {a}{b}{c}{d}{e} be a pentagon.",
+    "circle": "Let {x} be the centre of the circle through {a}, {b}, {c}.",
+    "circumcenter": "Let {x} be the circumcentre of triangle {a}{b}{c}.",
+    "foot": "Let {x} be the foot of the perpendicular from {a} to {b}{c}.",
+    "midpoint": "Let {x} be the midpoint of {a}{b}.",
+    "mirror": "Let {x} be the reflection of {a} in {b} (so that {b} is the midpoint of {a}{x}).",
+    "reflect": "Let {x} be the reflection of {a} in line {b}{c}.",
+    "shift": "Let {x} be the image of {b} under the translation that takes {d} to {c}.",
+    "psquare": "Let {x} be the image of {b} under the rotation about {a} through 90°.",
+    "nsquare": "Let {x} be the image of {b} under the rotation about {a} through −90°.",
+    "orthocenter": "Let {x} be the orthocentre of triangle {a}{b}{c}.",
+    "incenter": "Let {x} be the incentre of triangle {a}{b}{c}.",
+    "excenter": "Let {x} be the excentre of triangle {a}{b}{c} opposite {a}.",
+    "intersection_ll": "Let {x} be the intersection of lines {a}{b} and {c}{d}.",
+    "intersection_lp": "Let {x} be the point of line {a}{b} such that {c}{x} ∥ {m}{n}.",
+    "intersection_lt": "Let {x} be the point of line {a}{b} such that {c}{x} ⊥ {d}{e}.",
+    "intersection_pp": (
+        "Let {x} be the intersection of the line through {a} parallel to {b}{c} "
+        "and the line through {d} parallel to {e}{f}."
+    ),
+    "intersection_tt": (
+        "Let {x} be the intersection of the line through {a} perpendicular to {b}{c} "
+        "and the line through {d} perpendicular to {e}{f}."
+    ),
+    "intersection_lc": "Let {x} be the second intersection of line {a}{b} with the circle centred at {o} through {b}.",
+    "intersection_cc": "Let {x} be the second intersection of the circles centred at {o} and at {w} through {a}.",
+    "eq_triangle": "Let {x} be the point such that {x}{b}{c} is an equilateral triangle.",
+    "parallelogram": "Let {x} be the point such that {a}{b}{c}{x} is a parallelogram.",
+    "between_bound": "Let {x} be a point between {a} and {b}.",
+    "simtri": "Let {r} be the point such that triangles {a}{b}{c} and {p}{q}{r} are similar.",
+    "simtrir": (
+        "Let {r} be the point such that triangles {a}{b}{c} and {p}{q}{r} are similar "
+        "with opposite orientation."
+    ),
+    "contri": "Let {q} and {r} be the points such that triangles {a}{b}{c} and {p}{q}{r} are congruent.",
+    "contrir": (
+        "Let {q} and {r} be the points such that triangles {a}{b}{c} and {p}{q}{r} are congruent "
+        "with opposite orientation."
+    ),
+    "incenter2": (
+        "Let {i} be the incentre of triangle {a}{b}{c}, and {x}, {y}, {z} the points where "
+        "its incircle touches {b}{c}, {c}{a}, {a}{b}."
+    ),
+    "excenter2": (
+        "Let {i} be the excentre of triangle {a}{b}{c} opposite {a}, and {x}, {y}, {z} the feet "
+        "of the perpendiculars from {i} to lines {b}{c}, {c}{a}, {a}{b}."
+    ),
+    "centroid": (
+        "Let {x}, {y}, {z} be the midpoints of {b}{c}, {c}{a}, {a}{b}, "
+        "and {i} the centroid of triangle {a}{b}{c}."
+    ),
+    "ninepoints": (
+        "Let {x}, {y}, {z} be the midpoints of {b}{c}, {c}{a}, {a}{b}, "
+        "and {i} the centre of the circle through {x}, {y}, {z}."
+    ),
+    "square": "Let {x} and {y} be the points such that {a}{b}{x}{y} is a square.",
+    "trisect": "Let {x} and {y} be the points of {a}{c} such that {b}{x} and {b}{y} trisect the angle {a}{b}{c}.",
+    "trisegment": "Let {x} and {y} be the points that divide {a}{b} into three equal parts.",
+    "tangent": "Let {x} and {y} be the points where the tangents from {a} touch the circle centred at {o} through {b}.",
+    "cc_tangent": (
+        "Let {x}{y} and {z}{i} be the common external tangents of the circle centred at {o} through {a} "
+        "and the circle centred at {w} through {b}, touching the first at {x}, {z} and the second at {y}, {i}."
+    ),
+    "cc_itangent": (
+        "Let {x}{y} and {z}{i} be the common internal tangents of the circle centred at {o} through {a} "
+        "and the circle centred at {w} through {b}, touching the first at {x}, {z} and the second at {y}, {i}."
+    ),
+    "cc_tangent0": (
+        "Let {x}{y} be a common external tangent of the circle centred at {o} through {a} "
+        "and the circle centred at {w} through {b}, touching the first at {x} and the second at {y}."
+    ),
+}
+
+#: Noun phrases for the loci that one-point constructions put their point on.
+LOCI: dict[str, str] = {
+    "on_line": "line {a}{b}",
+    "on_pline": "the line through {a} parallel to {b}{c}",
+    "on_pline0": "the line through {a} parallel to {b}{c}",
+    "on_tline": "the line through {a} perpendicular to {b}{c}",
+    "lc_tangent": "the tangent at {a} to the circle centred at {o}",
+    "on_bline": "the perpendicular bisector of {a}{b}",
+    "iso_triangle_vertex": "the perpendicular bisector of {b}{c}",
+    "angle_bisector": "the bisector of the angle {a}{b}{c}",
+    "angle_mirror": "the reflection of ray {b}{a} in line {b}{c}",
+    "on_opline": "the extension of {b}{a} beyond {a}",
+    "eqdistance": "the circle centred at {a} with radius {b}{c}",
+    "on_circle": "the circle centred at {o} through {a}",
+    "on_circum": "the circle through {a}, {b}, {c}",
+    "on_dia": "the circle with diameter {a}{b}",
+}
+
+_LINE_LOCUS = re.compile(r"^line (\S+)$")
+
+
+def _fill(template: str, call: ConstructionCall, L: Labels) -> str:
+    values: dict[str, str] = {}
+    for formal, arg in call.binding().items():
+        if isinstance(arg, Literal):
+            values[formal] = str(arg)
+        else:
+            values[formal] = L(arg)
+    return template.format(**values)
+
+
+def points_phrase(names: Sequence[str], L: Labels) -> str:
+    """``A``, ``A and B``, ``A, B and C``."""
+    labels = [L(n) for n in names]
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
+def _conditions(calls: Iterable[ConstructionCall], L: Labels) -> str:
+    preds = [p for c in calls for p in c.premises() if p.kind not in NUMERIC_ONLY]
+    return " and ".join(say(p, L) for p in preds)
+
+
+def clause_sentence(clause: Clause, L: Labels, points: Mapping[str, complex] | None = None) -> str:
+    """One clause of a problem as a sentence: ``Let D be the foot of the perpendicular from A to BC.``
+
+    ``points`` (the diagram) lets an intersection with a circle say which one it is.
+    """
+    calls = clause.constructions
+    new = clause.points
+    if len(calls) == 1:
+        call = calls[0]
+        if call.name in DEFINITIONS:
+            return _fill(DEFINITIONS[call.name], call, L)
+        if call.name in LOCI and len(new) == 1:
+            return f"Let {L(new[0])} be a point on {_fill(LOCI[call.name], call, L)}."
+        return _fallback(clause, L)
+    nouns = [_fill(LOCI[c.name], c, L) if c.name in LOCI else None for c in calls]
+    x = points_phrase(new, L)
+    if all(nouns) and len(new) == 1:
+        m = [_LINE_LOCUS.match(n) for n in nouns]  # type: ignore[arg-type]
+        if all(m):
+            return f"Let {x} be the intersection of lines {m[0].group(1)} and {m[1].group(1)}."  # type: ignore[union-attr]
+        both = f"{nouns[0]} and {nouns[1]}"
+        if any(c.definition.kind.value == "C" for c in calls):
+            other = _other_common_point(clause, points)
+            if other is not None:
+                return f"Let {x} be the second intersection of {both} (besides {L(other)})."
+            return f"Let {x} be an intersection of {both}."
+        return f"Let {x} be the intersection of {both}."
+    if any(nouns) and len(new) == 1:
+        i = 0 if nouns[0] else 1
+        rest = _conditions([calls[1 - i]], L)
+        return f"Let {x} be the point on {nouns[i]} such that {rest}."
+    return _fallback(clause, L)
+
+
+def _other_common_point(clause: Clause, points: Mapping[str, complex] | None) -> str | None:
+    """An earlier point that lies on both loci of a two-locus clause (so the new point is the other one)."""
+    if points is None:
+        return None
+    (x,) = clause.points
+    for name in points:
+        if name == x:
+            break
+        moved = {**points, x: points[name]}
+        if all(p.holds(moved) for c in clause.constructions for p in c.premises() if p.kind not in NUMERIC_ONLY):
+            return name
+    return None
+
+
+def _fallback(clause: Clause, L: Labels) -> str:
+    """``Let X be the point such that …``: the clause's premises in words."""
+    new = clause.points
+    x = points_phrase(new, L)
+    cond = _conditions(clause.constructions, L)
+    one = len(new) == 1
+    if not cond:
+        return f"Let {x} be {'a point' if one else 'points'}."
+    # a determined construction, or two loci cut, fix the point(s); one locus leaves a choice
+    fixed = len(clause.constructions) > 1 or all(c.definition.kind.value in ("P", "M") for c in clause.constructions)
+    article = ("the " if fixed else "a ") if one else ("the " if fixed else "")
+    return f"Let {x} be {article}{'point' if one else 'points'} such that {cond}."
+
+
+# ---------------------------------------------------------------------- reasons
+#: How the AR tables are named in a proof.
+CHASING = {
+    "angle": "angle chasing",
+    "ratio": "ratio chasing",
+    "length": "length chasing",
+    "angle2": "angle chasing on doubled angles (the figure settles the case)",
+}
+
+
+def ar_reason(table: str | None) -> str:
+    return CHASING.get(table or "", f"{table} chasing")
+
+
+def is_trivial(p: Predicate) -> bool:
+    """A statement true of any points: ``AB = AB``, ∠(AB, CD) = ∠(AB, CD), A, A, B collinear.
+
+    >>> is_trivial(Predicate.parse("cong f o f o".split()))
+    True
+    """
+    k, a = p.kind, p.args
+    if k in (Kind.CONG, Kind.PARA):
+        return _same_line(a[0:2], a[2:4])  # type: ignore[arg-type]
+    if k in (Kind.EQANGLE, Kind.EQRATIO, Kind.EQANGLE6, Kind.EQRATIO6) and len(a) == 8:
+        forms = _eq4_forms(a)  # type: ignore[arg-type]
+        return any(_same_line(f[0], f[2]) and _same_line(f[1], f[3]) for f in forms) or any(
+            _same_line(f[0], f[1]) and _same_line(f[2], f[3]) for f in forms
+        )
+    if k is Kind.COLL:
+        return len(set(p.points)) <= 2
+    return False
+
+
+#: The reason given for a step that states something true of any points.
+TRIVIAL = "trivial"
+SAME_SEGMENT = "the same segment"
+
+
+def rule_reason(rule_id: str | None, rules: Mapping) -> str:
+    """The rule's human name (its id when the rule file does not know it)."""
+    rule = rules.get(rule_id or "")
+    return rule.name if rule is not None else f"rule {rule_id}"
