@@ -204,10 +204,17 @@ class Engine:
 
     # ------------------------------------------------------------------ saturation
     def prove(self, goal: Predicate | None, budget: Budget = Budget()) -> Result:
-        """Saturate until ``goal`` holds (or a fixpoint, or the budget is spent)."""
+        """Saturate until ``goal`` holds (or a fixpoint, or the budget is spent).
+
+        Matchers run in order; whenever one adds facts, the loop starts again from the
+        first, so cheap rules reach their fixpoint before costly ones run (which also
+        keeps proofs short: a goal is reached by the simplest rules that can reach it).
+        """
         start = time.monotonic()
         iterations = 0
         status = "unsolved"
+        matchers = self.matchers()
+        i = 0
         while True:
             if goal is not None and self.implied(goal):
                 status = "solved"
@@ -215,18 +222,12 @@ class Engine:
             if time.monotonic() - start > budget.timeout or len(self.facts) > budget.max_facts:
                 status = "timeout"
                 break
-            iterations += 1
-            new = 0
-            for matcher in self.matchers():
-                new += matcher()
-                if goal is not None and self.implied(goal):
-                    break
-                if time.monotonic() - start > budget.timeout:
-                    break
-            if not new and not (goal is not None and self.implied(goal)):
+            if i == len(matchers):
                 if goal is not None and self.fact_id(goal) is not None:
                     status = "solved"
                 break
+            iterations += 1
+            i = 0 if matchers[i]() else i + 1
         goal_fact = self.fact_id(goal) if goal is not None and status == "solved" else None
         if status == "solved" and goal_fact is None:
             status = "unsolved"
