@@ -1,0 +1,249 @@
+"""A synthetic-data job: chunks of figures farmed out to workers, committed in order.
+
+Figure ``i`` of a run with seed ``S`` has the seed :func:`figure_seed` ``(S, i)``;
+chunk ``c`` holds figures ``c*F .. c*F+F-1``. Workers extract examples from
+whole chunks; the coordinator takes the results *in chunk order*, drops
+examples whose key it has seen (dedup across workers and across resumed runs),
+and commits them with the position reached. So the same seed, config and count
+give the same corpus whatever the number of workers or the backend, and a run
+killed at any moment resumes from its last commit as if never stopped.
+
+Two backends run the chunks: ``local`` (a fork-based process pool, all cores
+by default) and ``ray`` (a Ray cluster, ``ray.init(address)``, or a local Ray).
+"""
+from __future__ import annotations
+
+import os
+import time
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+from tqdm import tqdm
+
+from .config import SynthConfig
+from .corpus import Corpus, Cursor, code_fingerprint, version
+from .example import Example
+from .extract import Extractor, Tally
+
+#: Figures per chunk (the unit of work and of resumption).
+CHUNK_FIGURES = 4
+
+
+def figure_seed(run_seed: int, index: int) -> int:
+    """The seed of figure ``index`` of a run (``sample_figure(seed, config)`` rebuilds it)."""
+    return int(np.random.SeedSequence([run_seed, index]).generate_state(1, dtype=np.uint64)[0] >> 1)
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    chunk: int
+    examples: list[Example]
+    tally: Tally
+    seconds: float
+
+
+def run_chunk(run_seed: int, chunk: int, config: dict, chunk_figures: int) -> ChunkResult:
+    """Extract the examples of one chunk of figures (runs inside a worker)."""
+    start = time.process_time()
+    extractor = Extractor(SynthConfig.from_dict(config))
+    tally = Tally()
+    examples: list[Example] = []
+    seen: set[str] = set()
+    for i in range(chunk * chunk_figures, (chunk + 1) * chunk_figures):
+        found, t = extractor.figure_examples(figure_seed(run_seed, i))
+        tally.add(t)
+        for ex in found:
+            if ex.key not in seen:
+                seen.add(ex.key)
+                examples.append(ex)
+    return ChunkResult(chunk, examples, tally, time.process_time() - start)
+
+
+# ---------------------------------------------------------------------- backends
+class Backend(Protocol):
+    """Runs chunks and yields their results in chunk order, from ``start`` on, until closed."""
+
+    name: str
+    workers: int
+
+    def results(self, task: Callable[[int], tuple], start: int) -> Iterator[ChunkResult]: ...
+
+    def close(self) -> None: ...
+
+
+class InlineBackend:
+    """One worker: the chunks run in this process (``--jobs 1``)."""
+
+    name = "local"
+    workers = 1
+
+    def results(self, args_of: Callable[[int], tuple], start: int) -> Iterator[ChunkResult]:
+        chunk = start
+        while True:
+            yield run_chunk(*args_of(chunk))
+            chunk += 1
+
+    def close(self) -> None:
+        pass
+
+
+class LocalBackend:
+    """A fork-based process pool on this machine."""
+
+    name = "local"
+
+    def __init__(self, jobs: int) -> None:
+        import multiprocessing as mp
+
+        self.workers = jobs
+        self._pool = mp.get_context("fork").Pool(jobs)
+
+    def results(self, args_of: Callable[[int], tuple], start: int) -> Iterator[ChunkResult]:
+        window: deque = deque()
+        nxt = start
+        while True:
+            while len(window) < 2 * self.workers:
+                window.append(self._pool.apply_async(run_chunk, args_of(nxt)))
+                nxt += 1
+            yield window.popleft().get()
+
+    def close(self) -> None:
+        self._pool.terminate()
+        self._pool.join()
+
+
+class RayBackend:
+    """Chunks as Ray tasks: on the cluster at ``address``, or on a local Ray started here."""
+
+    name = "ray"
+
+    def __init__(self, jobs: int | None, address: str | None) -> None:
+        try:
+            import ray
+        except ImportError:
+            raise BackendError(
+                "--backend ray needs Ray: pip install 'geoprover[ray]' (or pip install 'ray>=2.9')"
+            ) from None
+        self._ray = ray
+        self._started = False
+        if not ray.is_initialized():
+            kwargs: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False,
+                                      "configure_logging": False}
+            if address:
+                ray.init(address=address, **kwargs)
+            else:
+                ray.init(num_cpus=jobs or os.cpu_count() or 1, **kwargs)
+            self._started = True
+        self.workers = int(ray.cluster_resources().get("CPU", 1))
+        self._task = ray.remote(num_cpus=1)(run_chunk)
+
+    def results(self, args_of: Callable[[int], tuple], start: int) -> Iterator[ChunkResult]:
+        window: deque = deque()
+        nxt = start
+        while True:
+            while len(window) < 2 * self.workers:
+                window.append(self._task.remote(*args_of(nxt)))
+                nxt += 1
+            yield self._ray.get(window.popleft())
+
+    def close(self) -> None:
+        if self._started:
+            self._ray.shutdown()
+
+
+class BackendError(Exception):
+    """The asked-for backend cannot run here."""
+
+
+def make_backend(name: str, jobs: int | None, address: str | None = None) -> Backend:
+    if name == "local":
+        n = jobs or os.cpu_count() or 1
+        return InlineBackend() if n == 1 else LocalBackend(n)
+    if name == "ray":
+        return RayBackend(jobs, address)
+    raise BackendError(f"unknown backend {name!r} (local or ray)")
+
+
+# ---------------------------------------------------------------------- the job
+@dataclass(frozen=True)
+class JobOptions:
+    out: Path
+    count: int
+    seed: int = 0
+    jobs: int | None = None  # None: every core (local) / every CPU of the cluster (ray)
+    backend: str = "local"
+    address: str | None = None
+    config: SynthConfig = field(default_factory=SynthConfig)
+    progress: bool = True
+    commit_seconds: float = 20.0  # commit at least this often
+    shard_size: int = 5000  # ... and whenever this many examples wait
+
+
+def run_job(opts: JobOptions) -> Corpus:
+    """Generate until the corpus in ``opts.out`` holds ``opts.count`` examples (resuming it if there)."""
+    if opts.count < 1:
+        raise ValueError("--count must be at least 1")
+    corpus = Corpus.open(opts.out, opts.seed, opts.config, CHUNK_FIGURES)
+    corpus.target = opts.count
+    if corpus.stats.examples >= opts.count:
+        corpus.write_manifest()
+        return corpus
+    backend = make_backend(opts.backend, opts.jobs, opts.address)
+    corpus.runs.append({"backend": backend.name, "workers": backend.workers, "started": time.time(),
+                        "code": code_fingerprint(), "version": version()})
+    config = opts.config.to_dict()
+    bar = tqdm(total=opts.count, initial=corpus.stats.examples, disable=not opts.progress, unit="ex",
+               dynamic_ncols=True, smoothing=0.05)
+    pending: list[Example] = []
+    pending_tally = Tally()
+    pending_seconds = 0.0
+    last_commit = time.monotonic()
+    cursor = Cursor(corpus.cursor.chunk, corpus.cursor.offset)
+    total = corpus.stats.examples
+
+    def commit() -> None:
+        nonlocal pending, pending_tally, pending_seconds, last_commit
+        now = time.monotonic()
+        corpus.commit(pending, cursor, pending_tally, pending_seconds, now - last_commit)
+        pending, pending_tally, pending_seconds, last_commit = [], Tally(), 0.0, now
+
+    try:
+        args_of = lambda c: (opts.seed, c, config, CHUNK_FIGURES)
+        for result in backend.results(args_of, cursor.chunk):
+            skip, cursor.offset = cursor.offset, 0
+            for i, ex in enumerate(result.examples[skip:], start=skip):
+                if total >= opts.count:
+                    cursor.offset = i  # the rest of this chunk waits for a larger --count
+                    break
+                if ex.key in corpus.keys:
+                    continue
+                corpus.keys.add(ex.key)
+                corpus.stats.add(ex)
+                pending.append(ex)
+                total += 1
+                bar.update(1)
+            if skip == 0:  # a chunk's tally is counted once, when first taken
+                pending_tally.add(result.tally)
+                pending_seconds += result.seconds
+            if total >= opts.count and cursor.offset:
+                cursor.chunk = result.chunk
+            else:
+                cursor.chunk, cursor.offset = result.chunk + 1, 0
+            s = corpus.stats
+            bar.set_postfix(aux=f"{s.aux / max(1, s.examples):.1%}", figures=corpus.tally.figures + pending_tally.figures,
+                            refresh=False)
+            if total >= opts.count or len(pending) >= opts.shard_size or time.monotonic() - last_commit > opts.commit_seconds:
+                commit()
+            if total >= opts.count:
+                break
+    except KeyboardInterrupt:
+        commit()
+        raise
+    finally:
+        backend.close()
+        bar.close()
+    return corpus
