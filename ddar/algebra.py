@@ -57,37 +57,29 @@ def _log_const(r: Fraction) -> dict:
     return out
 
 
+def _combo(points: tuple[str, ...], *signs: int | Fraction) -> dict:
+    """sum of signs[i] * (unknown of segment points[2i] points[2i+1]); zero terms dropped."""
+    c: dict = {}
+    for i, sign in enumerate(signs):
+        _add(c, seg(points[2 * i], points[2 * i + 1]), sign)
+    return c
+
+
 def angle_equations(p: Predicate) -> list[Equation]:
     """The linear equations (mod 1) that an angle fact asserts."""
     a = p.points
     if p.kind is Kind.COLL:
         base = seg(a[0], a[1])
-        eqs = []
-        for i in range(len(a)):
-            for j in range(i + 1, len(a)):
-                s = seg(a[i], a[j])
-                if s != base and a[i] != a[j]:
-                    eqs.append(({base: 1, s: -1} if base != s else {}, Fraction(0)))
-        return [e for e in eqs if e[0]]
+        pairs = {seg(x, y) for i, x in enumerate(a) for y in a[i + 1 :] if x != y}
+        return [({base: 1, s: -1}, Fraction(0)) for s in sorted(pairs) if s != base]
     if p.kind in (Kind.PARA, Kind.PERP):
-        c: dict = {}
-        _add(c, seg(a[0], a[1]), 1)
-        _add(c, seg(a[2], a[3]), -1)
-        return [(c, Fraction(0) if p.kind is Kind.PARA else Fraction(1, 2))]
-    if p.kind is Kind.EQANGLE:
-        c = {}
-        _add(c, seg(a[2], a[3]), 1)
-        _add(c, seg(a[0], a[1]), -1)
-        _add(c, seg(a[6], a[7]), -1)
-        _add(c, seg(a[4], a[5]), 1)
-        return [(c, Fraction(0))]
+        return [(_combo(a, 1, -1), Fraction(0) if p.kind is Kind.PARA else Fraction(1, 2))]
+    if p.kind is Kind.EQANGLE:  # (cd - ab) - (gh - ef)
+        return [(_combo(a, -1, 1, 1, -1), Fraction(0))]
     if p.kind is Kind.ACONST:
-        c = {}
-        _add(c, seg(a[2], a[3]), 1)
-        _add(c, seg(a[0], a[1]), -1)
-        return [(c, p.literals[0].angle % 1)]
+        return [(_combo(a, -1, 1), p.literals[0].angle % 1)]
     if p.kind is Kind.AEQUATION:
-        c = {}
+        c: dict = {}
         coef = None
         pts: list[str] = []
         for arg in p.args[:-1]:
@@ -106,21 +98,11 @@ def ratio_equations(p: Predicate) -> list[Equation]:
     """The linear equations over log-lengths that a length fact asserts."""
     a = p.points
     if p.kind is Kind.CONG:
-        c: dict = {}
-        _add(c, seg(a[0], a[1]), 1)
-        _add(c, seg(a[2], a[3]), -1)
-        return [(c, Fraction(0))]
+        return [(_combo(a, 1, -1), Fraction(0))]
     if p.kind is Kind.EQRATIO:
-        c = {}
-        _add(c, seg(a[0], a[1]), 1)
-        _add(c, seg(a[2], a[3]), -1)
-        _add(c, seg(a[4], a[5]), -1)
-        _add(c, seg(a[6], a[7]), 1)
-        return [(c, Fraction(0))]
+        return [(_combo(a, 1, -1, -1, 1), Fraction(0))]
     if p.kind is Kind.RCONST:
-        c = {}
-        _add(c, seg(a[0], a[1]), 1)
-        _add(c, seg(a[2], a[3]), -1)
+        c = _combo(a, 1, -1)
         for v, k in _log_const(p.literals[0].ratio).items():
             _add(c, v, -k)
         return [(c, Fraction(0))]
@@ -150,10 +132,7 @@ def length_equations(p: Predicate, pts: Mapping[str, complex]) -> list[Equation]
     """Additive equations over lengths; collinear triples add up in the diagram's order."""
     a = p.points
     if p.kind is Kind.CONG:
-        c: dict = {}
-        _add(c, seg(a[0], a[1]), 1)
-        _add(c, seg(a[2], a[3]), -1)
-        return [(c, Fraction(0))]
+        return [(_combo(a, 1, -1), Fraction(0))]
     if p.kind is Kind.MIDP:
         m, x, y = a
         return [({seg(m, x): 1, seg(m, y): -1}, Fraction(0)), ({seg(x, y): 1, seg(m, x): -2}, Fraction(0))]
@@ -165,10 +144,7 @@ def length_equations(p: Predicate, pts: Mapping[str, complex]) -> list[Equation]
             eqs.append(({seg(o1, o2): 1, seg(o1, mid): -1, seg(mid, o2): -1}, Fraction(0)))
         return eqs
     if p.kind is Kind.RCONST:
-        c = {}
-        _add(c, seg(a[0], a[1]), 1)
-        _add(c, seg(a[2], a[3]), -p.literals[0].ratio)
-        return [(c, Fraction(0))]
+        return [(_combo(a, 1, -p.literals[0].ratio), Fraction(0))]
     if p.kind is Kind.LCONST:
         return [({seg(a[0], a[1]): 1}, p.literals[0].ratio)]
     return []
