@@ -175,10 +175,16 @@ class Candidates:
         return list(out)
 
 
-def harvest(engine: Engine, kinds: Iterable[str]) -> dict[Predicate, int]:
-    """Every candidate the engine proves, with its fact id (proving may add facts to the engine)."""
+def harvest(engine: Engine, kinds: Iterable[str], limit: int = 0) -> dict[Predicate, int]:
+    """Every candidate the engine proves, with its fact id (proving may add facts to the engine).
+
+    With ``limit`` > 0, at most that many candidates are tried, spread evenly over the list.
+    """
+    candidates = Candidates(engine).of_kinds(kinds)
+    if 0 < limit < len(candidates):
+        candidates = [candidates[i * len(candidates) // limit] for i in range(limit)]
     proven: dict[Predicate, int] = {}
-    for pred in Candidates(engine).of_kinds(kinds):
+    for pred in candidates:
         fid = prove_fact(engine, pred)
         if fid is not None:
             proven[pred] = fid

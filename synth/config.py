@@ -26,7 +26,7 @@ from typing import Any
 from geometry.constructions import CATALOGUE, LocusKind
 from geometry.predicates import Kind
 
-_MAY_BE_ZERO = frozenset({"min_steps", "max_plain_per_figure", "max_aux_per_figure"})
+_MAY_BE_ZERO = frozenset({"min_steps", "max_plain_per_figure", "max_aux_per_figure", "max_candidates"})
 
 
 class ConfigError(ValueError):
@@ -124,6 +124,10 @@ class SynthConfig:
     #: DD+AR saturation of one diagram
     saturation_timeout: float = 20.0
     max_facts: int = 4000
+    #: at most this many candidate goals are tried per figure, an evenly spread subset (0: all).
+    #: A figure full of equal lengths and angles (a centroid, a parallelogram and the nine-point
+    #: circle together) can have thousands, and take minutes.
+    max_candidates: int = 0
     #: a fact is kept when its proof has at least this many steps (premises not counted)
     min_proof_length: int = 2
     max_proof_length: int = 200
@@ -142,7 +146,8 @@ class SynthConfig:
         _check_range("intersect_prob", self.intersect_prob, 0.0, 1.0)
         _check_range("base_weight", self.base_weight, 0.0, 1e6)
         for name in ("min_steps", "max_steps", "max_points", "step_tries", "max_facts",
-                     "min_proof_length", "max_proof_length", "max_plain_per_figure", "max_aux_per_figure"):
+                     "min_proof_length", "max_proof_length", "max_plain_per_figure", "max_aux_per_figure",
+                     "max_candidates"):
             _check_int(name, getattr(self, name), lowest=0 if name in _MAY_BE_ZERO else 1)
         if self.max_steps < self.min_steps:
             raise ConfigError(f"synth config: max_steps ({self.max_steps}) must be at least min_steps ({self.min_steps})")

@@ -43,21 +43,27 @@ def version() -> str:
         return "unknown"
 
 
+#: The synth modules that decide what a run generates (the rest only schedule and store it).
+_CONTENT_MODULES = ("candidates.py", "canon.py", "config.py", "example.py", "extract.py", "sampler.py")
+
+
 def code_fingerprint() -> str:
-    """A hash of the sources that decide what a run generates (geometry, ddar, synth, rules).
+    """A hash of the sources that decide what a run generates: geometry, ddar (with its rules)
+    and the content modules of synth.
 
     Recorded for each run in the manifest: the same seed and config give the same corpus
     only with the same code.
     """
     import hashlib
 
+    repo = Path(__file__).resolve().parents[1]
+    files = [f for package in ("geometry", "ddar") for f in (repo / package).rglob("*")
+             if f.suffix in (".py", ".txt") and f.is_file()]
+    files += [repo / "synth" / name for name in _CONTENT_MODULES]
     h = hashlib.blake2b(digest_size=8)
-    for package in ("geometry", "ddar", "synth"):
-        root = Path(__file__).resolve().parents[1] / package
-        for f in sorted(root.rglob("*")):
-            if f.suffix in (".py", ".txt") and f.is_file():
-                h.update(f.relative_to(root.parent).as_posix().encode())
-                h.update(f.read_bytes())
+    for f in sorted(files):
+        h.update(f.relative_to(repo).as_posix().encode())
+        h.update(f.read_bytes())
     return h.hexdigest()
 
 

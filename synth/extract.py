@@ -147,7 +147,7 @@ class Extractor:
         cfg = self.config
         engine = Engine(figure.diagram)
         engine.prove(None, Budget(cfg.saturation_timeout, cfg.max_facts))
-        proven = harvest(engine, self.kinds)
+        proven = harvest(engine, self.kinds, cfg.max_candidates)
         givens = {f.pred for f in engine.facts if f.premises == () and _is_given(f)}
         tally.proven += len(proven)
         deps = _Deps.of(figure.problem)

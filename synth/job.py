@@ -31,6 +31,9 @@ from .extract import Extractor, Tally
 
 #: Figures per chunk (the unit of work and of resumption).
 CHUNK_FIGURES = 4
+#: Chunks in flight per worker: results are taken in order, so while one slow chunk is
+#: awaited the other workers go on with the ones after it.
+_WINDOW = 6
 
 
 def figure_seed(run_seed: int, index: int) -> int:
@@ -106,7 +109,7 @@ class LocalBackend:
         window: deque = deque()
         nxt = start
         while True:
-            while len(window) < 2 * self.workers:
+            while len(window) < _WINDOW * self.workers:
                 window.append(self._pool.apply_async(run_chunk, args_of(nxt)))
                 nxt += 1
             yield window.popleft().get()
@@ -145,7 +148,7 @@ class RayBackend:
         window: deque = deque()
         nxt = start
         while True:
-            while len(window) < 2 * self.workers:
+            while len(window) < _WINDOW * self.workers:
                 window.append(self._task.remote(*args_of(nxt)))
                 nxt += 1
             yield self._ray.get(window.popleft())

@@ -16,6 +16,7 @@ from synth import ConfigError, SynthConfig
         ({"min_steps": 5, "max_steps": 2}, "max_steps (2) must be at least min_steps (5)"),
         ({"intersect_prob": 1.5}, "intersect_prob must be a number in [0.0, 1.0]"),
         ({"max_points": 2}, "max_points (2) must be at least 4"),
+        ({"max_candidates": -1}, "max_candidates must be an integer >= 0"),
         ({"saturation_timeout": 0}, "saturation_timeout must be a positive number of seconds"),
         ({"min_proof_length": "3"}, "min_proof_length must be an integer >= 1"),
         ({"step_weights": {"no_such_thing": 1.0}}, "unknown construction 'no_such_thing'"),

@@ -7,7 +7,15 @@ from ddar.check import check_proof
 from ddar.engine import Budget, Engine
 from geometry.diagram import realise
 from geometry.problem import parse_problem
-from synth import Example, Extractor, SynthConfig, canonical, proof_from_lines
+from synth import (
+    Example,
+    Extractor,
+    SynthConfig,
+    canonical,
+    proof_from_lines,
+    sample_figure,
+)
+from synth.candidates import harvest
 
 
 @pytest.fixture(scope="module")
@@ -73,3 +81,13 @@ def test_aux_examples_round_trip_and_need_their_aux(aux_examples: list[Example])
         without = realise(problem, seed=7, with_aux=False)
         assert Engine(without, with_aux=False).prove(problem.goal, Budget(timeout=20)).status != "solved"
         _replay(ex, seed=7)
+
+
+def test_a_candidate_cap_bounds_the_work_on_a_figure(small_config: SynthConfig) -> None:
+    figure = sample_figure(2, small_config)
+    found = []
+    for limit in (0, 3):
+        engine = Engine(figure.diagram)
+        engine.prove(None, Budget(timeout=10))
+        found.append(harvest(engine, small_config.goal_kinds, limit))
+    assert len(found[0]) > 3 >= len(found[1])
