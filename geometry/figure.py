@@ -3,8 +3,8 @@
 What is drawn is read from the clause structure, not from the problem: each
 construction ties its new points to others by lines (the sides of a triangle,
 the line of ``on_line``, a foot with its base line and its perpendicular) and by
-circles (``on_circle``, ``circle``, ``on_circum``…); ``RECIPES`` says which, per
-construction. Lines through the same points are merged and drawn from end to end
+circles (``on_circle``, ``circle``, ``on_circum``…); its catalogue entry says which
+(``Construction.draws``). Lines through the same points are merged and drawn from end to end
 of the points on them; circles are drawn whole.
 
 Auxiliary points (and what their constructions draw) come in a second colour,
@@ -35,111 +35,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from .diagram import Diagram
     from .problem import ConstructionCall
-
-#: What each construction draws, in its formal parameter names. Items are
-#: separated by ``;``: ``L p q …`` a line through the points, ``P p q r …`` a
-#: closed polygon (its sides), ``C o p …`` the circle centred at o through p,
-#: ``O p q r …`` the circle through the points.
-RECIPES: dict[str, str] = {
-    # one new point on a line, ray or circle
-    "on_line": "L x a b",
-    "on_pline": "L x a; L b c",
-    "on_pline0": "L x a; L b c",
-    "on_tline": "L x a; L b c",
-    "lc_tangent": "L x a; L a o; C o a",
-    "on_bline": "L x a; L x b; L a b",
-    "iso_triangle_vertex": "P x b c",
-    "iso_triangle_vertex_angle": "P x b c",
-    "angle_bisector": "L b a; L b x; L b c",
-    "angle_mirror": "L b a; L b c; L b x",
-    "on_aline": "L a x; L a b; L d c; L d e",
-    "on_aline0": "L a b; L c d; L e f; L g x",
-    "on_aline2": "L x a; L x b; L d c; L d e",
-    "s_angle": "L b a; L b x",
-    "aconst": "L a b; L c x",
-    "on_opline": "L x a b",
-    "eqdistance": "C a x; L b c",
-    "on_circle": "C o x a",
-    "on_circum": "O a b c x",
-    "on_dia": "O a b x; L x a; L x b",
-    "eqangle3": "L x a; L x b; L d e; L d f",
-    "rconst": "C c x; L a b",
-    "r2const": "C c x; L a b",
-    "rconst2": "L x a; L x b",
-    "eqratio": "C g x",
-    "eqratio6": "L x a; L x c",
-    "lconst": "C a x",
-    "l2const": "C a x",
-    # one new point, determined
-    "circle": "C x a b c",
-    "circumcenter": "C x a b c",
-    "foot": "L x a; L x b c",
-    "midpoint": "L x a b",
-    "mirror": "L x a b",
-    "reflect": "L a x; L b c",
-    "shift": "P x b d c",
-    "psquare": "L a x; L a b",
-    "nsquare": "L a x; L a b",
-    "orthocenter": "L a x; L b x; L c x",
-    "incenter": "L a x; L b x; L c x",
-    "excenter": "L a x; L b x; L c x",
-    "intersection_ll": "L x a b; L x c d",
-    "intersection_lp": "L x a b; L c x; L m n",
-    "intersection_lt": "L x a b; L c x; L d e",
-    "intersection_pp": "L a x; L b c; L d x; L e f",
-    "intersection_tt": "L a x; L b c; L d x; L e f",
-    "intersection_lc": "L x a b; C o b x",
-    "intersection_cc": "C o a x; C w a x",
-    "eq_triangle": "P x b c",
-    "parallelogram": "P a b c x",
-    "iso_trapezoid2": "P a b c x",
-    "eqangle2": "P a b c x",
-    "between_bound": "L a x b",
-    "simtri": "P a b c; P p q r",
-    "simtrir": "P a b c; P p q r",
-    # several new points
-    "incenter2": "C i x y z; L x b c; L y c a; L z a b",
-    "excenter2": "C i x y z; L x b c; L y c a; L z a b",
-    "centroid": "L a x i; L b y i; L c z i; L x b c; L y c a; L z a b",
-    "ninepoints": "C i x y z; L x b c; L y c a; L z a b",
-    "square": "P a b x y",
-    "trisect": "L b a; L b x; L b y; L b c; L a x y c",
-    "trisegment": "L a x y b",
-    "tangent": "C o b x y; L a x; L a y",
-    "cc_tangent": "C o a x z; C w b y i; L x y; L z i",
-    "cc_itangent": "C o a x z; C w b y i; L x y; L z i",
-    "cc_tangent0": "C o a x; C w b y; L x y",
-    "2l1c": "C o a b z; C i x y z; L a x c; L b y c",
-    "e5128": "C c b x; L a y b; L d y x",
-    "3peq": "L b z c; L a x b; L a y c; L x y z",
-    "contri": "P a b c; P p q r",
-    "contrir": "P a b c; P p q r",
-    # free figures
-    "free": "",
-    "segment": "L a b",
-    "triangle": "P a b c",
-    "acute_triangle": "P a b c",
-    "iso_triangle": "P a b c",
-    "iso_triangle0": "P a b c",
-    "r_triangle": "P a b c",
-    "risos": "P a b c",
-    "ieq_triangle": "P a b c",
-    "triangle12": "P a b c",
-    "between": "L a c b",
-    "quadrangle": "P a b c d",
-    "eq_quadrangle": "P a b c d",
-    "eqdia_quadrangle": "P a b c d",
-    "trapezoid": "P a b c d",
-    "r_trapezoid": "P a b c d",
-    "eq_trapezoid": "P a b c d",
-    "iso_trapezoid": "P a b c d",
-    "rectangle": "P a b c d",
-    "isquare": "P a b c d",
-    "pentagon": "P a b c d e",
-    "test_r20": "C o a b c; L a o c; L a b; L b c",
-    "test_r25": "L a m b; L c m d",
-}
-
 
 class Layer(enum.Enum):
     """How an object is drawn: the problem's own figure, auxiliary, or emphasised."""
@@ -234,21 +129,17 @@ def scene(
     )
 
 
-_FEWEST_POINTS = {"L": 2, "P": 2, "C": 2, "O": 3}  # per recipe item kind
+_FEWEST_POINTS = {"L": 2, "P": 2, "C": 2, "O": 3}  # per drawn item kind
 
 
 def _recipe_items(call: ConstructionCall) -> list[tuple[str, tuple[str, ...]]]:
     """The (kind, actual point names) items a construction call draws."""
     binding = call.binding()
-    recipe = RECIPES.get(call.name)
-    if recipe is None:  # a construction without a recipe: its lines from its premises
-        return [("L", p.points) for p in call.premises() if p.kind is Kind.COLL]
     items = []
-    for part in filter(str.strip, recipe.split(";")):
-        kind, *formals = part.split()
-        names = tuple(dict.fromkeys(str(binding[f]) for f in formals))  # distinct, in order
-        if len(names) >= _FEWEST_POINTS[kind]:
-            items.append((kind, names))
+    for drawn in call.definition.draws:
+        names = tuple(dict.fromkeys(str(binding[f]) for f in drawn.points))  # distinct, in order
+        if len(names) >= _FEWEST_POINTS[drawn.kind.value]:
+            items.append((drawn.kind.value, names))
     return items
 
 

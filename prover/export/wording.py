@@ -284,131 +284,34 @@ def goal_sentence(goals: Sequence[Predicate], L: Labels) -> str:
 
 
 # ---------------------------------------------------------------------- constructions
-#: Sentences for constructions that define their points outright, in the formal
-#: parameter names of the catalogue (``{a}`` is the label of the argument bound to a).
-DEFINITIONS: dict[str, str] = {
-    "free": "Let {a} be a point.",
-    "segment": "Let {a}{b} be a segment.",
-    "triangle": "Let {a}{b}{c} be a triangle.",
-    "acute_triangle": "Let {a}{b}{c} be an acute triangle.",
-    "iso_triangle": "Let {a}{b}{c} be an isosceles triangle with {a}{b} = {a}{c}.",
-    "iso_triangle0": "Let {a}{b}{c} be an isosceles triangle with {a}{b} = {a}{c}.",
-    "r_triangle": "Let {a}{b}{c} be a right triangle with the right angle at {a}.",
-    "risos": "Let {a}{b}{c} be an isosceles right triangle with the right angle at {a}.",
-    "ieq_triangle": "Let {a}{b}{c} be an equilateral triangle.",
-    "triangle12": "Let {a}{b}{c} be a triangle with {a}{b} : {a}{c} = 1 : 2.",
-    "between": "Let {a}{b} be a segment and {c} a point between {a} and {b}.",
-    "quadrangle": "Let {a}{b}{c}{d} be a quadrilateral.",
-    "eq_quadrangle": "Let {a}{b}{c}{d} be a quadrilateral with {a}{d} = {b}{c}.",
-    "eqdia_quadrangle": "Let {a}{b}{c}{d} be a quadrilateral with equal diagonals {a}{c} = {b}{d}.",
-    "trapezoid": "Let {a}{b}{c}{d} be a trapezoid with {a}{b} ∥ {c}{d}.",
-    "r_trapezoid": "Let {a}{b}{c}{d} be a right trapezoid with {a}{b} ∥ {c}{d} and {a}{b} ⊥ {a}{d}.",
-    "eq_trapezoid": "Let {a}{b}{c}{d} be an isosceles trapezoid with {a}{b} ∥ {c}{d} and {a}{d} = {b}{c}.",
-    "iso_trapezoid": "Let {a}{b}{c}{d} be an isosceles trapezoid with {a}{b} ∥ {c}{d} and {a}{d} = {b}{c}.",
-    "rectangle": "Let {a}{b}{c}{d} be a rectangle.",
-    "isquare": "Let {a}{b}{c}{d} be a square.",
-    "pentagon": "Let {a}{b}{c}{d}{e} be a pentagon.",
-    "circle": "Let {x} be the centre of the circle through {a}, {b}, {c}.",
-    "circumcenter": "Let {x} be the circumcentre of triangle {a}{b}{c}.",
-    "foot": "Let {x} be the foot of the perpendicular from {a} to {b}{c}.",
-    "midpoint": "Let {x} be the midpoint of {a}{b}.",
-    "mirror": "Let {x} be the reflection of {a} in {b} (so that {b} is the midpoint of {a}{x}).",
-    "reflect": "Let {x} be the reflection of {a} in line {b}{c}.",
-    "shift": "Let {x} be the image of {b} under the translation that takes {d} to {c}.",
-    "psquare": "Let {x} be the image of {b} under the rotation about {a} through 90°.",
-    "nsquare": "Let {x} be the image of {b} under the rotation about {a} through −90°.",
-    "orthocenter": "Let {x} be the orthocentre of triangle {a}{b}{c}.",
-    "incenter": "Let {x} be the incentre of triangle {a}{b}{c}.",
-    "excenter": "Let {x} be the excentre of triangle {a}{b}{c} opposite {a}.",
-    "intersection_ll": "Let {x} be the intersection of lines {a}{b} and {c}{d}.",
-    "intersection_lp": "Let {x} be the point of line {a}{b} such that {c}{x} ∥ {m}{n}.",
-    "intersection_lt": "Let {x} be the point of line {a}{b} such that {c}{x} ⊥ {d}{e}.",
-    "intersection_pp": (
-        "Let {x} be the intersection of the line through {a} parallel to {b}{c} "
-        "and the line through {d} parallel to {e}{f}."
-    ),
-    "intersection_tt": (
-        "Let {x} be the intersection of the line through {a} perpendicular to {b}{c} "
-        "and the line through {d} perpendicular to {e}{f}."
-    ),
-    "intersection_lc": "Let {x} be the second intersection of line {a}{b} with the circle centred at {o} through {b}.",
-    "intersection_cc": "Let {x} be the second intersection of the circles centred at {o} and at {w} through {a}.",
-    "eq_triangle": "Let {x} be the point such that {x}{b}{c} is an equilateral triangle.",
-    "parallelogram": "Let {x} be the point such that {a}{b}{c}{x} is a parallelogram.",
-    "between_bound": "Let {x} be a point between {a} and {b}.",
-    "simtri": "Let {r} be the point such that triangles {a}{b}{c} and {p}{q}{r} are similar.",
-    "simtrir": (
-        "Let {r} be the point such that triangles {a}{b}{c} and {p}{q}{r} are similar "
-        "with opposite orientation."
-    ),
-    "contri": "Let {q} and {r} be the points such that triangles {a}{b}{c} and {p}{q}{r} are congruent.",
-    "contrir": (
-        "Let {q} and {r} be the points such that triangles {a}{b}{c} and {p}{q}{r} are congruent "
-        "with opposite orientation."
-    ),
-    "incenter2": (
-        "Let {i} be the incentre of triangle {a}{b}{c}, and {x}, {y}, {z} the points where "
-        "its incircle touches {b}{c}, {c}{a}, {a}{b}."
-    ),
-    "excenter2": (
-        "Let {i} be the excentre of triangle {a}{b}{c} opposite {a}, and {x}, {y}, {z} the feet "
-        "of the perpendiculars from {i} to lines {b}{c}, {c}{a}, {a}{b}."
-    ),
-    "centroid": (
-        "Let {x}, {y}, {z} be the midpoints of {b}{c}, {c}{a}, {a}{b}, "
-        "and {i} the centroid of triangle {a}{b}{c}."
-    ),
-    "ninepoints": (
-        "Let {x}, {y}, {z} be the midpoints of {b}{c}, {c}{a}, {a}{b}, "
-        "and {i} the centre of the circle through {x}, {y}, {z}."
-    ),
-    "square": "Let {x} and {y} be the points such that {a}{b}{x}{y} is a square.",
-    "trisect": "Let {x} and {y} be the points of {a}{c} such that {b}{x} and {b}{y} trisect the angle {a}{b}{c}.",
-    "trisegment": "Let {x} and {y} be the points that divide {a}{b} into three equal parts.",
-    "tangent": "Let {x} and {y} be the points where the tangents from {a} touch the circle centred at {o} through {b}.",
-    "cc_tangent": (
-        "Let {x}{y} and {z}{i} be the common external tangents of the circle centred at {o} through {a} "
-        "and the circle centred at {w} through {b}, touching the first at {x}, {z} and the second at {y}, {i}."
-    ),
-    "cc_itangent": (
-        "Let {x}{y} and {z}{i} be the common internal tangents of the circle centred at {o} through {a} "
-        "and the circle centred at {w} through {b}, touching the first at {x}, {z} and the second at {y}, {i}."
-    ),
-    "cc_tangent0": (
-        "Let {x}{y} be a common external tangent of the circle centred at {o} through {a} "
-        "and the circle centred at {w} through {b}, touching the first at {x} and the second at {y}."
-    ),
-}
-
-#: Noun phrases for the loci that one-point constructions put their point on.
-LOCI: dict[str, str] = {
-    "on_line": "line {a}{b}",
-    "on_pline": "the line through {a} parallel to {b}{c}",
-    "on_pline0": "the line through {a} parallel to {b}{c}",
-    "on_tline": "the line through {a} perpendicular to {b}{c}",
-    "lc_tangent": "the tangent at {a} to the circle centred at {o}",
-    "on_bline": "the perpendicular bisector of {a}{b}",
-    "iso_triangle_vertex": "the perpendicular bisector of {b}{c}",
-    "angle_bisector": "the bisector of the angle {a}{b}{c}",
-    "angle_mirror": "the reflection of ray {b}{a} in line {b}{c}",
-    "on_opline": "the extension of {b}{a} beyond {a}",
-    "eqdistance": "the circle centred at {a} with radius {b}{c}",
-    "on_circle": "the circle centred at {o} through {a}",
-    "on_circum": "the circle through {a}, {b}, {c}",
-    "on_dia": "the circle with diameter {a}{b}",
-}
-
 _LINE_LOCUS = re.compile(r"^line (\S+)$")
 
 
+class _Constant:
+    """A literal argument in a wording template: ``{y:angle}`` in degrees, ``{r}`` as a number."""
+
+    def __init__(self, literal: Literal) -> None:
+        self.literal = literal
+
+    def __format__(self, spec: str) -> str:
+        try:
+            return degrees(self.literal.angle) if spec == "angle" else number(self.literal.ratio)
+        except ValueError:
+            return str(self.literal)
+
+
 def _fill(template: str, call: ConstructionCall, L: Labels) -> str:
-    values: dict[str, str] = {}
+    """A catalogue wording template with the call's labels (and constants) put in."""
+    values: dict[str, object] = {}
     for formal, arg in call.binding().items():
-        if isinstance(arg, Literal):
-            values[formal] = str(arg)
-        else:
-            values[formal] = L(arg)
+        values[formal] = _Constant(arg) if isinstance(arg, Literal) else L(arg)
     return template.format(**values)
+
+
+def _locus(call: ConstructionCall, L: Labels) -> str | None:
+    """The noun phrase of the line or circle a locus construction puts its point on."""
+    locus = call.definition.locus
+    return _fill(locus, call, L) if locus else None
 
 
 def points_phrase(names: Sequence[str], L: Labels) -> str:
@@ -431,12 +334,13 @@ def clause_sentence(clause: Clause, L: Labels, points: Mapping[str, complex] | N
     new = clause.points
     if len(calls) == 1:
         call = calls[0]
-        if call.name in DEFINITIONS:
-            return _fill(DEFINITIONS[call.name], call, L)
-        if call.name in LOCI and len(new) == 1:
-            return f"Let {L(new[0])} be a point on {_fill(LOCI[call.name], call, L)}."
+        if call.definition.says:
+            return _fill(call.definition.says, call, L)
+        noun = _locus(call, L)
+        if noun and len(new) == 1:
+            return f"Let {L(new[0])} be a point on {noun}."
         return _fallback(clause, L)
-    nouns = [_fill(LOCI[c.name], c, L) if c.name in LOCI else None for c in calls]
+    nouns = [_locus(c, L) for c in calls]
     x = points_phrase(new, L)
     if all(nouns) and len(new) == 1:
         m = [_LINE_LOCUS.match(n) for n in nouns]  # type: ignore[arg-type]

@@ -7,11 +7,13 @@ are also cut with an ``on_line`` and an ``on_circle``.
 """
 from __future__ import annotations
 
+import string
+
 import pytest
 
 from geometry.constructions import CATALOGUE, LocusKind
 from geometry.diagram import realise
-from geometry.figure import RECIPES, scene
+from geometry.figure import scene
 from geometry.predicates import collinear
 from geometry.problem import parse_problem
 
@@ -147,8 +149,8 @@ def test_locus_cut_by_line_and_circle(name: str) -> None:
 def test_figure_draws_each_construction_through_its_points(name: str) -> None:
     """The figure recipe names only formal parameters, and its lines and circles pass through their points."""
     sig = CATALOGUE[name].signature
-    recipe_names = {t for item in RECIPES[name].split(";") for t in item.split()[1:]}
-    assert recipe_names <= set(sig.params) - set(sig.literals)
+    drawn_names = {p for item in CATALOGUE[name].draws for p in item.points}
+    assert drawn_names <= set(sig.params) - set(sig.literals)
     diagram = realise(parse_problem("instance", instance(name)), seed=0)
     pts = diagram.points
     sc = scene(diagram)
@@ -158,3 +160,33 @@ def test_figure_draws_each_construction_through_its_points(name: str) -> None:
     for circle in sc.circles:
         for n in circle.points:
             assert abs(pts[n] - circle.centre) == pytest.approx(circle.radius, rel=1e-6)
+
+
+@pytest.mark.parametrize("name", sorted(CATALOGUE))
+def test_every_construction_says_what_it_draws(name: str) -> None:
+    """A construction draws at least one line or circle, unless it makes one lone point."""
+    c = CATALOGUE[name]
+    assert c.draws or c.signature.params == c.signature.outputs == ("a",), name
+
+
+def _template_fields(template: str) -> set[str]:
+    return {field for _, field, _, _ in string.Formatter().parse(template) if field}
+
+
+@pytest.mark.parametrize("name", sorted(CATALOGUE))
+def test_every_construction_has_its_wording(name: str) -> None:
+    """A locus construction names its line or circle; any other says what its new points are.
+
+    The templates name only formal parameters, and a defining sentence names every new point.
+    """
+    c = CATALOGUE[name]
+    sig = c.signature
+    if c.kind.intersectable:
+        assert c.locus and not c.says, name
+        assert _template_fields(c.locus) <= set(sig.params)
+    else:
+        assert c.says and not c.locus, name
+        assert c.says.startswith("Let ") and c.says.endswith(".")
+        fields = _template_fields(c.says)
+        assert fields <= set(sig.params)
+        assert set(sig.outputs) <= fields, f"{name}: a new point is not named"
