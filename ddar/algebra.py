@@ -12,7 +12,7 @@
 >>> ar.add(1, Predicate.parse("perp a b c d".split()))
 >>> ar.add(2, Predicate.parse("perp c d e f".split()))
 >>> ar.explain(Predicate.parse("para a b e f".split()))
-('angle', [(1, Fraction(1, 1)), (2, Fraction(1, 1))])
+('angle', [(1, Fraction(1, 1)), (2, Fraction(1, 1))], ())
 """
 from __future__ import annotations
 
@@ -27,6 +27,7 @@ import sympy
 from geometry.literals import Literal
 from geometry.predicates import Kind, Predicate
 
+from .conditions import Condition
 from .linalg import LinearTable
 
 Equation = tuple[dict, Fraction]
@@ -128,6 +129,23 @@ def _between(pts: Mapping[str, complex], x: str, y: str, z: str) -> str:
     return x if t < 0 else z
 
 
+def coll_orders(points: tuple[str, ...], pts: Mapping[str, complex]) -> list[Condition]:
+    """For each triple of collinear points (in a fixed order), which lies between the
+    other two in the figure ``pts``: the configuration length chasing reads."""
+    out = []
+    for x, y, z in combinations(sorted(set(points)), 3):
+        mid = _between(pts, x, y, z)
+        o1, o2 = [t for t in (x, y, z) if t != mid]
+        out.append(Condition.between(mid, o1, o2))
+    return out
+
+
+def between_equation(c: Condition) -> Equation:
+    """AB = AM + MB for M between A and B."""
+    m, a, b = c.points
+    return ({seg(a, b): 1, seg(a, m): -1, seg(m, b): -1}, Fraction(0))
+
+
 def length_equations(p: Predicate, pts: Mapping[str, complex]) -> list[Equation]:
     """Additive equations over lengths; collinear triples add up in the diagram's order."""
     a = p.points
@@ -137,12 +155,7 @@ def length_equations(p: Predicate, pts: Mapping[str, complex]) -> list[Equation]
         m, x, y = a
         return [({seg(m, x): 1, seg(m, y): -1}, Fraction(0)), ({seg(x, y): 1, seg(m, x): -2}, Fraction(0))]
     if p.kind is Kind.COLL:
-        eqs = []
-        for x, y, z in combinations(sorted(set(a)), 3):
-            mid = _between(pts, x, y, z)
-            o1, o2 = [t for t in (x, y, z) if t != mid]
-            eqs.append(({seg(o1, o2): 1, seg(o1, mid): -1, seg(mid, o2): -1}, Fraction(0)))
-        return eqs
+        return [between_equation(c) for c in coll_orders(a, pts)]
     if p.kind is Kind.RCONST:
         return [(_combo(a, 1, -p.literals[0].ratio), Fraction(0))]
     if p.kind is Kind.LCONST:
@@ -176,6 +189,8 @@ class Algebra:
         self.angles = LinearTable(modulus=Fraction(1))
         self.ratios = LinearTable()
         self.lengths = LinearTable()
+        # (fact id, equation index) of a collinearity in the length table -> the order it read
+        self._orders: dict[tuple[int, int], Condition] = {}
 
     def tables(self, pred: Predicate) -> list[tuple[str, LinearTable, list[Equation]]]:
         """The tables that can hold ``pred``, with its equations in each."""
@@ -197,6 +212,10 @@ class Algebra:
         for name, table, eqs in self.tables(pred):
             if name == skip:
                 continue
+            if name == "length" and pred.kind is Kind.COLL:
+                assert self.pts is not None
+                for i, order in enumerate(coll_orders(pred.points, self.pts)):
+                    self._orders[(fact_id, i)] = order
             for i, (coeffs, const) in enumerate(eqs):
                 if not coeffs:
                     continue
@@ -232,28 +251,44 @@ class Algebra:
     def implies(self, pred: Predicate) -> bool:
         return any(all(table.implies(c, k) for c, k in eqs) for _, table, eqs in self._options(pred))
 
-    def explain(self, pred: Predicate) -> tuple[str, list[tuple[int, Fraction]]] | None:
-        """The table and the fact ids (with multipliers) whose equations combine to ``pred``.
+    def explain(self, pred: Predicate) -> tuple[str, list[tuple[int, Fraction]], tuple[Condition, ...]] | None:
+        """The table, the fact ids (with multipliers) whose equations combine to ``pred``,
+        and the configuration conditions the combination reads off the figure.
 
         For facts with several equations the union of the explanations is returned
         (multipliers are then per equation and only informative). None if no table
-        implies ``pred``.
+        implies ``pred``. Conditions: an "angle2" step assumes the half of the doubled
+        angle the figure shows; a "length" step the order of the collinear points whose
+        equations it uses.
         """
         for name, table, eqs in self._options(pred):
             if all(table.implies(c, k) for c, k in eqs):
-                return name, self._explain(table, eqs)
+                used, reasons = self._explain(table, eqs)
+                conditions: tuple[Condition, ...] = ()
+                if name == "angle2":
+                    conditions = (Condition.angle_case(pred),)
+                elif name == "length":
+                    used_orders = {self._orders[r] for r in reasons if r in self._orders}
+                    if pred.kind is Kind.COLL:  # the statement's own order is read too
+                        assert self.pts is not None
+                        used_orders.update(coll_orders(pred.points, self.pts))
+                    conditions = tuple(sorted(used_orders))
+                return name, used, conditions
         return None
 
-    def _explain(self, table: LinearTable, eqs: list[Equation]) -> list[tuple[int, Fraction]]:
+    def _explain(self, table: LinearTable, eqs: list[Equation]) -> tuple[list[tuple[int, Fraction]], set]:
         used: dict[int, Fraction] = {}
+        reasons: set = set()
         for c, k in eqs:
             if not c:
                 continue
             expl = table.explain(c, k)
             assert expl is not None
-            for (fid, _), mult in expl:
+            for reason, mult in expl:
+                reasons.add(reason)
+                fid = reason[0]
                 used[fid] = used.get(fid, 0) + Fraction(mult)
-        return sorted(used.items())
+        return sorted(used.items()), reasons
 
     def angle_residual(self, a: str, b: str, c: str, d: str) -> tuple:
         """Canonical key of the angle (ab, cd) after the table's substitutions."""

@@ -4,24 +4,32 @@
 * a rule step must be an instance of its rule: some binding of the rule's
   pattern variables turns the cited lines into the rule's premises and the
   step's statement into one of its conclusions (up to the symmetries of each
-  predicate), and the rule's non-degeneracy conditions hold in the diagram;
+  predicate); the rule's non-degeneracy checks hold in the diagram, and its
+  configuration checks (sameclock, sameside) are conditions the step states;
 * an AR step must follow linearly from the lines it cites (checked in a fresh
-  table), and hold in the diagram.
+  table), and hold in the diagram. A length step uses the order of collinear
+  points only where it states it (``between`` conditions); a half-angle step
+  (twice the statement follows) must state which half (``angle_case``);
+* every stated condition holds in the diagram.
+
+:func:`replay` then checks a proof in other figures of the same problem: in each
+figure where the proof's conditions hold, every line must hold.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from itertools import permutations, product
+from itertools import combinations
 
 from geometry.predicates import NUMERIC_ONLY, Kind, Predicate
 
-from .algebra import angle_equations, length_equations, ratio_equations
+from .algebra import angle_equations, between_equation, ratio_equations
+from .conditions import Condition
 from .engine import _normalise_given
 from .linalg import LinearTable
 from .proof import Proof, ProofLine
-from .rules import Rule, load_rules
+from .rules import Rule, bindings, instance_checks, load_rules
 
 
 @dataclass(frozen=True)
@@ -55,6 +63,10 @@ def _check_line(line: ProofLine, cited: list[Predicate], givens: set, rules: dic
         return None if line.pred.canonical() in givens else "not a premise of the problem"
     if points is not None and not line.pred.holds(points):
         return "false in the diagram"
+    if points is not None:
+        for c in line.conditions:
+            if not c.holds(points):
+                return f"its condition '{c}' does not hold in the diagram"
     if line.kind == "ar":
         return _check_ar(line, cited, points)
     if line.rule == "refl":
@@ -62,9 +74,32 @@ def _check_line(line: ProofLine, cited: list[Predicate], givens: set, rules: dic
     rule = rules.get(line.rule or "")
     if rule is None:
         return f"unknown rule {line.rule!r}"
-    if not is_instance(rule, cited, line.pred, points):
-        return f"not an instance of {rule.id} ({rule.name})"
+    if not is_instance(rule, cited, line.pred, points, line.conditions):
+        return f"not an instance of {rule.id} ({rule.name}) with the conditions it states"
     return None
+
+
+def is_instance(
+    rule: Rule,
+    cited: list[Predicate],
+    concl: Predicate,
+    points: Mapping[str, complex] | None = None,
+    conditions: Iterable[Condition] | None = None,
+) -> bool:
+    """Whether ``cited => concl`` is an instance of ``rule``: its non-degeneracy checks hold
+    in ``points`` (when given) and its configuration checks are among ``conditions``
+    (when given; None accepts them when they hold in ``points``)."""
+    stated = None if conditions is None else set(conditions)
+    for b in bindings(rule, cited, concl):
+        ndg, config = instance_checks(rule, b)
+        if points is not None and not all(p.holds(points) for p in ndg):
+            continue
+        if stated is not None and not all(c in stated for c in config):
+            continue
+        if stated is None and points is not None and not all(c.holds(points) for c in config):
+            continue
+        return True
+    return False
 
 
 def _identity(pred: Predicate) -> bool:
@@ -74,39 +109,43 @@ def _identity(pred: Predicate) -> bool:
 
 
 def _check_ar(line: ProofLine, cited: list[Predicate], points) -> str | None:
-    if line.rule == "length" and points is None:
-        return "length steps need the diagram to order collinear points"
     if line.rule == "angle2":
-        # twice the statement follows by angle chasing; the diagram picks the half
-        if points is None or not line.pred.holds(points):
-            return "a half-angle step needs the diagram, where the statement must hold"
-        eqs_of = {"angle2": lambda p: [({v: 2 * x for v, x in c.items()}, 2 * k % 1) for c, k in angle_equations(p)]}[
-            line.rule
-        ]
-        table = LinearTable(modulus=Fraction(1))
-        for i, p in enumerate(cited):
-            for j, (c, k) in enumerate(angle_equations(p)):
-                if c:
-                    table.add(c, k, (i, j))
-        target = [(c, k) for c, k in eqs_of(line.pred) if c]
+        # twice the statement follows by angle chasing; the step states which half holds
+        if Condition.angle_case(line.pred) not in line.conditions:
+            return "a half-angle step must state which half of the doubled angle it takes"
+        table = _table(cited, angle_equations, Fraction(1))
+        target = [({v: 2 * x for v, x in c.items()}, 2 * k % 1) for c, k in angle_equations(line.pred) if c]
         if not target:
             return f"{line.pred.name} is not an angle statement"
-        for c, k in target:
-            if not table.implies(c, k):
-                return "twice the statement does not follow from the cited lines by angle chasing"
+        if not all(table.implies(c, k) for c, k in target):
+            return "twice the statement does not follow from the cited lines by angle chasing"
         return None
-    eqs_of = {
-        "angle": angle_equations,
-        "ratio": ratio_equations,
-        "length": lambda p: length_equations(p, points),
-    }.get(line.rule or "")
+    if line.rule == "length":
+        stated = [c for c in line.conditions if c.kind == "between"]
+
+        def eqs_of(p: Predicate) -> list:
+            if p.kind is Kind.COLL:
+                on = set(p.points)
+                return [between_equation(c) for c in stated if set(c.points) <= on]
+            return _length_equations(p)
+
+        table = _table(cited, eqs_of, None)
+        if line.pred.kind is Kind.COLL:
+            on = set(line.pred.points)
+            target = [between_equation(c) for c in stated if set(c.points) <= on]
+            if {frozenset(c.points) for c in stated if set(c.points) <= on} != set(map(frozenset, combinations(on, 3))):
+                return "a collinearity by length chasing must state the order of its points"
+        else:
+            target = [(c, k) for c, k in _length_equations(line.pred) if c]
+        if not target:
+            return f"{line.pred.name} is not a statement of the length table"
+        if not all(table.implies(c, k) for c, k in target):
+            return "does not follow from the cited lines by length chasing (with the orders it states)"
+        return None
+    eqs_of = {"angle": angle_equations, "ratio": ratio_equations}.get(line.rule or "")
     if eqs_of is None:
         return f"unknown table {line.rule!r}"
-    table = LinearTable(modulus=Fraction(1) if line.rule == "angle" else None)
-    for i, p in enumerate(cited):
-        for j, (c, k) in enumerate(eqs_of(p)):
-            if c:
-                table.add(c, k, (i, j))
+    table = _table(cited, eqs_of, Fraction(1) if line.rule == "angle" else None)
     if line.pred.kind is Kind.COLL and line.rule == "angle":
         # equal directions from one hub point make the points collinear (r28)
         pts = list(dict.fromkeys(line.pred.points))
@@ -125,96 +164,51 @@ def _check_ar(line: ProofLine, cited: list[Predicate], points) -> str | None:
     return None
 
 
-# ---------------------------------------------------------------------- rule instances
-def variants(p: Predicate) -> Iterator[tuple]:
-    """Argument tuples equivalent to ``p`` under its symmetries."""
-    k, a = p.kind, p.args
-    if k in (Kind.COLL, Kind.CYCLIC):
-        yield from permutations(a)
-    elif k in (Kind.PARA, Kind.PERP, Kind.CONG):
-        for x, y in ((a[0:2], a[2:4]), (a[2:4], a[0:2])):
-            for fx, fy in product((False, True), repeat=2):
-                yield (x[::-1] if fx else x) + (y[::-1] if fy else y)
-    elif k is Kind.MIDP:
-        yield a
-        yield (a[0], a[2], a[1])
-    elif k is Kind.CIRCLE:
-        for rest in permutations(a[1:]):
-            yield (a[0],) + rest
-    elif k in (Kind.EQANGLE, Kind.EQRATIO):
-        from geometry.predicates import _EQ4
-
-        pairs = [a[i : i + 2] for i in range(0, 8, 2)]
-        for perm in _EQ4:
-            for flips in product((False, True), repeat=4):
-                yield tuple(x for i, f in zip(perm, flips) for x in (pairs[i][::-1] if f else pairs[i]))
-    elif k in (Kind.SIMTRI, Kind.SIMTRI2, Kind.CONTRI, Kind.CONTRI2):
-        for perm in permutations(range(3)):
-            t1 = tuple(a[i] for i in perm)
-            t2 = tuple(a[3 + i] for i in perm)
-            yield t1 + t2
-            yield t2 + t1
-    else:
-        yield a
+def _table(cited: list[Predicate], eqs_of, modulus: Fraction | None) -> LinearTable:
+    table = LinearTable(modulus=modulus)
+    for i, p in enumerate(cited):
+        for j, (c, k) in enumerate(eqs_of(p)):
+            if c:
+                table.add(c, k, (i, j))
+    return table
 
 
-def _unify(pattern: Predicate, args: tuple, binding: dict) -> dict | None:
-    if len(pattern.args) != len(args):
-        return None
-    out = dict(binding)
-    for pv, x in zip(pattern.args, args):
-        if not isinstance(pv, str) or not pv[:1].isupper():
-            if pv != x:
-                return None
+def _length_equations(p: Predicate) -> list:
+    """The length table's equations that need no order of points (cong, midp, constants)."""
+    from .algebra import length_equations
+
+    return [] if p.kind is Kind.COLL else length_equations(p, {})
+
+
+# ---------------------------------------------------------------------- other figures
+@dataclass(frozen=True)
+class ReplayResult:
+    """A proof replayed in other figures of its problem."""
+
+    figures: int  # figures drawn
+    applicable: int  # figures where the proof's conditions hold
+    failures: tuple[str, ...]  # "figure K: line N (statement) is false there"
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+def replay(proof: Proof, figures: Iterable[Mapping[str, complex]]) -> ReplayResult:
+    """Check every line of ``proof`` numerically in each figure where its conditions hold."""
+    conditions = proof.conditions
+    drawn = applicable = 0
+    failures: list[str] = []
+    for k, pts in enumerate(figures):
+        drawn += 1
+        if not all(c.holds(pts) for c in conditions):
             continue
-        if out.setdefault(pv, x) != x:
-            return None
-    return out
+        applicable += 1
+        for line in proof.lines:
+            if not line.pred.holds(pts):
+                failures.append(f"figure {k}: line {line.number} ({line.pred}) is false there")
+                break
+    return ReplayResult(drawn, applicable, tuple(failures))
 
 
-def _bind(rule_pattern: Predicate, binding: Mapping) -> Predicate:
-    return Predicate(
-        rule_pattern.kind, tuple(binding.get(x, x) if isinstance(x, str) else x for x in rule_pattern.args)
-    )
-
-
-def _same_kind(pattern: Predicate, fact: Predicate) -> bool:
-    return pattern.canonical().kind is fact.canonical().kind
-
-
-def is_instance(rule: Rule, cited: list[Predicate], concl: Predicate, points=None) -> bool:
-    """Whether ``cited => concl`` is an instance of ``rule``."""
-    facts = rule.facts
-    if len(cited) != len(facts):
-        return False
-    target = concl.canonical()
-    for cpat in rule.conclusions:
-        if not _same_kind(cpat, target):
-            continue
-        for args in variants(target):
-            b = _unify(Predicate(cpat.kind, cpat.args), args, {})
-            if b is None:
-                continue
-            for full in _match_premises(list(facts), cited, b):
-                if _bind(cpat, full).canonical() != target:
-                    continue
-                if points is None or all(_bind(c, full).holds(points) for c in rule.checks):
-                    return True
-    return False
-
-
-def _match_premises(patterns: list[Predicate], facts: list[Predicate], binding: dict) -> Iterator[dict]:
-    if not patterns:
-        yield binding
-        return
-    pat, rest = patterns[0], patterns[1:]
-    for i, f in enumerate(facts):
-        if not _same_kind(pat, f):
-            continue
-        for args in variants(f.canonical()):
-            b = _unify(pat, args, binding)
-            if b is not None:
-                yield from _match_premises(rest, facts[:i] + facts[i + 1 :], b)
-
-
-__all__ = ["NUMERIC_ONLY", "CheckResult", "check_proof", "is_instance"]
+__all__ = ["NUMERIC_ONLY", "CheckResult", "ReplayResult", "check_proof", "is_instance", "replay"]

@@ -27,7 +27,7 @@ from .algebra import ANGLE_KINDS, LENGTH_KINDS, RATIO_KINDS, Algebra
 from .facts import ARApp, Fact, Given, Reason, RuleApp
 from .index import NumericIndex
 from .matchers import MATCHERS, P, try_triangles
-from .rules import Rule, load_rules
+from .rules import Rule, load_rules, rule_conditions
 
 
 @dataclass(frozen=True)
@@ -155,11 +155,11 @@ class Engine:
             found = self.ar.explain(key)
             if found is None:
                 return None
-            table, expl = found
+            table, expl, conditions = found
             if not expl:  # an identity such as AB = AB
                 return self._record(key, RuleApp("refl", ()))
             ids = tuple(i for i, _ in expl)
-            return self._record(key, ARApp(table, ids, tuple(m for _, m in expl)))
+            return self._record(key, ARApp(table, ids, tuple(m for _, m in expl), conditions))
         if k is Kind.MIDP:
             m, x, y = key.points
             return self._via("m01", key, [P("cong", m, x, m, y), P("coll", m, x, y)])
@@ -194,13 +194,17 @@ class Engine:
         if not concl.holds(self.pts):
             self.rejected += 1
             return False
+        conditions = rule_conditions(self.rules[rule], prem, concl, self.pts)
+        if conditions is None:  # not an instance of the rule, or its checks fail in the figure
+            self.rejected += 1
+            return False
         ids = []
         for p in prem:
             fid = self.fact_id(p)
             if fid is None:
                 return False
             ids.append(fid)
-        return self._record(concl, RuleApp(rule, tuple(ids))) is not None
+        return self._record(concl, RuleApp(rule, tuple(ids), conditions)) is not None
 
     # ------------------------------------------------------------------ saturation
     def prove(self, goal: Predicate | None, budget: Budget = Budget()) -> Result:

@@ -7,6 +7,8 @@ from typing import Union
 
 from geometry.predicates import Predicate
 
+from .conditions import Condition
+
 
 @dataclass(frozen=True)
 class Given:
@@ -21,15 +23,17 @@ class RuleApp:
 
     rule: str
     premises: tuple[int, ...]
+    conditions: tuple[Condition, ...] = ()  # configuration checks the rule read off the figure
 
 
 @dataclass(frozen=True)
 class ARApp:
-    """A linear combination of earlier facts in one AR table ("angle" or "ratio")."""
+    """A linear combination of earlier facts in one AR table ("angle", "angle2", "ratio", "length")."""
 
     table: str
     premises: tuple[int, ...]
     multipliers: tuple[Fraction, ...]
+    conditions: tuple[Condition, ...] = ()  # orders of points / the half of a doubled angle
 
 
 Reason = Union[Given, RuleApp, ARApp]

@@ -12,6 +12,7 @@ from fractions import Fraction
 from geometry.predicates import Predicate
 from geometry.problem import Problem
 
+from .conditions import Condition
 from .engine import Engine
 from .facts import ARApp, Given, RuleApp
 
@@ -25,6 +26,7 @@ class ProofLine:
     uses: tuple[int, ...] = ()  # line numbers
     multipliers: tuple[Fraction, ...] = ()
     clause: int | None = None  # for givens
+    conditions: tuple[Condition, ...] = ()  # what the step reads off the figure
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,14 @@ class Proof:
 
     def rename(self, mapping: dict[str, str], problem: Problem) -> Proof:
         """The same proof with point names mapped (statements put back in canonical form)."""
-        lines = tuple(replace(line, pred=line.pred.rename(mapping).canonical()) for line in self.lines)
+        lines = tuple(
+            replace(
+                line,
+                pred=line.pred.rename(mapping).canonical(),
+                conditions=tuple(sorted({c.rename(mapping) for c in line.conditions})),
+            )
+            for line in self.lines
+        )
         return Proof(
             problem,
             self.goal.rename(mapping),
@@ -45,6 +54,16 @@ class Proof:
             tuple(mapping.get(p, p) for p in self.aux_points),
             tuple(mapping.get(p, p) for p in self.points),
         )
+
+    @property
+    def conditions(self) -> tuple[Condition, ...]:
+        """The configuration hypotheses of the proof: every condition a step reads off the
+        figure, once each, in order of first use. Empty: the proof holds in every figure."""
+        seen: dict[Condition, None] = {}
+        for line in self.lines:
+            for c in line.conditions:
+                seen.setdefault(c, None)
+        return tuple(seen)
 
     @property
     def premises(self) -> tuple[ProofLine, ...]:
@@ -103,11 +122,23 @@ def traceback(engine: Engine, fact_id: int) -> Proof:
         if isinstance(r, Given):
             lines.append(ProofLine(number[f.id], f.pred, "given", clause=r.clause))
         elif isinstance(r, RuleApp):
-            lines.append(ProofLine(number[f.id], f.pred, "rule", r.rule, tuple(number[i] for i in r.premises)))
+            lines.append(
+                ProofLine(
+                    number[f.id], f.pred, "rule", r.rule, tuple(number[i] for i in r.premises), conditions=r.conditions
+                )
+            )
         else:
             assert isinstance(r, ARApp)
             lines.append(
-                ProofLine(number[f.id], f.pred, "ar", r.table, tuple(number[i] for i in r.premises), r.multipliers)
+                ProofLine(
+                    number[f.id],
+                    f.pred,
+                    "ar",
+                    r.table,
+                    tuple(number[i] for i in r.premises),
+                    r.multipliers,
+                    conditions=r.conditions,
+                )
             )
     goal = engine.facts[fact_id].pred
     problem = engine.diagram.problem

@@ -8,12 +8,16 @@
 """
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from itertools import permutations, product
 
 from geometry.literals import Literal, is_literal_token
-from geometry.predicates import NUMERIC_ONLY, Predicate, kind_of
+from geometry.predicates import _EQ4, NUMERIC_ONLY, Kind, Predicate, kind_of
+
+from .conditions import CONFIG_CHECKS, Condition
 
 
 @dataclass(frozen=True)
@@ -73,3 +77,116 @@ def load_rules() -> dict[str, Rule]:
     text = resources.files("ddar").joinpath("rules.txt").read_text(encoding="utf-8")
     return parse_rules(text)
 
+
+# ---------------------------------------------------------------------- rule instances
+def variants(p: Predicate) -> Iterator[tuple]:
+    """Argument tuples equivalent to ``p`` under its symmetries."""
+    k, a = p.kind, p.args
+    if k in (Kind.COLL, Kind.CYCLIC):
+        yield from permutations(a)
+    elif k in (Kind.PARA, Kind.PERP, Kind.CONG):
+        for x, y in ((a[0:2], a[2:4]), (a[2:4], a[0:2])):
+            for fx, fy in product((False, True), repeat=2):
+                yield (x[::-1] if fx else x) + (y[::-1] if fy else y)
+    elif k is Kind.MIDP:
+        yield a
+        yield (a[0], a[2], a[1])
+    elif k is Kind.CIRCLE:
+        for rest in permutations(a[1:]):
+            yield (a[0],) + rest
+    elif k in (Kind.EQANGLE, Kind.EQRATIO):
+        pairs = [a[i : i + 2] for i in range(0, 8, 2)]
+        for perm in _EQ4:
+            for flips in product((False, True), repeat=4):
+                yield tuple(x for i, f in zip(perm, flips) for x in (pairs[i][::-1] if f else pairs[i]))
+    elif k in (Kind.SIMTRI, Kind.SIMTRI2, Kind.CONTRI, Kind.CONTRI2):
+        for perm in permutations(range(3)):
+            t1 = tuple(a[i] for i in perm)
+            t2 = tuple(a[3 + i] for i in perm)
+            yield t1 + t2
+            yield t2 + t1
+    else:
+        yield a
+
+
+def _unify(pattern: Predicate, args: tuple, binding: dict) -> dict | None:
+    if len(pattern.args) != len(args):
+        return None
+    out = dict(binding)
+    for pv, x in zip(pattern.args, args):
+        if not isinstance(pv, str) or not pv[:1].isupper():
+            if pv != x:
+                return None
+            continue
+        if out.setdefault(pv, x) != x:
+            return None
+    return out
+
+
+def _bind(rule_pattern: Predicate, binding: Mapping) -> Predicate:
+    return Predicate(
+        rule_pattern.kind, tuple(binding.get(x, x) if isinstance(x, str) else x for x in rule_pattern.args)
+    )
+
+
+def _same_kind(pattern: Predicate, fact: Predicate) -> bool:
+    return pattern.canonical().kind is fact.canonical().kind
+
+
+def bindings(rule: Rule, cited: Sequence[Predicate], concl: Predicate) -> Iterator[dict]:
+    """Every binding of the rule's pattern variables that turns ``cited`` into the rule's
+    premises and ``concl`` into one of its conclusions (up to each predicate's symmetries)."""
+    facts = rule.facts
+    if len(cited) != len(facts):
+        return
+    target = concl.canonical()
+    for cpat in rule.conclusions:
+        if not _same_kind(cpat, target):
+            continue
+        for args in variants(target):
+            b = _unify(Predicate(cpat.kind, cpat.args), args, {})
+            if b is None:
+                continue
+            for full in _match_premises(list(facts), list(cited), b):
+                if _bind(cpat, full).canonical() == target:
+                    yield full
+
+
+def instance_checks(rule: Rule, binding: Mapping) -> tuple[list[Predicate], list[Condition]]:
+    """The rule's numeric checks under ``binding``: non-degeneracy checks (true in every
+    non-degenerate figure) and configuration checks (stated by the proof as conditions)."""
+    ndg, config = [], []
+    for c in rule.checks:
+        bound = _bind(c, binding)
+        if c.kind in CONFIG_CHECKS:
+            config.append(Condition.check(bound))
+        else:
+            ndg.append(bound)
+    return ndg, config
+
+
+def rule_conditions(
+    rule: Rule, cited: Sequence[Predicate], concl: Predicate, points: Mapping[str, complex]
+) -> tuple[Condition, ...] | None:
+    """Check a rule application at derivation time: ``cited => concl`` must be an instance
+    of ``rule`` whose checks hold in the figure ``points``. Returns the configuration
+    conditions the application reads off the figure (sorted), or None."""
+    for b in bindings(rule, cited, concl):
+        ndg, config = instance_checks(rule, b)
+        if all(p.holds(points) for p in ndg) and all(c.holds(points) for c in config):
+            return tuple(sorted(set(config)))
+    return None
+
+
+def _match_premises(patterns: list[Predicate], facts: list[Predicate], binding: dict) -> Iterator[dict]:
+    if not patterns:
+        yield binding
+        return
+    pat, rest = patterns[0], patterns[1:]
+    for i, f in enumerate(facts):
+        if not _same_kind(pat, f):
+            continue
+        for args in variants(f.canonical()):
+            b = _unify(pat, args, binding)
+            if b is not None:
+                yield from _match_premises(rest, facts[:i] + facts[i + 1 :], b)

@@ -6,6 +6,7 @@ from dataclasses import replace
 import pytest
 
 from ddar.check import check_proof, is_instance
+from ddar.conditions import Condition
 from ddar.engine import Budget, Engine
 from ddar.proof import Proof, ProofLine, traceback
 from ddar.rules import load_rules
@@ -183,8 +184,15 @@ def test_rule_instance_false_in_the_diagram_is_rejected() -> None:
     assert is_instance(rules["r32m"], cited, step.pred, diagram.points)
     assert is_instance(rules["r32"], cited, direct)  # no figure: orientation is not checked
     assert not is_instance(rules["r32"], cited, direct, diagram.points)
+    # The orientation is a configuration condition the step must state: the mirrored step
+    # states its own, so the forged direct one does not state what r32 needs.
+    assert step.conditions and all(c.kind == "sameclock" for c in step.conditions)
     lines = tuple(ln for ln in proof.lines if ln.number < step.number) + (replace(step, pred=direct, rule="r32"),)
     forged = replace(proof, goal=direct, lines=lines)
-    assert check_proof(forged).ok  # a symbolic replay cannot tell
-    errs = errors_of(forged, diagram)
+    assert not check_proof(forged).ok
+    # Stating the condition r32 needs makes it an instance symbolically; the figure refutes it.
+    need = Condition.check(Predicate.of("sameclock", *direct.args))
+    stated = replace(forged, lines=lines[:-1] + (replace(lines[-1], conditions=(need,)),))
+    assert check_proof(stated).ok  # a symbolic replay cannot tell
+    errs = errors_of(stated, diagram)
     assert any("false in the diagram" in e for e in errs), errs

@@ -1,0 +1,135 @@
+"""Configuration conditions: what a proof step reads off the figure.
+
+Most steps hold in every figure of a problem. A few read the figure: which of the
+two cases a doubled angle leaves (``angle_case``), the order of three points on a
+line in length chasing (``between``), whether two triangles have the same
+orientation or two points lie on the same side (the ``sameclock``/``sameside``
+checks of some rules). Each such step records a :class:`Condition`; a proof lists
+its conditions as hypotheses about the configuration, and holds in every figure of
+the problem where they hold.
+
+>>> c = Condition.between("m", "b", "a")
+>>> str(c)
+'between m a b'
+>>> c.holds({"a": 0j, "b": 2 + 0j, "m": 1 + 0j}), c.holds({"a": 0j, "b": 2 + 0j, "m": 3 + 0j})
+(True, False)
+>>> from geometry.predicates import Predicate
+>>> case = Condition.angle_case(Predicate.parse("para a b c d".split()))
+>>> case.holds({"a": 0j, "b": 1 + 0j, "c": 1j, "d": 2 + 1j}), case.holds({"a": 0j, "b": 1 + 0j, "c": 0j, "d": 1j})
+(True, False)
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+
+from geometry.predicates import Kind, Predicate
+
+from geometry.tolerance import ANGLE_TOL, REL_TOL
+
+#: The condition kinds, and the rule checks that become conditions (the others are
+#: non-degeneracy checks, true in every non-degenerate figure).
+KINDS = ("between", "sameclock", "sameside", "nsameside", "angle_case")
+CONFIG_CHECKS = frozenset({Kind.SAMECLOCK, Kind.SAMESIDE, Kind.NSAMESIDE})
+
+
+@dataclass(frozen=True, order=True)
+class Condition:
+    """One hypothesis about the configuration.
+
+    * ``between``: ``points = (m, a, b)``, M lies strictly between A and B (on a line the
+      proof has shown to contain them);
+    * ``sameclock`` / ``sameside`` / ``nsameside``: ``pred`` is the numeric predicate of
+      the problem language (orientation of two triangles; a point inside/outside a
+      segment exactly when another is);
+    * ``angle_case``: ``pred`` is an angle statement of which twice the angle was proven;
+      the condition is that the statement's alternative (the angle plus 90 degrees)
+      does not hold, so the statement itself does.
+    """
+
+    kind: str
+    points: tuple[str, ...]
+    pred: Predicate | None = None
+
+    # ------------------------------------------------------------------ constructors
+    @staticmethod
+    def between(m: str, a: str, b: str) -> Condition:
+        a, b = sorted((a, b))
+        return Condition("between", (m, a, b))
+
+    @staticmethod
+    def check(pred: Predicate) -> Condition:
+        """A rule's configuration check (sameclock, sameside, nsameside) as a condition."""
+        assert pred.kind in CONFIG_CHECKS, pred
+        key = _canonical_check(pred)
+        return Condition(pred.kind.value, key.points, key)
+
+    @staticmethod
+    def angle_case(pred: Predicate) -> Condition:
+        key = pred.canonical()
+        return Condition("angle_case", key.points, key)
+
+    # ------------------------------------------------------------------ values
+    def rename(self, mapping: Mapping[str, str]) -> Condition:
+        if self.kind == "between":
+            m, a, b = (mapping.get(x, x) for x in self.points)
+            return Condition.between(m, a, b)
+        assert self.pred is not None
+        pred = self.pred.rename(mapping)
+        if self.kind == "angle_case":
+            return Condition.angle_case(pred)
+        return Condition.check(pred)
+
+    def holds(self, pts: Mapping[str, complex]) -> bool:
+        """Whether the figure ``pts`` is in this configuration."""
+        if self.kind == "between":
+            m, a, b = (pts[x] for x in self.points)
+            d = b - a
+            if abs(d) == 0:
+                return False
+            t = (m - a) / d
+            return abs(t.imag) <= REL_TOL * max(1.0, abs(t)) and REL_TOL < t.real < 1 - REL_TOL
+        assert self.pred is not None
+        if self.kind == "angle_case":
+            return not _off_by_right_angle(self.pred, pts)
+        return self.pred.holds(pts)
+
+    def __str__(self) -> str:
+        if self.kind == "between":
+            return "between " + " ".join(self.points)
+        if self.kind == "angle_case":
+            return f"case {self.pred}"
+        return str(self.pred)
+
+    def to_json(self) -> dict:
+        out: dict = {"kind": self.kind, "points": list(self.points)}
+        if self.pred is not None:
+            out["statement"] = str(self.pred)
+        return out
+
+
+def _canonical_check(pred: Predicate) -> Predicate:
+    """One spelling per check: ``sameclock A B C X Y Z`` is unchanged by cycling or reversing
+    both triangles together and by swapping them; ``sameside A B C X Y Z`` (A outside
+    segment BC exactly when X is outside YZ) by swapping B, C or Y, Z and the triples."""
+    a = pred.points
+    t1, t2 = a[:3], a[3:]
+    forms = []
+    if pred.kind is Kind.SAMECLOCK:
+        for u, v in ((t1, t2), (t1[::-1], t2[::-1])):
+            for i in range(3):
+                uu, vv = u[i:] + u[:i], v[i:] + v[:i]
+                forms += [uu + vv, vv + uu]
+    else:
+        for u in (t1, (t1[0], t1[2], t1[1])):
+            for v in (t2, (t2[0], t2[2], t2[1])):
+                forms += [u + v, v + u]
+    return Predicate(pred.kind, min(forms))
+
+
+def _off_by_right_angle(pred: Predicate, pts: Mapping[str, complex]) -> bool:
+    """Whether the angle statement is off by 90 degrees in the figure (its alternative holds)."""
+    from .algebra import angle_equations, holds_numerically
+
+    return all(holds_numerically(c, k + Fraction(1, 2), pts, tol=ANGLE_TOL) for c, k in angle_equations(pred))
