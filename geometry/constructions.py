@@ -412,7 +412,7 @@ def _inscribed_circle(a: complex, b: complex, p: complex, q: complex, r: complex
 @define(
     "on_aline2", "x a b c d e", "x", "C", "ncoll c d e", "eqangle x a x b d c d e",
     draws="L x a; L x b; L d c; L d e",
-    locus="the arc of points {x} such that ∠{a}{x}{b} = ∠{c}{d}{e}",
+    locus="the circle through {a} and {b} on which ∠{a}{x}{b} = ∠{c}{d}{e}",
 )
 def _(v, rng):
     return _inscribed_circle(v["a"], v["b"], v["d"], v["c"], v["e"])
@@ -486,7 +486,7 @@ def _(v, rng):
     "eqangle3", "x a b d e f", "x", "C", "ncoll d e f, diff a b, diff d e, diff e f",
     "eqangle x a x b d e d f",
     draws="L x a; L x b; L d e; L d f",
-    locus="the arc of points {x} such that ∠{a}{x}{b} = ∠{e}{d}{f}",
+    locus="the circle through {a} and {b} on which ∠{a}{x}{b} = ∠{e}{d}{f}",
 )
 def _(v, rng):
     return _inscribed_circle(v["a"], v["b"], v["d"], v["e"], v["f"])

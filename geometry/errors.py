@@ -5,6 +5,9 @@ fault, so that the command line can print it as one line.
 """
 from __future__ import annotations
 
+import difflib
+from typing import Iterable
+
 
 class GeometryError(Exception):
     """Base class of all geoprover input errors."""
@@ -55,3 +58,17 @@ class ParseError(ProblemError):
 
 class RealisationError(ProblemError):
     """No numeric diagram could be built for a problem."""
+
+
+def did_you_mean(word: str, known: Iterable[str]) -> str:
+    """A hint naming the known words closest to a misspelt one ("" when none is close).
+
+    >>> did_you_mean("triangel", ["triangle", "segment", "free"])
+    ' (did you mean `triangle`?)'
+    >>> did_you_mean("xyz", ["triangle"])
+    ''
+    """
+    close = difflib.get_close_matches(word, sorted(set(known)), n=3, cutoff=0.6)
+    if not close:
+        return ""
+    return " (did you mean " + " or ".join(f"`{w}`" for w in close) + "?)"

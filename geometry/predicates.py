@@ -22,6 +22,7 @@ from functools import cached_property
 from itertools import permutations
 from typing import Mapping, Sequence, Union
 
+from .errors import did_you_mean
 from .literals import Literal, is_literal_token
 
 Arg = Union[str, Literal]
@@ -70,6 +71,9 @@ class Kind(enum.Enum):
 
 #: Spellings that name the same kind (Newclid names).
 ALIASES = {"simtrir": Kind.SIMTRI2, "contrir": Kind.CONTRI2}
+
+#: Every predicate name the language accepts.
+NAMES = frozenset([k.value for k in Kind] + list(ALIASES))
 
 #: Kinds that are only checked on the figure, never proved.
 NUMERIC_ONLY = frozenset(
@@ -152,7 +156,7 @@ class Predicate:
         name, *rest = tokens
         kind = kind_of(name)
         if kind is None:
-            raise ValueError(f"unknown predicate {name!r}")
+            raise ValueError(f"unknown predicate {name!r}" + did_you_mean(name, NAMES))
         if kind in (Kind.LEQUATION, Kind.AEQUATION):
             args: list[Arg] = [Literal(t) if is_literal_token(t) else t for t in rest]
             if not args or not isinstance(args[-1], Literal):

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Iterable, Mapping, Sequence, Union
 
 from .constructions import CATALOGUE, Construction, Signature, instantiate
-from .errors import ParseError
+from .errors import ParseError, did_you_mean
 from .literals import Literal, is_literal_token
 from .predicates import NUMERIC_ONLY, Predicate, kind_of
 
@@ -281,7 +281,7 @@ def _parse_call(tokens: list[str], new: list[str], defined: set[str]) -> Constru
     name, *args = tokens
     cons = CATALOGUE.get(name)
     if cons is None:
-        raise ParseError("unknown construction", token=name)
+        raise ParseError("unknown construction" + did_you_mean(name, CATALOGUE), token=name)
     # Shorthand (AG): new points omitted at the front of the argument list.
     nparams = len(cons.signature.params)
     if len(args) < nparams and nparams - len(args) == len(new):

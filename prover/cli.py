@@ -27,6 +27,7 @@ from typing import Callable, NoReturn, Sequence
 from geometry.diagram import Diagram, realise
 from geometry.errors import ProblemError
 from geometry.problem import Problem, parse_problem, split_problem_text
+from prover import __version__
 
 PROG = "geoprover"
 
@@ -53,6 +54,10 @@ def commands() -> tuple[Command, ...]:
         Command("prove", "prove problems with DD+AR and print the proof", _prove_args, run_prove),
         Command("bench", "run DD+AR on every problem of a file, one worker each", _bench_args, run_bench),
         Command("synth", "generate synthetic training data (or: synth stats DIR)", _synth_args, run_synth),
+        Command(
+            "constructions", "the construction catalogue: every construction, or one in full",
+            _constructions_args, run_constructions,
+        ),
         # Further subcommands (synth, train) are registered here.
     )
 
@@ -70,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="A neuro-symbolic prover for olympiad plane geometry.",
     )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for cmd in commands():
         p = sub.add_parser(cmd.name, help=cmd.help, description=cmd.help)
@@ -88,6 +94,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except SystemExit as e:  # --help, --version
         return e.code if isinstance(e.code, int) else 0
+    except BrokenPipeError:  # the reader went away (``geoprover constructions | head``)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def _one_line(text: str) -> str:
@@ -103,7 +112,10 @@ def read_problem_pairs(path: str) -> list[tuple[str, str]]:
         raise UsageError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError) as e:
         raise UsageError(f"cannot read {path}: {e}") from None
-    return split_problem_text(text, path)
+    pairs = split_problem_text(text, path)
+    if not pairs:
+        raise UsageError(f"{path}: no problems in the file (it is empty or holds only comments)")
+    return pairs
 
 
 def select(pairs: list[tuple[str, str]], name: str | None, path: str) -> list[tuple[str, str]]:
@@ -190,13 +202,12 @@ def figure_path(out: str) -> Path:
 
 
 def write_figure(diagram: Diagram, path: Path) -> None:
-    """Draw ``diagram`` with its goal highlighted and its auxiliary points in a second colour."""
-    from geometry.figure import draw
+    """Draw ``diagram`` as the proof export does: capital labels, the goal highlighted and
+    stated in words, auxiliary points in a second colour."""
+    from prover.export import write_figure as export_figure
 
-    problem = diagram.problem
-    aux = [p for c in problem.aux for p in c.points] if diagram.with_aux else []
     try:
-        draw(diagram, path, highlight=problem.goals, aux_points=aux)
+        export_figure(diagram, path)
     except OSError as e:
         raise UsageError(f"cannot write {path}: {e.strerror or e}") from None
 
@@ -215,6 +226,9 @@ def _prove_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("file", metavar="FILE", nargs="?", help="problem file (omit with --text)")
     p.add_argument("name", metavar="NAME", nargs="?", help="only this problem")
     p.add_argument("--text", metavar="PROBLEM", help="a problem given on the command line")
+    p.add_argument(
+        "--name", dest="text_name", metavar="TITLE", help="the title of the --text problem (default 'problem')"
+    )
     p.add_argument("--seed", type=int, default=0, help="seed of the numeric diagram (default 0)")
     p.add_argument("--timeout", type=_positive, default=60.0, help="seconds of DD+AR per problem (default 60)")
     p.add_argument(
@@ -255,7 +269,9 @@ def run_prove(args: argparse.Namespace) -> int:
     if args.text is not None:
         if args.file is not None:
             raise UsageError("give either FILE [NAME] or --text, not both")
-        pairs = [("problem", args.text)]
+        pairs = [(args.text_name or "problem", args.text)]
+    elif args.text_name is not None:
+        raise UsageError("--name titles a --text problem; with a file, give the problem's NAME after FILE")
     elif args.file is None:
         raise UsageError("prove needs FILE [NAME] or --text")
     else:
@@ -263,7 +279,7 @@ def run_prove(args: argparse.Namespace) -> int:
     if args.figure is not None and Path(args.figure).suffix.lower() not in _FIGURE_SUFFIXES:
         raise UsageError(f"--figure {args.figure}: a figure is written as .svg or .png")
     outcomes = [prove_ddar(parse(name, text), seed=args.seed, timeout=args.timeout) for name, text in pairs]
-    solved = sum(out.proof is not None for out in outcomes)
+    solved = sum(out.status == "solved" for out in outcomes)  # a rejected proof proves nothing
     figures = _prove_figures(args, outcomes)
     text = render(outcomes, args.format, figures=figures, many=args.name is None and args.text is None)
     if args.format == "text" and len(pairs) > 1:
@@ -361,6 +377,27 @@ def run_synth(args: argparse.Namespace) -> int:
     from synth.cli import synth_main
 
     return synth_main(args, UsageError)
+
+
+# ---------------------------------------------------------------------- constructions
+def _constructions_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("name", metavar="NAME", nargs="?", help="one construction, in full (default: a line each)")
+
+
+def run_constructions(args: argparse.Namespace) -> int:
+    """The catalogue as ``docs/constructions.md`` shows it: a line per construction, or one entry."""
+    from geometry.constructions import CATALOGUE
+    from geometry.errors import did_you_mean
+    from prover.reference import construction_entry, one_line
+
+    if args.name is None:
+        for name in sorted(CATALOGUE):
+            print(one_line(name))
+        return 0
+    if args.name not in CATALOGUE:
+        raise UsageError(f"unknown construction {args.name!r}" + did_you_mean(args.name, CATALOGUE))
+    print(construction_entry(args.name))
+    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

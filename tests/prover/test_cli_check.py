@@ -44,7 +44,7 @@ def test_check_reports_bad_problems_on_their_line_and_goes_on(tmp_path: Path, ca
     assert err == ""
     lines = out.splitlines()
     assert lines[0] == "ok  good"
-    assert lines[1] == "error unknown: clause 2: unknown construction (at 'foo')"
+    assert lines[1] == "error unknown: clause 2: unknown construction (did you mean `foot`?) (at 'foo')"
     assert lines[2].startswith("error false_goal: ") and "goal is false" in lines[2]
     assert lines[3] == "ok  also_good"
     assert lines[4] == "realised 2/4"
