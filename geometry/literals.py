@@ -18,6 +18,13 @@ _INTEGER = re.compile(rf"^{_INT}$")
 _DECIMAL = re.compile(rf"^{_INT}\.\d+$")
 
 
+#: Largest numerator or denominator a literal may have (larger values are refused).
+LIMIT = 10**6
+
+#: What a literal slot holds: an angle, a positive ratio or length, or any number.
+ROLES = ("angle", "ratio", "length", "number")
+
+
 @dataclass(frozen=True)
 class Literal:
     """A literal token such as ``2pi/3``, ``60o``, ``15`` or ``1/2``.
@@ -28,6 +35,10 @@ class Literal:
     Fraction(1, 6)
     >>> Literal("1/2").ratio
     Fraction(1, 2)
+    >>> Literal("30o").check("ratio")
+    Traceback (most recent call last):
+    ...
+    ValueError: '30o' is an angle where a ratio belongs
     """
 
     text: str
@@ -35,35 +46,50 @@ class Literal:
     def __post_init__(self) -> None:
         if not is_literal_token(self.text):
             raise ValueError(f"malformed literal {self.text!r}")
+        for digits in re.findall(r"\d+", self.text):
+            if len(digits.lstrip("0")) > len(str(LIMIT)) or int(digits) > LIMIT:
+                raise ValueError(f"{self.text!r} is too large (numbers up to {LIMIT})")
+        m = _ANGLE_PI.match(self.text) or _FRACTION.match(self.text)
+        if m and int(m.group(2)) == 0:
+            raise ValueError(f"{self.text!r} has a zero denominator")
+
+    @property
+    def is_angle(self) -> bool:
+        """Written as an angle (``2pi/3``, ``60o``); a bare number may also be one."""
+        return bool(_ANGLE_PI.match(self.text) or _ANGLE_DEG.match(self.text))
 
     @property
     def angle(self) -> Fraction:
         """The angle in units of 180 degrees."""
         m = _ANGLE_PI.match(self.text)
         if m:
-            den = int(m.group(2))
-            if den == 0:
-                raise ValueError(f"zero denominator in {self.text!r}")
-            return Fraction(int(m.group(1)), den)
+            return Fraction(int(m.group(1)), int(m.group(2)))
         m = _ANGLE_DEG.match(self.text)
         if m:
             return Fraction(m.group(1)) / 180
         if _INTEGER.match(self.text) or _DECIMAL.match(self.text):
             return Fraction(self.text) / 180
-        raise ValueError(f"{self.text!r} is not an angle")
+        raise ValueError(f"{self.text!r} is a ratio where an angle belongs (write 30o or 1pi/6)")
 
     @property
     def ratio(self) -> Fraction:
         """The value as an exact ratio or length."""
         m = _FRACTION.match(self.text)
         if m:
-            den = int(m.group(2))
-            if den == 0:
-                raise ValueError(f"zero denominator in {self.text!r}")
-            return Fraction(int(m.group(1)), den)
+            return Fraction(int(m.group(1)), int(m.group(2)))
         if _INTEGER.match(self.text) or _DECIMAL.match(self.text):
             return Fraction(self.text)
-        raise ValueError(f"{self.text!r} is not a ratio")
+        raise ValueError(f"{self.text!r} is an angle where a number belongs")
+
+    def check(self, role: str) -> None:
+        """Raise ValueError (naming the token) unless the literal can fill a slot of ``role``."""
+        if role == "angle":
+            _ = self.angle
+            return
+        if self.is_angle:
+            raise ValueError(f"{self.text!r} is an angle where a {role} belongs")
+        if role in ("ratio", "length") and self.ratio <= 0:
+            raise ValueError(f"{self.text!r}: a {role} must be positive")
 
     def __str__(self) -> str:
         return self.text

@@ -107,6 +107,37 @@ ARITY: dict[Kind, Arity] = {
 }
 
 
+#: What the constant of each ``*const`` kind is (see :meth:`Literal.check`).
+LITERAL_ROLE: dict[Kind, str] = {
+    Kind.ACONST: "angle", Kind.S_ANGLE: "angle", Kind.RCONST: "ratio", Kind.R2CONST: "ratio",
+    Kind.LCONST: "length", Kind.L2CONST: "length",
+}
+
+
+def _check_equation(kind: Kind, args: Sequence[Arg]) -> None:
+    """``coef points... coef points... constant``: numbers as coefficients, whole terms."""
+    name = kind.value
+    if not isinstance(args[0], Literal) or len(args) < 2:
+        raise ValueError(f"{name} must start with a coefficient")
+    for a in args[:-1]:
+        if isinstance(a, Literal):
+            a.check("number")
+        elif a != "*" and not a[:1].isalpha():
+            raise ValueError(f"{name}: expected a point name, got {a!r}")
+    args[-1].check("angle" if kind is Kind.AEQUATION else "number")  # type: ignore[union-attr]
+    term: list[str] = []
+    for a in [*args[1:-1], args[0]]:  # the sentinel closes the last term
+        if not isinstance(a, Literal):
+            term.append(a)
+            continue
+        names = [t for t in term if t != "*"]
+        if kind is Kind.AEQUATION and len(names) != 4:
+            raise ValueError(f"{name}: each term is a coefficient and two lines (4 points), got {term}")
+        if kind is Kind.LEQUATION and (not names or len(names) % 2):
+            raise ValueError(f"{name}: each term is a coefficient and segments (pairs of points), got {term}")
+        term = []
+
+
 def kind_of(name: str) -> Kind | None:
     """The kind a predicate name denotes, or None."""
     if name in ALIASES:
@@ -161,6 +192,7 @@ class Predicate:
             args: list[Arg] = [Literal(t) if is_literal_token(t) else t for t in rest]
             if not args or not isinstance(args[-1], Literal):
                 raise ValueError(f"{name} must end with a constant")
+            _check_equation(kind, args)
             return Predicate(kind, tuple(args))
         # AlphaGeometry reads 5-argument eqangle / eqratio as aconst / rconst.
         if kind is Kind.EQANGLE and len(rest) == 5 and is_literal_token(rest[-1]):
@@ -182,7 +214,9 @@ class Predicate:
             else:
                 if not is_literal_token(tok):
                     raise ValueError(f"{name}: expected a constant, got {tok!r}")
-                args.append(Literal(tok))
+                lit = Literal(tok)
+                lit.check(LITERAL_ROLE.get(kind, "number"))
+                args.append(lit)
         return Predicate(kind, tuple(args))
 
     @staticmethod
@@ -262,6 +296,73 @@ class Predicate:
     def holds(self, pts: Mapping[str, complex], tol: float = TOL) -> bool:
         """Whether the predicate is true of the coordinates ``pts`` (within ``tol``)."""
         return _check(self, pts, tol)
+
+
+# ---------------------------------------------------------------------- degenerate statements
+_LINE_PAIRS = {
+    Kind.PARA: (0, 2), Kind.NPARA: (0, 2), Kind.PERP: (0, 2), Kind.NPERP: (0, 2),
+    Kind.ACONST: (0, 2), Kind.ACOMPUTE: (0, 2), Kind.EQANGLE: (0, 2, 4, 6), Kind.EQANGLE6: (0, 2, 4, 6),
+}
+_SEGMENT_PAIRS = {
+    Kind.CONG: (0, 2), Kind.RCONST: (0, 2), Kind.R2CONST: (0, 2), Kind.RCOMPUTE: (0, 2),
+    Kind.LCONST: (0,), Kind.L2CONST: (0,), Kind.LCOMPUTE: (0,), Kind.EQRATIO: (0, 2, 4, 6),
+    Kind.EQRATIO6: (0, 2, 4, 6), Kind.EQRATIO3: (0, 2),
+}
+#: Groups of argument positions that must name distinct points (triangles, centre and circle).
+_DISTINCT = {
+    Kind.SIMTRI: ((0, 1, 2), (3, 4, 5)), Kind.SIMTRI2: ((0, 1, 2), (3, 4, 5)),
+    Kind.CONTRI: ((0, 1, 2), (3, 4, 5)), Kind.CONTRI2: ((0, 1, 2), (3, 4, 5)),
+    Kind.SAMECLOCK: ((0, 1, 2), (3, 4, 5)), Kind.CIRCLE: ((0, 1, 2, 3),), Kind.MIDP: ((0, 1, 2),),
+    Kind.S_ANGLE: ((0, 1), (1, 2)), Kind.OBTUSE_ANGLE: ((0, 1), (1, 2)),
+    Kind.SAMESIDE: ((0, 1), (0, 2), (3, 4), (3, 5)), Kind.NSAMESIDE: ((0, 1), (0, 2), (3, 4), (3, 5)),
+}
+#: Variadic kinds: how many distinct points they need.
+_AT_LEAST = {Kind.COLL: 3, Kind.NCOLL: 3, Kind.CYCLIC: 4}
+
+
+def degeneracy(p: Predicate) -> str | None:
+    """Why ``p`` is too degenerate to mean anything as a goal (None when it is not).
+
+    A line or segment needs two distinct points, a triangle three, ``coll`` three
+    distinct points and ``cyclic`` four. (A statement that is true by itself, such as
+    ``cong a b b a``, is not degenerate: it is proved in one step.)
+
+    >>> degeneracy(Predicate.parse("coll a a c".split()))
+    "coll needs 3 distinct points, got 2 ('a c')"
+    >>> degeneracy(Predicate.parse("para a b c c".split()))
+    "'c c' is not a line: para needs two distinct points on each line"
+    >>> degeneracy(Predicate.parse("cong a b b a".split())) is None
+    True
+    """
+    k, a = p.kind, p.args
+    if k in _AT_LEAST:
+        distinct = list(dict.fromkeys(p.points))
+        if len(distinct) < _AT_LEAST[k]:
+            return f"{k.value} needs {_AT_LEAST[k]} distinct points, got {len(distinct)} ({' '.join(distinct)!r})"
+        return None
+    if k is Kind.DIFF:
+        twice = [x for i, x in enumerate(a) if x in a[:i]]
+        return f"diff names {twice[0]!r} twice" if twice else None
+    for table, what in ((_LINE_PAIRS, "line"), (_SEGMENT_PAIRS, "segment")):
+        for i in table.get(k, ()):
+            if a[i] == a[i + 1]:
+                return f"'{a[i]} {a[i + 1]}' is not a {what}: {k.value} needs two distinct points on each {what}"
+    for group in _DISTINCT.get(k, ()):
+        names = [a[i] for i in group]
+        if len(set(names)) < len(names):
+            return f"{k.value} needs distinct points in {' '.join(map(str, names))!r}"
+    if k in (Kind.LEQUATION, Kind.AEQUATION):
+        return _equation_degeneracy(p)
+    return None
+
+
+def _equation_degeneracy(p: Predicate) -> str | None:
+    what = "line" if p.kind is Kind.AEQUATION else "segment"
+    names = [x for x in p.points if x != "*"]
+    for i in range(0, len(names) - 1, 2):
+        if names[i] == names[i + 1]:
+            return f"'{names[i]} {names[i + 1]}' is not a {what}: {p.name} needs two distinct points on each {what}"
+    return None
 
 
 # ---------------------------------------------------------------------- numerics

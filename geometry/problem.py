@@ -18,10 +18,12 @@ from typing import Iterable, Mapping, Sequence, Union
 from .constructions import CATALOGUE, Construction, Signature, instantiate
 from .errors import ParseError, did_you_mean
 from .literals import Literal, is_literal_token
-from .predicates import NUMERIC_ONLY, Predicate, kind_of
+from .predicates import NUMERIC_ONLY, Predicate, degeneracy, kind_of
 
 Arg = Union[str, Literal]
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+#: The literal slot of each construction that has one holds a ratio, unless listed here.
+_LITERAL_ROLE = {"s_angle": "angle", "aconst": "angle", "lconst": "length", "l2const": "length"}
 _FIXED = re.compile(r"^(-?\d+(?:\.\d+)?)_(-?\d+(?:\.\d+)?)$")
 
 
@@ -196,6 +198,9 @@ def _parse_goal(text: str, defined: set[str]) -> Predicate:
     for p in pred.points:
         if p not in defined:
             raise ParseError(f"point {p!r} is not defined", token=p)
+    why = degeneracy(pred)
+    if why:
+        raise ParseError(f"degenerate: {why}", token=str(pred))
     return pred
 
 
@@ -305,7 +310,7 @@ def _bind(sig: Signature, args: list[str], new: list[str], defined: set[str], na
                 raise ParseError(f"{name}: expected a constant", token=tok)
             try:
                 lit = Literal(tok)
-                _ = lit.angle if name == "s_angle" or name == "aconst" else lit.ratio
+                lit.check(_LITERAL_ROLE.get(name, "ratio"))
             except ValueError as e:
                 raise ParseError(f"{name}: {e}", token=tok) from None
             out.append(lit)
