@@ -92,6 +92,8 @@ class PageFigure:
     svg: str
     layout: SvgFigure
     points: Mapping[str, complex]
+    has_aux: bool = False  # auxiliary constructions are drawn (second colour)
+    has_goal: bool = False  # the goal is highlighted
 
     def marks(self, items: Iterable[Predicate | str]) -> Marks:
         pts, segments, circles = highlight_marks(list(items), self.points)
@@ -120,4 +122,4 @@ def page_figure(diagram: Diagram, prefix: str, goal: Predicate | None = None) ->
     svg = _REF.sub(lambda m: f"{m.group(1)}{prefix}{m.group(2)}", svg)
     svg = re.sub(r'<svg ([^>]*?)width="[^"]*" height="[^"]*"', r'<svg \1class="gp-svg" role="img"', svg, count=1)
     svg = svg.replace("</svg>", '<g class="gp-overlay"></g>\n</svg>')
-    return PageFigure(svg.strip(), layout, diagram.points)
+    return PageFigure(svg.strip(), layout, diagram.points, has_aux=bool(d.aux), has_goal=bool(d.highlight))

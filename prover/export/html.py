@@ -107,7 +107,7 @@ def page(sections: list[Section], title: str) -> str:
     for s in sections:
         data = json.dumps({k: m.as_json() for k, m in s.marks.items()}, separators=(",", ":"))
         fig = (
-            f'<figure class="fig">{s.figure.svg}<figcaption>{_LEGEND}</figcaption></figure>'
+            f'<figure class="fig">{s.figure.svg}<figcaption>{legend(s.figure)}</figcaption></figure>'
             if s.figure is not None
             else ""
         )
@@ -123,11 +123,16 @@ def _script_safe(text: str) -> str:
     return text.replace("</", "<\\/")
 
 
-_LEGEND = (
-    'Black: the figure · <span class="k-aux">orange, dashed: auxiliary constructions</span> · '
-    '<span class="k-goal">red: the goal</span> · <span class="k-hl">blue: the line under the pointer</span>. '
-    "Hover over or click a line of the proof to see it in the figure."
-)
+def legend(figure: PageFigure) -> str:
+    """The key of a figure: only the colours it uses."""
+    parts = ["Black: the figure"]
+    if figure.has_aux:
+        parts.append('<span class="k-aux">orange, dashed: auxiliary constructions</span>')
+    if figure.has_goal:
+        parts.append('<span class="k-goal">red: the goal</span>')
+    parts.append('<span class="k-hl">blue: the line under the pointer</span>')
+    return " · ".join(parts) + ". Hover over or click a line of the text to see it in the figure."
+
 
 _PAGE = """<!DOCTYPE html>
 <html lang="en">

@@ -78,3 +78,14 @@ def test_draw_labels_points_and_states_the_goal_in_words(examples_path: Path, tm
     for label in "ABCDEH":
         assert f"<!-- {label} -->" in svg
     assert "perp c h a b" not in svg
+
+
+def test_the_html_legend_names_only_what_the_figure_shows(tmp_path: Path) -> None:
+    page = tmp_path / "p.html"
+    assert main(["prove", "--text", ORTHOCENTER, "--format", "html", "--out", str(page)]) == 0
+    text = page.read_text(encoding="utf-8")
+    assert "red: the goal" in text
+    assert "orange, dashed" not in text  # no auxiliary construction in this problem
+    with_aux = "a b c = triangle a b c; d = parallelogram a b c d | m = midpoint m a c ? coll b m d"
+    assert main(["prove", "--text", with_aux, "--format", "html", "--out", str(page)]) == 0
+    assert "orange, dashed: auxiliary constructions" in page.read_text(encoding="utf-8")
