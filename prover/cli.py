@@ -350,17 +350,19 @@ def run_bench(args: argparse.Namespace) -> int:
     if out is not None and out.exists() and out.is_dir():
         raise UsageError(f"--out {out}: is a directory")
     rows = bench(tasks, out, args.jobs, progress=not args.quiet)
-    counts: dict[str, int] = {}
+    others: dict[str, int] = {}  # the problems not solved, by status
     for r in rows:
-        counts[r["status"]] = counts.get(r["status"], 0) + 1
-    print(", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+        if r["status"] != "solved":
+            others[r["status"]] = others.get(r["status"], 0) + 1
+    if others:
+        print(", ".join(f"{k} {v}" for k, v in sorted(others.items())))
     print(summary(rows, len(tasks)))
     return 0
 
 
 # ---------------------------------------------------------------------- synth
 def _synth_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("action", nargs="*", metavar="stats DIR", help="print a corpus's figures (and its histogram PNG)")
+    p.add_argument("action", nargs="*", metavar="stats DIR", help="print a corpus's statistics (and its histogram PNG)")
     p.add_argument("--out", metavar="DIR", help="corpus folder: gzip JSONL shards + manifest.json; a rerun resumes")
     p.add_argument("--count", type=int, default=1000, help="examples wanted (default 1000)")
     p.add_argument("--jobs", type=int, default=None, help="workers (default: every core, or the Ray cluster's CPUs)")

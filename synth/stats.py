@@ -1,4 +1,4 @@
-"""``geoprover synth stats DIR``: the manifest's figures, and a PNG histogram of proof lengths."""
+"""``geoprover synth stats DIR``: the manifest's numbers, and a PNG histogram of proof lengths."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,7 +7,7 @@ from .corpus import read_manifest
 
 
 def format_stats(manifest: dict) -> str:
-    """The headline figures of a corpus, one per line."""
+    """The headline numbers of a corpus, one per line."""
     m = manifest
     kinds = m.get("goal_kinds", {})
     n = m.get("examples", 0) or 1
@@ -24,7 +24,7 @@ def format_stats(manifest: dict) -> str:
             "eqangle/eqratio/midp/simtri"
         ),
         "goal kinds          " + ", ".join(f"{k} {v} ({v / n:.0%})" for k, v in sorted(kinds.items(), key=lambda kv: -kv[1])),
-        f"figures             {m['figures']}",
+        f"diagrams sampled    {m['figures']}",
         (
             f"rate                {m.get('examples_per_core_minute')} examples per core-minute "
             f"({m['worker_seconds']:.0f} worker-s, {m['wall_seconds']:.0f} wall-s)"

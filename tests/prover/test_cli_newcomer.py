@@ -89,3 +89,30 @@ def test_the_html_legend_names_only_what_the_figure_shows(tmp_path: Path) -> Non
     with_aux = "a b c = triangle a b c; d = parallelogram a b c d | m = midpoint m a c ? coll b m d"
     assert main(["prove", "--text", with_aux, "--format", "html", "--out", str(page)]) == 0
     assert "orange, dashed: auxiliary constructions" in page.read_text(encoding="utf-8")
+
+
+def test_bench_prints_its_summary_once(tmp_path: Path, capsys) -> None:
+    f = tmp_path / "two.txt"
+    f.write_text(
+        "midline\na b c = triangle a b c; m = midpoint m a b; n = midpoint n a c ? para m n b c\n"
+        "altitudes\n" + ORTHOCENTER + "\n",
+        encoding="utf-8",
+    )
+    assert main(["bench", str(f), "--quiet", "--timeout", "30"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out == ["solved 2/2"]
+
+
+def test_synth_stats_counts_diagrams_sampled() -> None:
+    from synth.stats import format_stats
+
+    manifest = {
+        "examples": 3, "target": 3, "complete": True, "aux_examples": 1, "aux_fraction": 1 / 3,
+        "relabelled": 0, "aux_candidates": 1, "relabelled_share": 0.0, "median_proof_length": 2,
+        "mean_proof_length": 2.0, "benchmark_kind_share": 1.0, "goal_kinds": {"para": 3}, "figures": 7,
+        "examples_per_core_minute": 1.0, "worker_seconds": 10.0, "wall_seconds": 5.0, "seed": 0, "version": 1,
+        "shards": [], "tally": {"rejected_numeric": 0, "rejected_check": 0, "rejected_other": 0},
+    }
+    text = format_stats(manifest)
+    assert "diagrams sampled    7" in text
+    assert "figures" not in text
