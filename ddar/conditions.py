@@ -24,13 +24,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
-from geometry.predicates import Kind, Predicate
+from geometry.predicates import Kind, Predicate, _cross
 
 from geometry.tolerance import ANGLE_TOL, REL_TOL
 
 #: The condition kinds, and the rule checks that become conditions (the others are
 #: non-degeneracy checks, true in every non-degenerate figure).
-KINDS = ("between", "sameclock", "sameside", "nsameside", "angle_case")
+KINDS = ("between", "side", "sameclock", "sameside", "nsameside", "angle_case")
 CONFIG_CHECKS = frozenset({Kind.SAMECLOCK, Kind.SAMESIDE, Kind.NSAMESIDE})
 
 
@@ -40,6 +40,8 @@ class Condition:
 
     * ``between``: ``points = (m, a, b)``, M lies strictly between A and B (on a line the
       proof has shown to contain them);
+    * ``side``: ``points = (p, q, a, b)``, P and Q lie strictly on the same side of line AB
+      (used to describe where a goal holds, not by proof steps);
     * ``sameclock`` / ``sameside`` / ``nsameside``: ``pred`` is the numeric predicate of
       the problem language (orientation of two triangles; a point inside/outside a
       segment exactly when another is);
@@ -59,6 +61,12 @@ class Condition:
         return Condition("between", (m, a, b))
 
     @staticmethod
+    def side(p: str, q: str, a: str, b: str) -> Condition:
+        p, q = sorted((p, q))
+        a, b = sorted((a, b))
+        return Condition("side", (p, q, a, b))
+
+    @staticmethod
     def check(pred: Predicate) -> Condition:
         """A rule's configuration check (sameclock, sameside, nsameside) as a condition."""
         assert pred.kind in CONFIG_CHECKS, pred
@@ -75,6 +83,9 @@ class Condition:
         if self.kind == "between":
             m, a, b = (mapping.get(x, x) for x in self.points)
             return Condition.between(m, a, b)
+        if self.kind == "side":
+            p, q, a, b = (mapping.get(x, x) for x in self.points)
+            return Condition.side(p, q, a, b)
         assert self.pred is not None
         pred = self.pred.rename(mapping)
         if self.kind == "angle_case":
@@ -90,14 +101,20 @@ class Condition:
                 return False
             t = (m - a) / d
             return abs(t.imag) <= REL_TOL * max(1.0, abs(t)) and REL_TOL < t.real < 1 - REL_TOL
+        if self.kind == "side":
+            p, q, a, b = (pts[x] for x in self.points)
+            d = b - a
+            u, v = _cross(d, p - a), _cross(d, q - a)
+            scale = abs(d) * max(abs(p - a), abs(q - a), 1e-300)
+            return u * v > 0 and min(abs(u), abs(v)) > REL_TOL * scale
         assert self.pred is not None
         if self.kind == "angle_case":
             return not _off_by_right_angle(self.pred, pts)
         return self.pred.holds(pts)
 
     def __str__(self) -> str:
-        if self.kind == "between":
-            return "between " + " ".join(self.points)
+        if self.kind in ("between", "side"):
+            return f"{self.kind} " + " ".join(self.points)
         if self.kind == "angle_case":
             return f"case {self.pred}"
         return str(self.pred)

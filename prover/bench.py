@@ -41,12 +41,17 @@ def run_task(task: Task) -> dict:
     try:
         problem = parse_problem(task.name, task.text)
         out = prove_ddar(problem, seed=task.seed, timeout=task.timeout)
-        row["status"] = out.status
+        row["status"] = out.status  # "solved" only when the checker accepts the proof
         row["facts"] = out.facts
+        if out.goal_class is not None:
+            row["goal"] = out.goal_class.status  # holds in all / some / none of the figures drawn
         if out.proof is not None:
             row["steps"] = len(out.proof.steps)
             row["aux"] = list(out.proof.aux_points)
             row["checked"] = bool(out.check and out.check.ok)
+            row["conditions"] = [str(c) for c in out.proof.conditions]
+            if out.replayed is not None:
+                row["replayed"] = out.replayed.applicable
     except ProblemError as e:
         row.update(status="error", error=str(e))
     except Exception as e:  # a bug: report it, keep the run going

@@ -1,44 +1,166 @@
-"""Proving one problem with DD+AR, and the plain-text rendering of a proof."""
+"""Proving one problem with DD+AR, and the plain-text rendering of a proof.
+
+A problem is proved in its configurations, not in one picture. Before proving,
+:func:`classify_goal` checks the goal in several figures of the problem (seeds
+``seed``, ``seed + 1``, ...): true in all, false in all (not a theorem), or true in
+some only, where it looks for a simple condition on the figure that separates the
+two. The proof is then searched in a figure where the goal holds, states the
+configuration conditions its steps read off that figure, and counts only if the
+checker accepts it in that figure and every line holds in fresh figures where its
+conditions hold (:func:`ddar.check.replay`).
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import combinations
 
-from ddar.check import CheckResult, check_proof
+from ddar.check import CheckResult, ReplayResult, check_proof, replay
+from ddar.conditions import Condition
 from ddar.engine import Budget, Engine, Result
 from ddar.proof import Proof, traceback
 from ddar.rules import load_rules
 from geometry.diagram import Diagram, realise
-from geometry.errors import ProblemError
+from geometry.errors import ProblemError, RealisationError
 from geometry.problem import Problem
+
+#: Figures in which the goal is checked before proving.
+CLASSIFY_FIGURES = 8
+#: Fresh figures in which a proof is replayed.
+REPLAY_FIGURES = 10
+#: Seeds of the replay figures start this far from the proving seed.
+REPLAY_OFFSET = 1000
+
+
+@dataclass(frozen=True)
+class GoalClass:
+    """Where the goal holds among figures of the problem drawn with seeds seed, seed+1, ..."""
+
+    holds: tuple[bool, ...]  # per figure drawn
+    figures: tuple[Diagram, ...]
+    separator: Condition | None = None  # a condition true exactly where the goal holds
+    separator_negated: bool = False  # the goal holds exactly where the separator fails
+
+    @property
+    def status(self) -> str:
+        """"all" (a theorem, as far as the figures tell), "none" (not a theorem), "some"."""
+        if all(self.holds):
+            return "all"
+        return "some" if any(self.holds) else "none"
+
+    def describe(self, words=None) -> str:
+        """In words; ``words`` (a function of a :class:`Condition`) words the separator."""
+        n, k = len(self.holds), sum(self.holds)
+        if k == n:
+            return f"the goal holds in all {n} figures drawn"
+        if k == 0:
+            return f"the goal is false in every figure drawn ({n}): this is not a theorem"
+        text = f"the goal holds in {k} of the {n} figures drawn, so it depends on the configuration"
+        if self.separator is not None:
+            sep = words(self.separator) if words is not None else f"'{self.separator}'"
+            text += f"; it holds exactly in the figures where {'it is not the case that ' if self.separator_negated else ''}{sep}"
+        return text
 
 
 @dataclass(frozen=True)
 class Outcome:
     problem: Problem
     diagram: Diagram
-    status: str  # solved | unsolved | timeout
+    status: str  # solved | unsolved | timeout | false (not a theorem) | rejected (the checker said no)
     facts: int
     seconds: float
     proof: Proof | None
     check: CheckResult | None
+    goal_class: GoalClass | None = None
+    replayed: ReplayResult | None = None
+
+    @property
+    def conditions(self) -> tuple[Condition, ...]:
+        """The configuration hypotheses of the proof (empty: it holds in every figure)."""
+        return self.proof.conditions if self.proof is not None else ()
 
 
-def prove_ddar(problem: Problem, *, seed: int = 0, timeout: float = 60.0) -> Outcome:
-    """Realise ``problem``, run DD+AR on its goal and, if proven, trace back and check the proof."""
+def classify_goal(problem: Problem, *, seed: int = 0, figures: int = CLASSIFY_FIGURES) -> GoalClass:
+    """Check the goal in ``figures`` figures of ``problem`` (seeds ``seed``, ``seed+1``, ...).
+
+    Raises :class:`RealisationError` when no figure can be drawn; figures that fail to
+    draw for one seed are skipped.
+    """
+    drawn: list[Diagram] = []
+    error: RealisationError | None = None
+    for s in range(seed, seed + figures):
+        try:
+            drawn.append(realise(problem, seed=s))
+        except RealisationError as e:
+            error = error or e
+    if not drawn:
+        assert error is not None
+        raise error
+    holds = tuple(all(d.holds(g) for g in problem.goals) for d in drawn)
+    sep, negated = _separator(problem, drawn, holds) if any(holds) and not all(holds) else (None, False)
+    return GoalClass(holds, tuple(drawn), sep, negated)
+
+
+def _separator(problem: Problem, drawn: list[Diagram], holds: tuple[bool, ...]) -> tuple[Condition | None, bool]:
+    """The simplest condition on the figure true exactly where the goal holds (or exactly
+    where it fails): the order of three collinear points, or two points on one side of a
+    line through two others."""
+    names = problem.points()
+    cands: list[Condition] = []
+    for a, b, c in combinations(names, 3):
+        if all(_collinear(d, a, b, c) for d in drawn):
+            cands += [Condition.between(a, b, c), Condition.between(b, a, c), Condition.between(c, a, b)]
+    for a, b in combinations(names, 2):
+        for p, q in combinations([x for x in names if x not in (a, b)], 2):
+            cands.append(Condition.side(p, q, a, b))
+    for cand in cands:
+        truth = tuple(cand.holds(d.points) for d in drawn)
+        if truth == holds:
+            return cand, False
+        if all(t != h for t, h in zip(truth, holds)):
+            return cand, True
+    return None, False
+
+
+def _collinear(d: Diagram, a: str, b: str, c: str) -> bool:
+    from geometry.predicates import Kind, Predicate
+
+    return Predicate(Kind.COLL, (a, b, c)).holds(d.points)
+
+
+def prove_ddar(problem: Problem, *, seed: int = 0, timeout: float = 60.0, replay_figures: int = REPLAY_FIGURES) -> Outcome:
+    """Classify the goal, run DD+AR in a figure where it holds and, if proven, trace back,
+    check the proof in that figure and replay it in fresh figures."""
     if problem.goal is None:
         raise ProblemError("the problem has no goal ('? ...')", problem=problem.name)
-    diagram = realise(problem, seed=seed)
+    cls = classify_goal(problem, seed=seed)
+    if cls.status == "none":
+        return Outcome(problem, cls.figures[0], "false", 0, 0.0, None, None, cls)
+    diagram = next(d for d, ok in zip(cls.figures, cls.holds) if ok)
     # The engine works on names given in order of appearance, so that its search, and
     # the proof it finds, do not depend on how the problem names its points.
     inner = {p: f"x{i:03d}" for i, p in enumerate(problem.points())}
     outer = {v: k for k, v in inner.items()}
     engine = Engine(diagram.rename(inner))
     result: Result = engine.prove(problem.goal.rename(inner), Budget(timeout=timeout))
-    proof = check = None
+    proof = check = replayed = None
+    status = result.status
     if result.solved and result.goal_fact is not None:
         proof = traceback(engine, result.goal_fact).rename(outer, problem)
         check = check_proof(proof, diagram.points)
-    return Outcome(problem, diagram, result.status, result.facts, result.seconds, proof, check)
+        replayed = replay(proof, _fresh_figures(problem, seed + REPLAY_OFFSET, replay_figures))
+        if not replayed.ok:
+            check = CheckResult(False, check.errors + replayed.failures)
+        if not check.ok:
+            status = "rejected"
+    return Outcome(problem, diagram, status, result.facts, result.seconds, proof, check, cls, replayed)
+
+
+def _fresh_figures(problem: Problem, seed: int, count: int):
+    for s in range(seed, seed + count):
+        try:
+            yield realise(problem, seed=s).points
+        except RealisationError:
+            continue
 
 
 def _reason(line, rules) -> str:

@@ -60,14 +60,31 @@ __all__ = [
 
 
 def _notes(out: Outcome) -> tuple[str, ...]:
+    notes = []
+    cls = getattr(out, "goal_class", None)
+    if cls is not None and cls.status == "some":
+        notes.append(f"Note: {_describe(out)}.")
     if out.check is not None and not out.check.ok:
-        return ("WARNING: the proof checker rejected this proof: " + "; ".join(out.check.errors),)
-    return ()
+        notes.append("REJECTED: the proof checker rejected this proof, so it proves nothing: " + "; ".join(out.check.errors))
+    return tuple(notes)
 
 
 def _failure(out: Outcome) -> str:
+    cls = getattr(out, "goal_class", None)
+    if out.status == "false" and cls is not None:
+        return cls.describe()[0].upper() + cls.describe()[1:] + "."
     reason = "ran out of time" if out.status == "timeout" else "found no proof"
-    return f"DD+AR {reason} ({out.facts} facts derived in {out.seconds:.2f} s)."
+    text = f"DD+AR {reason} ({out.facts} facts derived in {out.seconds:.2f} s)."
+    if cls is not None and cls.status == "some":
+        text += f" Note: {_describe(out)}."
+    return text
+
+
+def _describe(out: Outcome) -> str:
+    from .configuration import hypothesis_text
+
+    L = Labels(out.problem.points())
+    return out.goal_class.describe(lambda c: hypothesis_text(c, L))
 
 
 def _statement(out: Outcome) -> tuple[list[str], str]:
@@ -81,10 +98,16 @@ def _statement(out: Outcome) -> tuple[list[str], str]:
 def document_json(out: Outcome) -> dict[str, Any]:
     """The JSON document of one outcome (see :mod:`prover.export.jsonfmt`)."""
     if out.proof is None:
-        status = "timeout" if out.status == "timeout" else "unsolved"
+        status = out.status if out.status in ("timeout", "false") else "unsolved"
         return unsolved_json(out.problem, out.diagram, status, out.facts, out.seconds)
     doc = build_document(out.proof, out.diagram.points)
-    return proof_json(doc, out.diagram, out.check)
+    data = proof_json(doc, out.diagram, out.check)
+    if out.status == "rejected":
+        data["status"] = "rejected"
+    cls = getattr(out, "goal_class", None)
+    if cls is not None:
+        data["configuration"] = _describe(out)
+    return data
 
 
 def render(

@@ -25,6 +25,7 @@ from ddar.rules import load_rules
 from geometry.predicates import Kind, Predicate
 from geometry.problem import Problem
 
+from .configuration import hypothesis_text
 from .wording import (
     ANGLE_CONVENTION,
     SAME_SEGMENT,
@@ -62,6 +63,7 @@ class Line:
     rule: str | None  # rule id or AR table
     uses: tuple[int, ...]  # displayed numbers of the lines it cites
     aux: bool = False  # a premise of an auxiliary construction
+    hypotheses: tuple[int, ...] = ()  # the configuration hypotheses it reads (1 = H1)
 
     @property
     def points(self) -> tuple[str, ...]:
@@ -95,6 +97,9 @@ class ProofDoc:
     #: every engine line that is folded away -> the displayed line it restates
     folded: Mapping[int, int] = field(default_factory=dict)
     convention: str | None = None  # the angle convention, where the document has angles
+    #: configuration hypotheses H1, H2, ... (what the steps read off the figure); none:
+    #: the proof holds in every figure of the problem
+    hypotheses: tuple[Sentence, ...] = ()
 
     @property
     def lines(self) -> tuple[Line, ...]:
@@ -198,6 +203,7 @@ class _Builder:
             | {i for i in range(self.n_main + 1, len(self.clauses) + 1) if mentioned & set(self.clauses[i - 1].points)}
         )
         self.aux_point_clause = {p: i for i in self.aux_clauses for p in self.clauses[i - 1].points}
+        self.hypothesis_number = {c: i for i, c in enumerate(proof.conditions, start=1)}
 
     def _is_aux(self, clause: int | None) -> bool:
         return (clause or 0) > self.n_main
@@ -216,6 +222,7 @@ class _Builder:
             if needs:
                 self.introduce(max(needs))  # type: ignore[type-var]
             self.body.append(self.line(line))
+        hypotheses = tuple(Sentence(hypothesis_text(c, L), c.points) for c in self.proof.conditions)
         texts = [x.text for x in givens] + [x.text for x in self.body if isinstance(x, Line)]
         texts += [goal.text] + [s.text for s in setup]
         return ProofDoc(
@@ -230,6 +237,7 @@ class _Builder:
             shown=dict(self.shown),
             folded={n: self.shown[t] for n, t in self.folded.items() if t in self.shown},
             convention=ANGLE_CONVENTION if any("∠" in t for t in texts) else None,
+            hypotheses=hypotheses,
         )
 
     def introduce(self, upto: int) -> None:
@@ -260,7 +268,8 @@ class _Builder:
         if line.kind == "ar" and not line.uses and is_trivial(line.pred):
             # e.g. FO = FO, "derived" by ratio chasing from nothing (a common side)
             reason = SAME_SEGMENT if line.pred.kind is Kind.CONG else TRIVIAL
-        return Line(number, line.number, pred, say(pred, L), line.kind, reason, line.rule, uses)
+        hyps = tuple(self.hypothesis_number[c] for c in line.conditions)
+        return Line(number, line.number, pred, say(pred, L), line.kind, reason, line.rule, uses, hypotheses=hyps)
 
 
 _WRITTEN_FORM = frozenset({Kind.EQANGLE, Kind.EQRATIO, Kind.ACONST, Kind.RCONST, Kind.AEQUATION})

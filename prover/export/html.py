@@ -14,6 +14,7 @@ from html import escape
 
 from geometry.problem import Clause
 
+from .configuration import conclusion, figure_note
 from .document import AuxIntro, Line, ProofDoc
 from .figures import Marks, PageFigure
 
@@ -34,7 +35,9 @@ def _hover(key: str, extra: str = "") -> str:
 
 
 def _line(doc_anchor: str, line: Line) -> str:
-    cites = ", ".join(f'<a class="cite" href="#{doc_anchor}-l{u}">{u}</a>' for u in line.uses)
+    refs = [f'<a class="cite" href="#{doc_anchor}-l{u}">{u}</a>' for u in line.uses]
+    refs += [f'<a class="cite" href="#{doc_anchor}-h{h}">H{h}</a>' for h in line.hypotheses]
+    cites = ", ".join(refs)
     cited = f' data-uses="{" ".join(map(str, line.uses))}"' if line.uses else ""
     return (
         f'<li value="{line.number}" id="{doc_anchor}-l{line.number}" class="line {line.kind}" '
@@ -56,6 +59,13 @@ def proof_section(doc: ProofDoc, figure: PageFigure | None, anchor: str, notes: 
         out.append(f'<p class="convention">{escape(doc.convention)}</p>')
     out.append('<h3>Given</h3><ol class="lines">')
     out += [_line(anchor, x) for x in doc.givens]
+    if doc.hypotheses:
+        out.append(f'</ol><h3>Configuration</h3><p>{escape(figure_note(len(doc.hypotheses)))}</p><ul class="hyps">')
+        for i, h in enumerate(doc.hypotheses, start=1):
+            out.append(f'<li id="{anchor}-h{i}" {_hover(f"h{i}")}>H{i}. {escape(h.text)}.</li>')
+            if figure is not None:
+                marks[f"h{i}"] = figure.marks(list(h.points))
+        out.append("</ul><ol>")
     out.append('</ol><h3>Proof</h3><ol class="lines">')
     for item in doc.body:
         if isinstance(item, AuxIntro):
@@ -69,7 +79,7 @@ def proof_section(doc: ProofDoc, figure: PageFigure | None, anchor: str, notes: 
         else:
             out.append(_line(anchor, item))
     out.append("</ol>")
-    out.append(f'<p class="qed">This proves that {escape(doc.goal.text.removeprefix("Prove that "))} ∎</p>')
+    out.append(f'<p class="qed">{escape(conclusion(doc))}</p>')
     out += [f'<p class="note">{escape(n)}</p>' for n in notes]
     if figure is not None:
         for x in doc.lines:

@@ -33,6 +33,7 @@ from importlib import resources
 from typing import Any
 
 from ddar.check import CheckResult, check_proof
+from ddar.conditions import Condition
 from ddar.proof import Proof, ProofLine
 from ddar.rules import load_rules
 from geometry.diagram import Diagram
@@ -91,6 +92,7 @@ def proof_json(doc: ProofDoc, diagram: Diagram, check: CheckResult | None = None
         for line in proof.premises
     ]
     reasons = {x.source: x.reason for x in doc.lines}
+    hyp_number = {c: i for i, c in enumerate(proof.conditions, start=1)}
     steps = []
     for line in proof.steps:
         folded = doc.folded.get(line.number)
@@ -106,6 +108,7 @@ def proof_json(doc: ProofDoc, diagram: Diagram, check: CheckResult | None = None
                 "words": say(line.pred, L),
                 "shown_as": doc.shown.get(line.number),
                 "folded_into": folded,
+                "hypotheses": [hyp_number[c] for c in line.conditions],
             }
         )
     aux = [
@@ -130,6 +133,7 @@ def proof_json(doc: ProofDoc, diagram: Diagram, check: CheckResult | None = None
         "aux": aux,
         "steps": steps,
         "aux_points": list(proof.aux_points),
+        "hypotheses": [{**c.to_json(), "words": h.text} for c, h in zip(proof.conditions, doc.hypotheses)],
     }
     if check is not None:
         out["check"] = {"ok": check.ok, "errors": list(check.errors)}
@@ -184,6 +188,7 @@ def read_proof(data: Mapping[str, Any]) -> Replayable:
     if data.get("format") != FORMAT or data.get("status") != "proved":
         raise ValueError("not a geoprover proof document")
     problem = parse_problem(data["problem"]["name"], data["problem"]["text"])
+    hypotheses = [condition_from_json(h) for h in data.get("hypotheses", ())]
     lines = [
         ProofLine(p["index"], parse_predicate(p["statement"]), "given", clause=p["clause"])
         for p in data["premises"]
@@ -196,6 +201,7 @@ def read_proof(data: Mapping[str, Any]) -> Replayable:
             s["rule"],
             tuple(s["premises"]),
             tuple(Fraction(m) for m in s["multipliers"]),
+            conditions=tuple(hypotheses[i - 1] for i in s.get("hypotheses", ())),
         )
         for s in data["steps"]
     ]
@@ -211,6 +217,20 @@ def read_proof(data: Mapping[str, Any]) -> Replayable:
     )
     points = {p["name"]: complex(p["x"], p["y"]) for p in data["points"]}
     return Replayable(proof, points)
+
+
+def condition_from_json(data: Mapping[str, Any]) -> Condition:
+    """A configuration hypothesis read back (raises ValueError/KeyError when malformed)."""
+    kind, pts = data["kind"], list(data["points"])
+    if kind == "between" and len(pts) == 3:
+        return Condition.between(*pts)
+    if kind == "side" and len(pts) == 4:
+        return Condition.side(*pts)
+    if kind == "angle_case":
+        return Condition.angle_case(Predicate.parse(data["statement"].split()))
+    if kind in ("sameclock", "sameside", "nsameside") and len(pts) == 6:
+        return Condition.check(Predicate.parse([kind, *pts]))
+    raise ValueError(f"unknown hypothesis {data!r}")
 
 
 def read_outcome(data: Mapping[str, Any]):

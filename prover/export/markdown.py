@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from .configuration import conclusion, figure_note
 from .document import AuxIntro, Line, ProofDoc
 
 #: Characters that could start emphasis, code, links or HTML; ``_`` only where it
@@ -21,7 +22,8 @@ def escape(text: str) -> str:
 
 def _cites(line: Line) -> str:
     # brackets stay literal: the document defines no link references
-    return f" [{', '.join(map(str, line.uses))}]" if line.uses else ""
+    refs = [str(u) for u in line.uses] + [f"H{h}" for h in line.hypotheses]
+    return f" [{', '.join(refs)}]" if refs else ""
 
 
 def _item(line: Line) -> str:
@@ -38,6 +40,9 @@ def render(doc: ProofDoc, figure: str | None = None, notes: tuple[str, ...] = ()
         out += [f"*{escape(doc.convention)}*", ""]
     out += ["**Given**", ""]
     out += [_item(x) for x in doc.givens]
+    if doc.hypotheses:
+        out += ["", f"**Configuration.** {escape(figure_note(len(doc.hypotheses)))}", ""]
+        out += [f"- H{i}. {escape(h.text)}." for i, h in enumerate(doc.hypotheses, start=1)]
     out += ["", "**Proof**", ""]
     in_list = False
     for item in doc.body:
@@ -49,7 +54,7 @@ def render(doc: ProofDoc, figure: str | None = None, notes: tuple[str, ...] = ()
         else:
             out.append(_item(item))
             in_list = True
-    out += ["", f"This proves that {escape(doc.goal.text.removeprefix('Prove that '))} ∎"]
+    out += ["", escape(conclusion(doc))]
     out += [f"\n> **{escape(n)}**" for n in notes]
     return "\n".join(out) + "\n"
 

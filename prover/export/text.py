@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import textwrap
 
+from .configuration import conclusion, figure_note
 from .document import AuxIntro, Line, ProofDoc
 
 WIDTH = 100  # wrap paragraphs here
@@ -15,7 +16,8 @@ STATEMENT_COLUMN = 40  # most characters given to a statement before its reason
 
 
 def cites(line: Line) -> str:
-    return f" [{', '.join(map(str, line.uses))}]" if line.uses else ""
+    refs = [str(u) for u in line.uses] + [f"H{h}" for h in line.hypotheses]
+    return f" [{', '.join(refs)}]" if refs else ""
 
 
 def paragraph(text: str, indent: str = "") -> str:
@@ -34,13 +36,16 @@ def render(doc: ProofDoc, notes: tuple[str, ...] = ()) -> str:
     num = len(str(max(x.number for x in all_lines)))
     lines += ["", "Given:"]
     lines += [_line(x, width, num) for x in doc.givens]
+    if doc.hypotheses:
+        lines += ["", paragraph(figure_note(len(doc.hypotheses)))]
+        lines += [paragraph(f"H{i}. {h.text}.", "  ") for i, h in enumerate(doc.hypotheses, start=1)]
     lines += ["", "Proof:"]
     for item in doc.body:
         if isinstance(item, AuxIntro):
             lines.append(paragraph(f"Auxiliary construction: {item.text}", " " * (num + 4)))
         else:
             lines.append(_line(item, width, num))
-    lines += ["", f"This proves that {doc.goal.text.removeprefix('Prove that ')}  ∎"]
+    lines += ["", paragraph(conclusion(doc))]
     lines += [paragraph(n) for n in notes]
     return "\n".join(lines)
 

@@ -10,7 +10,7 @@ from ddar.conditions import Condition
 from ddar.engine import Budget, Engine
 from ddar.proof import Proof, ProofLine, traceback
 from ddar.rules import load_rules
-from geometry.diagram import Diagram, realise
+from geometry.diagram import Diagram, figure_where_goals_hold, realise
 from geometry.predicates import Predicate
 from geometry.problem import parse_problem
 
@@ -22,7 +22,7 @@ MIRRORED_SSS = "a b c = triangle a b c; d = eqdistance d a b c, eqdistance d c a
 
 def _proof(text: str) -> tuple[Proof, Diagram]:
     problem = parse_problem("t", text)
-    diagram = realise(problem, seed=0)
+    diagram = figure_where_goals_hold(problem, seed=0)
     engine = Engine(diagram)
     result = engine.prove(problem.goal, Budget(timeout=20))
     assert result.solved
@@ -119,7 +119,7 @@ def test_changed_cited_lines_of_an_ar_step_are_rejected(trapezoid) -> None:
 def test_one_line_ar_proof_of_an_unproven_statement_is_rejected(table: str) -> None:
     # the isosceles trapezoid is cyclic: true in the figure, but DD+AR finds no proof
     problem = parse_problem("forged", "a b c d = eq_trapezoid a b c d ? cyclic a b c d")
-    diagram = realise(problem, seed=0)
+    diagram = figure_where_goals_hold(problem, seed=0)
     assert Engine(diagram).prove(problem.goal, Budget(timeout=5)).status != "solved"
     forged = Proof(problem, problem.goal, (ProofLine(1, problem.goal, "ar", table, ()),), (), problem.points())
     errors_of(forged, diagram)

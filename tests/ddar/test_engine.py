@@ -12,7 +12,7 @@ import pytest
 from ddar.check import check_proof
 from ddar.engine import Budget, Engine, Result
 from ddar.proof import Proof, traceback
-from geometry.diagram import Diagram, realise
+from geometry.diagram import Diagram, figure_where_goals_hold, realise
 from geometry.predicates import Predicate
 from geometry.problem import Problem, parse_problem
 
@@ -21,7 +21,7 @@ TIMEOUT = 20.0
 
 def solve(text: str, seed: int = 0, name: str = "t") -> tuple[Problem, Diagram, Engine, Result]:
     problem = parse_problem(name, text)
-    diagram = realise(problem, seed=seed)
+    diagram = figure_where_goals_hold(problem, seed=seed)
     engine = Engine(diagram)
     return problem, diagram, engine, engine.prove(problem.goal, Budget(timeout=TIMEOUT))
 
@@ -254,7 +254,7 @@ def test_renamed_problem_gives_proof_of_same_length() -> None:
 # ---------------------------------------------------------------------- false goals
 def test_false_goal_in_a_classic_diagram_is_not_proven() -> None:
     problem = parse_problem("t", CLASSICS["orthocenter"])
-    diagram = realise(problem, seed=0)
+    diagram = figure_where_goals_hold(problem, seed=0)
     for goal in ("perp c h a c", "para d e a b", "cong h a h b", "cyclic a b d h", "coll a e h"):
         pred = Predicate.parse(goal.split())
         assert not diagram.holds(pred, tol=1e-3)

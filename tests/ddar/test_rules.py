@@ -13,7 +13,7 @@ from ddar.check import check_proof
 from ddar.engine import Budget, Engine
 from ddar.proof import traceback
 from ddar.rules import load_rules, parse_rules
-from geometry.diagram import realise
+from geometry.diagram import figure_where_goals_hold, realise
 from geometry.predicates import NUMERIC_ONLY
 from geometry.problem import parse_problem
 
@@ -142,7 +142,7 @@ def test_the_table_covers_every_rule() -> None:
 @pytest.mark.parametrize("rid, setup, goal", FIRING, ids=[f"{r}-{i}" for i, (r, _, _) in enumerate(FIRING)])
 def test_rule_fires(rid: str, setup: str, goal: str) -> None:
     problem = parse_problem(rid, f"{setup} ? {goal}")
-    diagram = realise(problem, seed=0)
+    diagram = figure_where_goals_hold(problem, seed=0)
     engine = Engine(diagram)
     result = engine.prove(problem.goal, Budget(timeout=20))
     assert result.status == "solved"

@@ -101,11 +101,13 @@ def test_bad_problem_on_the_command_line(case: str, tmp_path: Path, capsys) -> N
     assert not (tmp_path / "x.svg").exists()
 
 
-def test_false_goal_is_a_realisation_error_naming_the_goal() -> None:
+def test_false_goal_is_a_realisation_error_naming_the_goal_only_when_asked() -> None:
     p = parse_problem("bad_one", "a b c = triangle a b c; m = midpoint m a b ? perp m c a b")
     with pytest.raises(RealisationError, match="goal is false") as info:
-        realise(p, seed=0)
+        realise(p, seed=0, check_goals=True)
     assert info.value.token == "perp m c a b"
+    # By default the figure is drawn as the premises say; the goal is not chased.
+    assert not realise(p, seed=0).holds(p.goals[0])
 
 
 def test_goal_naming_an_unknown_point() -> None:

@@ -17,12 +17,14 @@ def renamed(problem: Problem) -> tuple[Problem, dict[str, str]]:
 
 
 # ---------------------------------------------------------------------- the benchmark
-def test_every_benchmark_problem_realises_with_its_goal_true(jgex_problems) -> None:
+def test_every_benchmark_problem_realises_with_its_goal_true_in_some_figure(jgex_problems) -> None:
+    # The realiser no longer chases the goal: a few goals hold only in some configurations
+    # (which of two intersections, ...), but every goal holds in some figure of its problem.
     assert len(jgex_problems) == 231
     for problem in jgex_problems:
-        diagram = realise(problem, seed=0)
-        assert set(diagram.points) == set(problem.points()), problem.name
-        assert all(diagram.holds(g) for g in problem.goals), problem.name
+        diagrams = [realise(problem, seed=s) for s in range(10)]
+        assert set(diagrams[0].points) == set(problem.points()), problem.name
+        assert any(all(d.holds(g) for g in problem.goals) for d in diagrams), problem.name
 
 
 def test_every_benchmark_premise_holds(jgex_problems) -> None:
