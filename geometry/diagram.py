@@ -3,7 +3,8 @@
 Each clause is realised in turn: a determined construction gives its points, a
 single locus is sampled, two loci are intersected. A draw that is degenerate
 (points that nearly coincide, loci that miss each other, a failed precondition)
-is retried; a diagram whose goal is false is rebuilt from the start.
+is retried. Where two loci meet twice, either point is taken at random: different
+seeds give the different configurations of a problem.
 
 >>> from geometry.problem import parse_problem
 >>> p = parse_problem("t", "a b c = triangle a b c; h = orthocenter h a b c ? perp a h b c")
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Mapping
+from typing import Mapping, Sequence
 
 import numpy as np
 
@@ -69,13 +70,18 @@ def realise(
     seed: int = 0,
     *,
     with_aux: bool = True,
-    check_goals: bool = True,
+    check_goals: bool = False,
     attempts: int = ATTEMPTS,
 ) -> Diagram:
     """Build coordinates for ``problem``; the same seed gives the same diagram.
 
+    Only degenerate draws are redrawn: the figure is never redrawn to make the goal
+    hold, since a goal that is false in some figures is a fact about the problem
+    (see :func:`prover.prove.classify_goal`). With ``check_goals`` a goal that is
+    false in the figure drawn is an error.
+
     Raises :class:`RealisationError` naming the clause that could not be realised,
-    or the goal that is false in every diagram tried.
+    or (``check_goals``) the goal that is false in the figure.
     """
     rng = np.random.default_rng(seed)
     clauses = problem.all_clauses(with_aux)
@@ -89,8 +95,9 @@ def realise(
         if check_goals:
             bad = [g for g in problem.goals if not g.holds(pts)]
             if bad:
-                failures[(0, str(bad[0]), "the goal is false in the diagram")] += 1
-                continue
+                raise RealisationError(
+                    "the goal is false in the figure drawn", problem=problem.name, token=str(bad[0])
+                )
         return Diagram(problem, pts, seed, with_aux)
     (clause, token, reason), _ = failures.most_common(1)[0]
     raise RealisationError(
@@ -98,6 +105,22 @@ def realise(
         problem=problem.name,
         clause=clause or None,
         token=token,
+    )
+
+
+def figure_where_goals_hold(problem: Problem, seed: int = 0, tries: int = 20) -> Diagram:
+    """The first figure, among seeds ``seed``, ``seed + 1``, ..., in which the goals hold.
+
+    For callers that ask for one configuration on purpose (tests of a rule, drawing a
+    statement); the prover instead classifies the goal over several figures.
+    Raises :class:`RealisationError` when no figure tried has the goals true.
+    """
+    for s in range(seed, seed + tries):
+        d = realise(problem, seed=s)
+        if all(d.holds(g) for g in problem.goals):
+            return d
+    raise RealisationError(
+        f"the goal is false in each of {tries} figures drawn", problem=problem.name, token=str(problem.goals[0])
     )
 
 
@@ -226,3 +249,60 @@ def _check_new(new: Mapping[str, complex], pts: Mapping[str, complex]) -> None:
             if abs(z - q) < 1e-3 * radius:
                 raise DegenerateError(f"point {name} nearly coincides with an existing point")
         everything.append(z)
+
+
+# ---------------------------------------------------------------------- extension
+def extend_diagram(
+    diagram: Diagram,
+    clauses: Sequence[Clause],
+    seed: int | np.random.Generator = 0,
+) -> Diagram:
+    """``diagram`` with ``clauses`` appended to its problem as auxiliary clauses.
+
+    The existing points keep their coordinates; only the new points are computed,
+    in the figure as it stands (the proof search adds auxiliary points this way).
+    Raises :class:`RealisationError` naming the clause (numbered as in the extended
+    problem) when a new clause cannot be realised in this figure.
+
+    >>> from geometry.problem import parse_problem
+    >>> p = parse_problem("t", "a b c = triangle a b c ? perp a b a c")
+    >>> d = realise(p, seed=1, check_goals=False)
+    >>> m = parse_problem("t", "a b c = triangle a b c; m = midpoint m b c").clauses[1]
+    >>> e = extend_diagram(d, [m])
+    >>> e.points["a"] == d.points["a"], abs(e.points["m"] - (d.points["b"] + d.points["c"]) / 2) < 1e-12
+    (True, True)
+    """
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    problem = diagram.problem
+    base = problem.all_clauses(diagram.with_aux)
+    pts: dict[str, complex] = dict(diagram.points)
+    for offset, clause in enumerate(clauses, start=1):
+        number = len(base) + offset
+        token = clause.constructions[0].name if clause.constructions else ""
+        clash = [p for p in clause.points if p in pts]
+        if clash:
+            raise RealisationError(
+                f"point {clash[0]!r} is already defined", problem=problem.name, clause=number, token=clash[0]
+            )
+        reason = "cannot be realised"
+        for _ in range(CLAUSE_TRIES):
+            try:
+                new = _realise_clause(clause, pts, rng)
+            except DegenerateError as e:
+                reason = str(e)
+                if getattr(e, "final", False):
+                    break
+                continue
+            except (ArithmeticError, ValueError, KeyError) as e:
+                reason = f"numeric failure ({e})"
+                continue
+            if all(n in new for n in clause.points):
+                pts.update(new)
+                break
+        else:
+            raise RealisationError(reason, problem=problem.name, clause=number, token=token)
+        if not all(n in pts for n in clause.points):
+            raise RealisationError(reason, problem=problem.name, clause=number, token=token)
+    aux = (problem.aux if diagram.with_aux else ()) + tuple(clauses)
+    extended = Problem(problem.name, problem.clauses, aux, problem.goals)
+    return Diagram(extended, pts, diagram.seed, True)

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Callable, NoReturn, Sequence
 
 from geometry.diagram import Diagram, realise
-from geometry.errors import ProblemError
+from geometry.errors import ProblemError, RealisationError
 from geometry.problem import Problem, parse_problem, split_problem_text
 from prover import __version__
 
@@ -167,18 +167,24 @@ def run_check(args: argparse.Namespace) -> int:
     Checking one named problem that fails is bad input (status 2); in a whole
     file each failure is reported on its line and the others still run.
     """
+    from prover.prove import classify_goal
+
     pairs = select(read_problem_pairs(args.file), args.name, args.file)
     ok = 0
     for name, text in pairs:
         try:
-            realise(parse(name, text), seed=args.seed)
+            problem = parse(name, text)
+            cls = classify_goal(problem, seed=args.seed) if problem.goals else None
+            if cls is not None and cls.status == "none":
+                raise RealisationError(cls.describe(), problem=name, token=str(problem.goals[0]))
         except ProblemError as e:
             if args.name is not None:
                 raise
             print(f"error {name}: {_reason(e)}")
             continue
         ok += 1
-        print(f"ok  {name}")
+        note = f" ({cls.describe()})" if cls is not None and cls.status == "some" else ""
+        print(f"ok  {name}{note}")
     print(f"realised {ok}/{len(pairs)}")
     return 0 if ok == len(pairs) else 1
 
