@@ -1,0 +1,136 @@
+"""The search options of ``geoprover prove`` and ``geoprover bench``, and the live progress line."""
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+
+from tqdm import tqdm
+
+from .proposers import Proposer, ProposerUnavailable, make_proposer
+from .search import SearchConfig, SearchProgress, prove
+
+PROPOSERS = ("heuristic", "lm", "mix")
+
+
+def add_search_options(p: argparse.ArgumentParser, *, jobs: bool = True) -> None:
+    """--proposer, --model, --beam-size, --depth, --candidates (and --jobs for prove)."""
+    p.add_argument("--proposer", choices=PROPOSERS, default="heuristic",
+                   help="who proposes auxiliary points: heuristic (default, no model), lm, or mix")
+    p.add_argument("--model", metavar="DIR", help="language model folder (for --proposer lm or mix)")
+    p.add_argument("--beam-size", type=_at_least_one, default=SearchConfig.beam_size,
+                   help=f"states kept per depth (default {SearchConfig.beam_size})")
+    p.add_argument("--depth", type=_at_least_one, default=SearchConfig.depth,
+                   help=f"most auxiliary clauses added (default {SearchConfig.depth})")
+    p.add_argument("--candidates", type=_at_least_one, default=SearchConfig.k,
+                   help=f"clauses asked of the proposer per state (default {SearchConfig.k})")
+    if jobs:
+        p.add_argument("--jobs", type=_at_least_one, default=1, help="worker processes of the search (default 1)")
+
+
+def _at_least_one(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
+    return value
+
+
+def proposer_from_args(args: argparse.Namespace, usage_error: type[Exception]) -> Proposer:
+    """The proposer asked for; a missing language model is one clear usage error."""
+    try:
+        return make_proposer(args.proposer, getattr(args, "model", None))
+    except ProposerUnavailable as e:
+        raise usage_error(f"--proposer {args.proposer}: {e}") from None
+
+
+def config_from_args(args: argparse.Namespace, jobs: int | None = None) -> SearchConfig:
+    return SearchConfig(
+        beam_size=args.beam_size,
+        depth=args.depth,
+        k=args.candidates,
+        timeout=args.timeout,
+        jobs=jobs if jobs is not None else getattr(args, "jobs", 1),
+        seed=args.seed,
+    )
+
+
+class ProgressLine:
+    """One live line on stderr per problem: depth, candidates tried, best score, elapsed.
+
+    Shown only where stderr is a terminal (tqdm's ``disable=None``).
+    """
+
+    def __init__(self, name: str) -> None:
+        self.bar = tqdm(desc=name[-40:], unit="cand", file=sys.stderr, leave=False, disable=None, dynamic_ncols=True)
+
+    def __call__(self, p: SearchProgress) -> None:
+        self.bar.total = p.tried + p.queued
+        self.bar.n = p.tried
+        self.bar.set_postfix_str(f"depth {p.depth}, skipped {p.skipped}, best {p.best:.2f}", refresh=False)
+        self.bar.refresh()
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def prove_outcomes(pairs, args: argparse.Namespace, parse: Callable, usage_error: type[Exception]) -> list:
+    """``prove``'s work: for each (name, text), DD+AR, then the search unless ``--no-search``.
+    Returns the outcomes for the exporters; the proposer is built (or refused) first."""
+    config = config_from_args(args)
+    proposer = None if args.no_search else proposer_from_args(args, usage_error)
+    outcomes = []
+    for name, text in pairs:
+        problem = parse(name, text)
+        line = ProgressLine(name) if proposer is not None else None
+        try:
+            result = prove(problem, proposer, config, progress=line, search_enabled=proposer is not None)
+        finally:
+            if line is not None:
+                line.close()
+        outcomes.append(result.outcome)
+    return outcomes
+
+
+def run_search_task(task) -> dict:
+    """One ``bench --mode search`` row (inside a bench worker): status, seconds, the clauses
+    the search added, candidates tried and skipped, time to proof, checker verdict."""
+    import time
+
+    from geometry.errors import ProblemError
+    from geometry.problem import parse_problem
+
+    start = time.monotonic()
+    row: dict = {"name": task.name}
+    try:
+        problem = parse_problem(task.name, task.text)
+        proposer = make_proposer(task.proposer, task.model)
+        config = SearchConfig(beam_size=task.beam_size, depth=task.depth, k=task.k, timeout=task.timeout,
+                              jobs=1, seed=task.seed)
+        res = prove(problem, proposer, config)
+        out = res.outcome
+        row["status"] = res.status
+        row["facts"] = out.facts
+        row["aux_clauses"] = list(res.aux)
+        row["candidates"] = res.tried
+        row["skipped"] = {"unparseable": res.unparseable, "unrealisable": res.unrealisable,
+                          "duplicates": res.duplicates}
+        row["rejected"] = res.rejected
+        row["ddar_seconds"] = round(res.ddar_seconds, 4)
+        if out.proof is not None:
+            row["steps"] = len(out.proof.steps)
+            row["aux"] = list(out.proof.aux_points)
+            row["checked"] = bool(out.check and out.check.ok)
+            row["conditions"] = [str(c) for c in getattr(out.proof, "conditions", ())]
+        if res.solved:
+            row["time_to_proof"] = round(res.seconds, 4)
+    except ProposerUnavailable as e:
+        row.update(status="error", error=str(e))
+    except ProblemError as e:
+        row.update(status="error", error=str(e))
+    except Exception as e:  # a bug: report it, keep the run going  # noqa: BLE001
+        row.update(status="error", error=f"{type(e).__name__}: {e}")
+    row["seconds"] = round(time.monotonic() - start, 4)
+    return row
