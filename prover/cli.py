@@ -174,6 +174,7 @@ def run_check(args: argparse.Namespace) -> int:
     for name, text in pairs:
         try:
             problem = parse(name, text)
+            realise(problem, seed=args.seed)
             cls = classify_goal(problem, seed=args.seed) if problem.goals else None
             if cls is not None and cls.status == "none":
                 raise RealisationError(cls.describe(), problem=name, token=str(problem.goals[0]))
@@ -236,12 +237,13 @@ def _prove_args(p: argparse.ArgumentParser) -> None:
         "--name", dest="text_name", metavar="TITLE", help="the title of the --text problem (default 'problem')"
     )
     p.add_argument("--seed", type=int, default=0, help="seed of the numeric diagram (default 0)")
-    p.add_argument("--timeout", type=_positive, default=60.0, help="seconds of DD+AR per problem (default 60)")
     p.add_argument(
-        "--no-search",
-        action="store_true",
-        help="DD+AR only (the language-model search is not built yet, so this is also the default)",
+        "--timeout", type=_positive, default=60.0, help="seconds per problem, DD+AR and search together (default 60)"
     )
+    p.add_argument("--no-search", action="store_true", help="DD+AR only (no auxiliary points proposed)")
+    from prover.search_cli import add_search_options
+
+    add_search_options(p)
     p.add_argument("--out", metavar="PATH", help="write the proof(s) to PATH instead of stdout")
     p.add_argument(
         "--format",
@@ -270,7 +272,7 @@ def run_prove(args: argparse.Namespace) -> int:
     """DD+AR on each selected problem; prints the proof (or says it could not prove it)
     in the chosen format, and draws the figures that ``--figure`` asks for."""
     from prover.export import render
-    from prover.prove import prove_ddar
+    from prover.search_cli import prove_outcomes
 
     if args.text is not None:
         if args.file is not None:
@@ -284,7 +286,7 @@ def run_prove(args: argparse.Namespace) -> int:
         pairs = select(read_problem_pairs(args.file), args.name, args.file)
     if args.figure is not None and Path(args.figure).suffix.lower() not in _FIGURE_SUFFIXES:
         raise UsageError(f"--figure {args.figure}: a figure is written as .svg or .png")
-    outcomes = [prove_ddar(parse(name, text), seed=args.seed, timeout=args.timeout) for name, text in pairs]
+    outcomes = prove_outcomes(pairs, args, parse, UsageError)  # DD+AR, then the search unless --no-search
     solved = sum(out.status == "solved" for out in outcomes)  # a rejected proof proves nothing
     figures = _prove_figures(args, outcomes)
     text = render(outcomes, args.format, figures=figures, many=args.name is None and args.text is None)
@@ -341,21 +343,39 @@ def _bench_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=0, help="seed of the numeric diagrams (default 0)")
     p.add_argument("--out", metavar="PATH", help="JSON lines, one per problem; a rerun resumes")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    from prover.search_cli import add_search_options
+
+    add_search_options(p, jobs=False)  # --mode search: each problem's search runs one worker
+    p.add_argument("--backend", choices=("local", "ray"), default="local", help="local processes (default) or Ray")
+    p.add_argument("--address", metavar="ADDR", help="Ray cluster address (default: start a local Ray)")
 
 
 def run_bench(args: argparse.Namespace) -> int:
     from prover.bench import Task, run_bench as bench, summary
+    from prover.search_cli import proposer_from_args
 
-    if args.mode == "search":
-        raise UsageError("--mode search needs the language model, which is not built yet; use --mode ddar")
     if args.jobs < 1:
         raise UsageError("--jobs must be at least 1")
+    if args.mode == "search":
+        proposer_from_args(args, UsageError)  # a missing language model is reported before any work
     pairs = read_problem_pairs(args.file)
-    tasks = [Task(name, text, args.timeout, args.seed) for name, text in pairs]
+    tasks = [
+        Task(name, text, args.timeout, args.seed, args.mode, args.proposer, args.model, args.beam_size,
+             args.depth, args.candidates)
+        for name, text in pairs
+    ]
     out = Path(args.out) if args.out else None
     if out is not None and out.exists() and out.is_dir():
         raise UsageError(f"--out {out}: is a directory")
-    rows = bench(tasks, out, args.jobs, progress=not args.quiet)
+    if args.backend == "ray":
+        from prover.bench_ray import RayUnavailable, run_bench_ray
+
+        try:
+            rows = run_bench_ray(tasks, out, args.jobs, address=args.address, progress=not args.quiet)
+        except RayUnavailable as e:
+            raise UsageError(str(e)) from None
+    else:
+        rows = bench(tasks, out, args.jobs, progress=not args.quiet)
     others: dict[str, int] = {}  # the problems not solved, by status
     for r in rows:
         if r["status"] != "solved":
