@@ -24,8 +24,8 @@ from itertools import combinations
 
 import sympy
 
-from geometry.literals import Literal
-from geometry.predicates import Kind, Predicate
+from geometry.predicates import Kind, Predicate, equation_terms
+from geometry.predicates import pair as seg  # the key of a segment, and of a line through two points
 
 from .conditions import Condition
 from .linalg import LinearTable
@@ -34,10 +34,6 @@ Equation = tuple[dict, Fraction]
 
 ANGLE_KINDS = frozenset({Kind.COLL, Kind.PARA, Kind.PERP, Kind.EQANGLE, Kind.ACONST, Kind.AEQUATION})
 RATIO_KINDS = frozenset({Kind.CONG, Kind.EQRATIO, Kind.RCONST, Kind.MIDP, Kind.LCONST})
-
-
-def seg(a: str, b: str) -> tuple[str, str]:
-    return (a, b) if a < b else (b, a)
 
 
 def _add(c: dict, var: Hashable, k: Fraction | int) -> None:
@@ -81,14 +77,8 @@ def angle_equations(p: Predicate) -> list[Equation]:
         return [(_combo(a, -1, 1), p.literals[0].angle % 1)]
     if p.kind is Kind.AEQUATION:
         c: dict = {}
-        coef = None
-        pts: list[str] = []
-        for arg in p.args[:-1]:
-            if isinstance(arg, Literal):
-                coef, pts = arg.ratio, []
-                continue
-            pts.append(arg)
-            if len(pts) == 4 and coef is not None:
+        for coef, pts in equation_terms(p.args):
+            if len(pts) == 4:
                 _add(c, seg(pts[2], pts[3]), coef)
                 _add(c, seg(pts[0], pts[1]), -coef)
         return [(c, p.args[-1].angle % 1)]  # type: ignore[union-attr]

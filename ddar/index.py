@@ -11,25 +11,48 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Sequence, TypeVar
 from itertools import combinations
 
 from geometry.predicates import circumcenter, collinear
 
 TOL = 1e-6
+T = TypeVar("T")
 
 
-def _groups(items: list[tuple[float, object]], tol: float = TOL) -> list[list[object]]:
-    """Group items whose values agree within a relative tolerance (sort and sweep)."""
+def close_groups(
+    items: Sequence[tuple[float, T]],
+    tol: float = TOL,
+    *,
+    floor: float = 1e-9,
+    period: float | None = None,
+    least: int = 1,
+) -> list[list[T]]:
+    """Groups of items whose values agree, by sorting and one sweep.
+
+    Neighbours join a group when they differ by at most ``tol * max(|v|, |w|, floor)``
+    (relative, or absolute below ``floor``). With a ``period`` the values are angles
+    modulo it, and the first and last groups meet across the wrap-around. Only groups
+    of at least ``least`` items are kept.
+
+    >>> close_groups([(1.0, "a"), (2.0, "b"), (1.0 + 1e-9, "c")])
+    [['a', 'c'], ['b']]
+    >>> close_groups([(0.0, "a"), (3.1, "b"), (3.14159265, "c")], 1e-6, floor=1.0, period=3.14159265, least=2)
+    [['a', 'c']]
+    """
     items = sorted(items, key=lambda t: t[0])
-    out: list[list[object]] = []
+    groups: list[list[T]] = []
     last = None
     for v, obj in items:
-        if last is not None and abs(v - last) <= tol * max(abs(v), abs(last), 1e-9):
-            out[-1].append(obj)
+        if last is not None and abs(v - last) <= tol * max(abs(v), abs(last), floor):
+            groups[-1].append(obj)
         else:
-            out.append([obj])
+            groups.append([obj])
         last = v
-    return out
+    if period is not None and len(groups) > 1:
+        if abs(items[0][0] + period - items[-1][0]) <= tol * max(floor, period):
+            groups[0].extend(groups.pop())
+    return [g for g in groups if len(g) >= least]
 
 
 @dataclass
@@ -112,7 +135,7 @@ class NumericIndex:
         self.equidistant = {}
         for o in self.names:
             items = [(abs(P[x] - P[o]), x) for x in self.names if x != o]
-            groups = [self.order(g) for g in _groups(items) if len(g) >= 2]  # type: ignore[arg-type]
+            groups = [self.order(g) for g in close_groups(items, least=2)]  # type: ignore[arg-type]
             if groups:
                 self.equidistant[o] = groups
 

@@ -125,17 +125,11 @@ def _check_equation(kind: Kind, args: Sequence[Arg]) -> None:
         elif a != "*" and not a[:1].isalpha():
             raise ValueError(f"{name}: expected a point name, got {a!r}")
     args[-1].check("angle" if kind is Kind.AEQUATION else "number")  # type: ignore[union-attr]
-    term: list[str] = []
-    for a in [*args[1:-1], args[0]]:  # the sentinel closes the last term
-        if not isinstance(a, Literal):
-            term.append(a)
-            continue
-        names = [t for t in term if t != "*"]
+    for _, names in equation_terms(args):
         if kind is Kind.AEQUATION and len(names) != 4:
-            raise ValueError(f"{name}: each term is a coefficient and two lines (4 points), got {term}")
+            raise ValueError(f"{name}: each term is a coefficient and two lines (4 points), got {names}")
         if kind is Kind.LEQUATION and (not names or len(names) % 2):
-            raise ValueError(f"{name}: each term is a coefficient and segments (pairs of points), got {term}")
-        term = []
+            raise ValueError(f"{name}: each term is a coefficient and segments (pairs of points), got {names}")
 
 
 def kind_of(name: str) -> Kind | None:
@@ -167,7 +161,12 @@ _EQ4 = _eq4_orbit()
 _TRI_PERMS = tuple(permutations(range(3)))
 
 
-def _pair(a: str, b: str) -> tuple[str, str]:
+def pair(a: str, b: str) -> tuple[str, str]:
+    """Two point names in order: the key of a segment or of the line through two points.
+
+    >>> pair("b", "a")
+    ('a', 'b')
+    """
     return (a, b) if a <= b else (b, a)
 
 
@@ -261,16 +260,16 @@ class Predicate:
         if k in (Kind.COLL, Kind.NCOLL, Kind.CYCLIC, Kind.DIFF):
             return Predicate(k, tuple(sorted(set(a))))  # type: ignore[type-var]
         if k in (Kind.PARA, Kind.NPARA, Kind.PERP, Kind.NPERP, Kind.CONG):
-            p, q = _pair(a[0], a[1]), _pair(a[2], a[3])  # type: ignore[arg-type]
+            p, q = pair(a[0], a[1]), pair(a[2], a[3])  # type: ignore[arg-type]
             p, q = min(p, q), max(p, q)
             return Predicate(k, p + q)
         if k is Kind.MIDP:
-            return Predicate(k, (a[0],) + _pair(a[1], a[2]))  # type: ignore[arg-type]
+            return Predicate(k, (a[0],) + pair(a[1], a[2]))  # type: ignore[arg-type]
         if k is Kind.CIRCLE:
             return Predicate(k, (a[0],) + tuple(sorted(a[1:])))  # type: ignore[type-var]
         if k in (Kind.EQANGLE, Kind.EQRATIO, Kind.EQANGLE6, Kind.EQRATIO6):
             base = Kind.EQANGLE if k in (Kind.EQANGLE, Kind.EQANGLE6) else Kind.EQRATIO
-            items = [_pair(a[i], a[i + 1]) for i in range(0, 8, 2)]  # type: ignore[arg-type]
+            items = [pair(a[i], a[i + 1]) for i in range(0, 8, 2)]  # type: ignore[arg-type]
             best = min(tuple(items[i] for i in perm) for perm in _EQ4)
             return Predicate(base, tuple(x for pair in best for x in pair))
         if k in (Kind.SIMTRI, Kind.SIMTRI2, Kind.CONTRI, Kind.CONTRI2):
@@ -283,13 +282,13 @@ class Predicate:
                 variants.append(v + u)
             return Predicate(k, min(variants))  # type: ignore[type-var]
         if k in (Kind.ACONST, Kind.ACOMPUTE):
-            lines = _pair(a[0], a[1]) + _pair(a[2], a[3])  # type: ignore[arg-type]
+            lines = pair(a[0], a[1]) + pair(a[2], a[3])  # type: ignore[arg-type]
             return Predicate(k, lines + a[4:])
         if k in (Kind.RCONST, Kind.R2CONST, Kind.RCOMPUTE):
-            segs = _pair(a[0], a[1]) + _pair(a[2], a[3])  # type: ignore[arg-type]
+            segs = pair(a[0], a[1]) + pair(a[2], a[3])  # type: ignore[arg-type]
             return Predicate(k, segs + a[4:])
         if k in (Kind.LCONST, Kind.L2CONST, Kind.LCOMPUTE):
-            return Predicate(k, _pair(a[0], a[1]) + a[2:])  # type: ignore[arg-type]
+            return Predicate(k, pair(a[0], a[1]) + a[2:])  # type: ignore[arg-type]
         return self
 
     # ------------------------------------------------------------------ numeric check
@@ -512,22 +511,28 @@ def _check(p: Predicate, pts: Mapping[str, complex], tol: float) -> bool:
     raise AssertionError(f"no numeric check for {k}")
 
 
-def _terms(args: tuple[Arg, ...]) -> list[tuple[Fraction, list[str]]]:
-    """Split ``coef pts... coef pts... k`` into (coefficient, points) terms."""
+def equation_terms(args: Sequence[Arg]) -> list[tuple[Fraction, list[str]]]:
+    """The (coefficient, points) terms of ``lequation`` / ``aequation`` arguments.
+
+    The arguments are ``coef points… coef points… constant``; the ``*`` between the
+    segments of a product is dropped.
+
+    >>> equation_terms(Predicate.parse("lequation 1/1 a b * c d -2/1 e f 0".split()).args)
+    [(Fraction(1, 1), ['a', 'b', 'c', 'd']), (Fraction(-2, 1), ['e', 'f'])]
+    """
     terms: list[tuple[Fraction, list[str]]] = []
     for a in args[:-1]:
         if isinstance(a, Literal):
             terms.append((a.ratio, []))
-        elif terms:
+        elif terms and a != "*":
             terms[-1][1].append(a)
     return terms
 
 
 def _check_lequation(p: Predicate, pts: Mapping[str, complex], tol: float) -> bool:
     total = 0.0
-    for coef, names in _terms(p.args):
+    for coef, names in equation_terms(p.args):
         prod = 1.0
-        names = [n for n in names if n != "*"]
         for i in range(0, len(names) - 1, 2):
             prod *= abs(pts[names[i + 1]] - pts[names[i]])
         total += float(coef) * prod
@@ -537,7 +542,7 @@ def _check_lequation(p: Predicate, pts: Mapping[str, complex], tol: float) -> bo
 
 def _check_aequation(p: Predicate, pts: Mapping[str, complex], tol: float) -> bool:
     total = 0.0
-    for coef, names in _terms(p.args):
+    for coef, names in equation_terms(p.args):
         if len(names) != 4:
             return False
         a, b, c, d = (pts[n] for n in names)

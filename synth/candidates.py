@@ -16,6 +16,7 @@ from itertools import combinations
 from typing import Any
 
 from ddar.engine import Engine
+from ddar.index import close_groups
 from geometry.predicates import Kind, Predicate
 
 #: Relative tolerance of the hashing (numbers that agree this closely are candidates).
@@ -23,21 +24,8 @@ _TOL = 1e-7
 
 
 def _sweep(items: Sequence[tuple[float, Any]], period: float | None = None) -> list[list[Any]]:
-    """Groups of items whose values agree within ``_TOL`` (values modulo ``period`` if given)."""
-    items = sorted(items, key=lambda t: t[0])
-    groups: list[list[object]] = []
-    last = None
-    for v, obj in items:
-        if last is not None and abs(v - last) <= _TOL * max(1.0, abs(v)):
-            groups[-1].append(obj)
-        else:
-            groups.append([obj])
-        last = v
-    # with a period, the first and last groups meet across the wrap-around
-    wraps = period is not None and len(groups) > 1 and abs(items[0][0] + period - items[-1][0]) <= _TOL * max(1.0, period)
-    if wraps:
-        groups[0].extend(groups.pop())
-    return [g for g in groups if len(g) >= 2]
+    """Groups (of two or more) of items whose values agree within ``_TOL`` (modulo ``period`` if given)."""
+    return close_groups(items, _TOL, floor=1.0, period=period, least=2)
 
 
 class Candidates:

@@ -31,7 +31,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 
 from geometry.literals import Literal
-from geometry.predicates import _EQ4, NUMERIC_ONLY, Kind, Predicate
+from geometry.predicates import _EQ4, NUMERIC_ONLY, Kind, Predicate, equation_terms
 from geometry.problem import Clause, ConstructionCall
 
 #: The reading convention every document states once.
@@ -174,16 +174,6 @@ def _eqratio(args: Sequence[str], L: Labels) -> str:
     return f"{_seg(L, f[0])}/{_seg(L, f[1])} = {_seg(L, f[2])}/{_seg(L, f[3])}"
 
 
-def _terms(args: Sequence) -> list[tuple[Fraction, list[str]]]:
-    out: list[tuple[Fraction, list[str]]] = []
-    for a in args[:-1]:
-        if isinstance(a, Literal):
-            out.append((a.ratio, []))
-        elif out and a != "*":
-            out[-1][1].append(a)
-    return out
-
-
 def _signed_sum(parts: list[tuple[Fraction, str]]) -> str:
     text = ""
     for i, (c, t) in enumerate(parts):
@@ -196,7 +186,7 @@ def _signed_sum(parts: list[tuple[Fraction, str]]) -> str:
 
 def _aequation(p: Predicate, L: Labels) -> str:
     parts = []
-    for coef, pts in _terms(p.args):
+    for coef, pts in equation_terms(p.args):
         if len(pts) == 4:
             parts.append((coef, angle_text(pts[0:2], pts[2:4], L)))
     return f"{_signed_sum(parts)} = {degrees(p.args[-1].angle)}"  # type: ignore[union-attr]
@@ -204,7 +194,7 @@ def _aequation(p: Predicate, L: Labels) -> str:
 
 def _lequation(p: Predicate, L: Labels) -> str:
     parts = []
-    for coef, pts in _terms(p.args):
+    for coef, pts in equation_terms(p.args):
         segs = [_seg(L, pts[i : i + 2]) for i in range(0, len(pts) - 1, 2)]
         parts.append((coef, "·".join(segs) or "1"))
     return f"{_signed_sum(parts)} = {number(p.args[-1].ratio)}"  # type: ignore[union-attr]
