@@ -143,6 +143,8 @@ class Mutator:
             # another point of the same line: repeated points, wrong order, used too early
             where = [k for k, t in enumerate(toks) if t in points]
             toks[rng.choice(where)] = rng.choice(points)
+        elif op == "nogoal" and "?" in toks:
+            del toks[toks.index("?") :]
         elif op == "goal" and points:
             toks[:] = toks[: toks.index("?")] if "?" in toks else toks
             toks += ["?", *self._goal(rng, points)]
@@ -159,8 +161,8 @@ class Mutator:
         return [kind.value, *args, *lits]
 
 
-_OPS = ("delete", "insert", "swap", "replace", "point", "goal")
-_WEIGHTS = (2, 2, 1, 2, 4, 2)
+_OPS = ("delete", "insert", "swap", "replace", "point", "goal", "nogoal")
+_WEIGHTS = (2, 2, 1, 2, 4, 2, 1)
 _EQUATIONS = (Kind.LEQUATION, Kind.AEQUATION)
 
 

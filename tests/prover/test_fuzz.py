@@ -1,0 +1,71 @@
+"""Mutated problem lines never crash, hang or get a proof the checker rejects.
+
+A fixed seed and count of the fuzzer of ``bench/fuzz.py`` (the big run stays a
+benchmark), plus the two reproducers of issue 13 on the command line.
+"""
+from __future__ import annotations
+
+import pytest
+
+import prover.fuzz as fuzz_module
+from prover.cli import main
+from prover.fuzz import Mutator, Outcome, fuzz, problem_lines, run_line, summarise, tokens
+
+#: Lines run by the regression test: a few thousand, with a short DD+AR budget.
+COUNT = 1500
+SEED = 13
+
+
+def test_fuzzed_lines_have_no_bug_outcome() -> None:
+    report = summarise(fuzz(Mutator(problem_lines(), seed=SEED), COUNT, timeout=0.3, hang_after=30.0))
+    assert report.total == COUNT
+    shown = "\n".join(f"{r.outcome.value} #{i}: {text}\n    {r.detail}" for i, text, r in report.bugs)
+    assert report.bug_count() == 0, shown
+    # the mutations reach every stage, not only the parser
+    for stage in (Outcome.CLEAR_ERROR, Outcome.REALISED, Outcome.PROVED, Outcome.UNPROVED):
+        assert report.counts[stage] > 0, report.counts
+
+
+def test_mutator_is_reproducible_and_mutates() -> None:
+    lines = problem_lines(None)
+    a, b = Mutator(lines, seed=1), Mutator(lines, seed=1)
+    assert [a.line(i) for i in range(50)] == [b.line(i) for i in range(50)]
+    originals = {" ".join(tokens(t)) for t in lines}
+    assert sum(a.line(i) not in originals for i in range(50)) >= 45
+
+
+def test_outcomes_of_known_lines() -> None:
+    assert run_line("a b c = triangle a b c; h = orthocenter h a b c ? perp a h b c").outcome is Outcome.PROVED
+    assert run_line("a b c = triangle a b c; d = midpoint d a b").outcome is Outcome.REALISED
+    err = run_line("a b = segment a b; c = between_bound c a b ? coll a a c")
+    assert err.outcome is Outcome.CLEAR_ERROR and "coll needs 3 distinct points" in err.detail
+
+
+def test_a_crash_and_a_hang_are_outcomes(monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(*args: object, **kwargs: object) -> None:
+        raise KeyError("boom")
+
+    monkeypatch.setattr(fuzz_module, "realise", boom)
+    res = run_line("a b = segment a b")
+    assert res.outcome is Outcome.CRASH and "KeyError" in res.detail
+
+    def forever(*args: object, **kwargs: object) -> None:
+        while True:
+            pass
+
+    monkeypatch.setattr(fuzz_module, "realise", forever)
+    assert run_line("a b = segment a b", hang_after=0.2).outcome is Outcome.HANG
+
+
+@pytest.mark.parametrize(
+    "text, token",
+    [
+        ("a b c d = isquare a b c d; o = intersection_ll o a c b d ? r2const a b a o 30o", "30o"),
+        ("a b = segment a b; c = between_bound c a b ? coll a a c", "coll a a c"),
+    ],
+)
+def test_issue_13_reproducers_are_one_error_line(text: str, token: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["prove", "--text", text]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1
+    assert err.startswith("geoprover: error: ") and token in err
