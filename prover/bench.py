@@ -30,11 +30,22 @@ class Task:
     text: str
     timeout: float
     seed: int
+    mode: str = "ddar"  # or "search" (DD+AR, then auxiliary points proposed)
+    proposer: str = "heuristic"
+    model: str | None = None
+    beam_size: int = 4
+    depth: int = 2
+    k: int = 256  # clauses asked of the proposer per search state
 
 
 def run_task(task: Task) -> dict:
     """Prove one problem (inside a worker process)."""
     from prover.prove import prove_ddar
+
+    if task.mode == "search":
+        from prover.search_cli import run_search_task
+
+        return run_search_task(task)
 
     start = time.monotonic()
     row: dict = {"name": task.name}

@@ -1,0 +1,204 @@
+"""The proof search: proposers, budget, determinism, and extension of a saturated state."""
+from __future__ import annotations
+
+import copy
+import time
+
+import pytest
+
+import prover.search as search_mod
+from ddar.engine import Engine
+from ddar.extend import ExtensionError, extend_engine
+from geometry.diagram import extend_diagram, realise
+from geometry.errors import RealisationError
+from geometry.problem import parse_problem
+from prover.export import render
+from prover.prove import prove_ddar
+from prover.proposers import FakeLM, HeuristicProposer, MixProposer, Proposal, Proposer, SearchState, make_proposer
+from prover.search import SearchConfig, search
+
+# The feet of two bisectors on circles with diameters BC and AC: DE is parallel to AB.
+# DD+AR alone does not prove it; the foot of the altitude from C does the trick.
+BISECTORS = (
+    "a b c = triangle a b c; d = angle_bisector d a b c, on_dia d b c; "
+    "e = angle_bisector e b a c, on_dia e a c ? para d e a b"
+)
+# The feet E, F of perpendiculars from B and A to CD, G the midpoint of AB: GE = GF.
+FEET = "b c d = triangle b c d; e = foot e b c d; a = free a; f = foot f a c d; g = midpoint g b a ? cong f g g e"
+
+
+def _problem(text: str = BISECTORS, name: str = "bisectors"):
+    return parse_problem(name, text)
+
+
+def test_ddar_alone_fails_on_the_examples() -> None:
+    for text in (BISECTORS, FEET):
+        assert prove_ddar(_problem(text), seed=0, timeout=20).status != "solved"
+
+
+def test_fake_lm_with_the_right_construction_proves_it_and_the_proof_says_so() -> None:
+    lm = FakeLM(["f = foot f c a b"])
+    res = search(_problem(), lm, SearchConfig(timeout=60, depth=1))
+    assert res.solved and res.aux == ("f = foot f c a b",)
+    out = res.outcome
+    assert out.check is not None and out.check.ok
+    assert "f" in out.proof.aux_points
+    assert lm.asked and "?" in lm.asked[0]
+    text = render([out], "text")
+    assert "Auxiliary construction" in text and "foot of the perpendicular from C to AB" in text
+    # the construction is stated before the first step that uses F
+    intro = text.index("Auxiliary construction")
+    first_use = min(i for i, line in enumerate(text.splitlines()) if "F" in line and "construction of F" in line)
+    assert intro < sum(len(x) + 1 for x in text.splitlines()[:first_use])
+    for fmt in ("markdown", "json", "html"):
+        assert "foot of the perpendicular from C to AB" in render([out], fmt)
+
+
+def test_malformed_and_unrealisable_proposals_are_skipped_and_counted() -> None:
+    proposals = [
+        "",  # empty
+        "this is not a clause",
+        "f = midpoint f a",  # too few arguments
+        "f = foot f c a q",  # q is not a point
+        "a = midpoint a b c",  # a is already defined
+        "f = nonsense f a b",  # unknown construction
+        "f = midpoint f a b ? perp a b c d",  # a goal smuggled in
+        "f = intersection_ll f a b a b",  # the same line twice: no intersection
+        "f = intersection_ll f a b b a",
+        "f = midpoint f a b",  # fine (but useless)
+        "g = midpoint g b a",  # the same point again: a duplicate
+    ]
+    res = search(_problem(), FakeLM(proposals), SearchConfig(timeout=60, depth=1))
+    assert not res.solved
+    assert res.unparseable == 7
+    assert res.unrealisable == 2
+    assert res.duplicates == 1
+    assert res.tried == 1
+
+
+class _Broken:
+    name = "broken"
+
+    def propose(self, state: SearchState, k: int) -> list[Proposal]:
+        raise RuntimeError("the proposer fell over")
+
+
+def test_a_failing_proposer_does_not_crash_the_search() -> None:
+    res = search(_problem(), _Broken(), SearchConfig(timeout=30, depth=2))
+    assert res.status == "unsolved" and res.errors == 1
+
+
+def test_the_budget_holds_even_when_a_worker_hangs(monkeypatch: pytest.MonkeyPatch) -> None:
+    def hang(*args, **kwargs):  # a DD+AR call that never returns (runs in the forked worker)
+        time.sleep(3600)
+
+    monkeypatch.setattr(search_mod, "_evaluate", hang)
+    lm = FakeLM([f"f = midpoint f {x} {y}" for x, y in (("a", "b"), ("b", "c"), ("a", "c"))])
+    start = time.monotonic()
+    res = search(_problem(), lm, SearchConfig(timeout=2.0, depth=1, jobs=2))
+    elapsed = time.monotonic() - start
+    assert res.status == "timeout"
+    assert elapsed < 2.0 + 20  # generous slack: the point is that the hung workers were killed
+
+
+def test_the_budget_holds_with_the_heuristic_proposer() -> None:
+    start = time.monotonic()
+    res = search(_problem(FEET, "feet"), HeuristicProposer(), SearchConfig(timeout=1.5, depth=3, beam_size=8))
+    assert time.monotonic() - start < 1.5 + 20
+    assert res.status in ("solved", "timeout", "unsolved")
+
+
+def test_same_seed_same_proof_whatever_the_number_of_workers() -> None:
+    runs = [
+        search(_problem(FEET, "feet"), HeuristicProposer(), SearchConfig(timeout=60, depth=1, jobs=jobs, seed=3))
+        for jobs in (1, 2, 2)
+    ]
+    assert all(r.solved for r in runs)
+    first = runs[0]
+    for r in runs[1:]:
+        assert r.aux == first.aux
+        assert r.outcome.proof.lines == first.outcome.proof.lines
+
+
+def test_heuristic_proposals_are_ranked_and_free_of_numeric_duplicates() -> None:
+    p = _problem(FEET, "feet")
+    d = realise(p, seed=0)
+    props = HeuristicProposer().propose(SearchState(p, d.points), 10_000)
+    assert props and all(isinstance(x, Proposal) for x in props)
+    scores = [x.score for x in props]
+    assert scores == sorted(scores, reverse=True)
+    ext = parse_problem("feet", p.to_text().split("?")[0] + " ? " + str(p.goal))
+    positions = []
+    for x in props[:200]:
+        clause = parse_problem("t", _with(ext, x.clause)).aux[-1]
+        try:
+            z = extend_diagram(d, [clause]).points[clause.points[0]]
+        except RealisationError:
+            continue
+        assert all(abs(z - q) > 1e-6 for q in d.points.values())
+        positions.append(z)
+    assert all(abs(u - v) > 1e-7 for i, u in enumerate(positions) for v in positions[i + 1 :])
+    # a point on a line it was not built from ranks above one that is not
+    assert props[0].score > props[-1].score
+
+
+def _with(problem, clause: str) -> str:
+    main = "; ".join(c.to_text() for c in problem.clauses)
+    return f"{main} | {clause}"
+
+
+def test_proposers_share_one_interface() -> None:
+    p = _problem()
+    state = SearchState(p, realise(p, seed=0).points)
+    mix = MixProposer(FakeLM(["f = foot f c a b"]), HeuristicProposer())
+    for proposer in (HeuristicProposer(), FakeLM(["f = foot f c a b"]), mix):
+        assert isinstance(proposer, Proposer)
+        props = proposer.propose(state, 5)
+        assert 0 < len(props) <= 5
+    assert mix.propose(state, 5)[0].clause == "f = foot f c a b"
+    assert isinstance(make_proposer("heuristic"), HeuristicProposer)
+
+
+# ---------------------------------------------------------------------- extension = from scratch
+EXTENSIONS = [
+    ("a b c = triangle a b c; d = midpoint d a b; e = midpoint e a c ? para d e b c", "f = midpoint f b c"),
+    ("a b c = triangle a b c; h = orthocenter h a b c ? perp a h b c", "d = foot d a b c"),
+    ("a b c = triangle a b c; o = circle o a b c ? cong o a o b", "m = midpoint m a b"),
+    (BISECTORS, "f = foot f c a b"),
+    (FEET, "h = midpoint h e f"),
+    ("a b c = triangle a b c; o = circle o a b c; d = on_circle d o a ? cyclic a b c d", "e = on_line e c o, on_circle e o a"),
+    ("a b c d = quadrangle a b c d; e = midpoint e a b; f = midpoint f c d ? para e f a c", "g = midpoint g b c"),
+]
+
+
+def _implied(engine: Engine, pred) -> bool:
+    return pred.canonical() in engine.known or engine.implied(pred) or engine.fact_id(pred) is not None
+
+
+@pytest.mark.parametrize("text,aux", EXTENSIONS)
+def test_extending_a_saturated_state_derives_what_saturating_from_scratch_derives(text: str, aux: str) -> None:
+    p = parse_problem("t", text)
+    extended = parse_problem("t", f"{text.split('?')[0]} | {aux} ? {text.split('?')[1]}")
+    diagram = realise(p, seed=0)
+    engine = Engine(diagram)
+    engine.prove(None)
+    grown = extend_diagram(diagram, list(extended.aux), seed=0)
+    assert all(grown.points[n] == z for n, z in diagram.points.items())  # the figure does not move
+    extend_engine(engine, grown)
+    ext_result = engine.prove(extended.goal)
+    scratch = Engine(grown)  # the same figure, built from nothing
+    scratch_result = scratch.prove(extended.goal)
+    assert ext_result.status == scratch_result.status
+    ext_copy, scratch_copy = copy.deepcopy(engine), copy.deepcopy(scratch)
+    ext_copy.prove(None)
+    scratch_copy.prove(None)
+    assert all(_implied(ext_copy, f.pred) for f in scratch_copy.facts)
+    assert all(_implied(scratch_copy, f.pred) for f in ext_copy.facts)
+
+
+def test_an_extension_must_keep_the_figure() -> None:
+    p = _problem()
+    engine = Engine(realise(p, seed=0))
+    other = realise(p, seed=5)
+    with pytest.raises(ExtensionError):
+        extend_engine(engine, other)
