@@ -3,9 +3,9 @@
     python bench/ddar.py [FILE] [--timeout 60] [--seed 0] [--limit N] [--match TEXT]
                          [--check] [--profile] [--top 25] [--sort cumulative] [--jsonl OUT]
 
-For each problem: realise the diagram (seeded), run the engine on the goal with a
-per-problem time budget, and (with ``--check``) trace the proof back and replay it
-with the independent checker. Prints one line per problem that is not solved (and,
+For each problem: realise, prove, trace back and check with the driver that
+``geoprover prove`` uses (:func:`prover.prove.prove_ddar`), with a per-problem time
+budget; ``--check`` reports the independent checker's verdict. Prints one line per problem that is not solved (and,
 with ``-v``, every problem), then the solved count, median / mean / p90 solve time
 (over solved problems), and the total. ``--profile`` runs cProfile over the whole
 run and prints the top functions by cumulative time.
@@ -33,11 +33,9 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from ddar.check import check_proof  # noqa: E402
-from ddar.engine import Budget, Engine  # noqa: E402
-from ddar.proof import traceback  # noqa: E402
-from geometry.diagram import realise  # noqa: E402
+from geometry.errors import ProblemError  # noqa: E402
 from geometry.problem import Problem, parse_problem, split_problem_text  # noqa: E402
+from prover.prove import prove_ddar  # noqa: E402
 
 DEFAULT_FILE = REPO.parent / "shared/benchmarks/jgex_ag_231.txt"
 
@@ -49,7 +47,7 @@ class _HardTimeout(Exception):
 @dataclass
 class Row:
     name: str
-    status: str  # solved | unsolved | timeout | error
+    status: str  # solved | unsolved | timeout | error, or another status of prove_ddar
     seconds: float  # engine time (realisation excluded)
     facts: int = 0
     steps: int = 0
@@ -63,34 +61,30 @@ def _alarm(signum, frame):  # pragma: no cover - signal handler
 
 
 def run_one(problem: Problem, timeout: float, seed: int, check: bool, grace: float) -> Row:
-    """Realise and prove one problem; never raises."""
-    try:
-        diagram = realise(problem, seed=seed)
-    except Exception as e:  # realisation failures are reported, not fatal
-        return Row(problem.name, "error", 0.0, error=f"realise: {type(e).__name__}: {e}")
+    """Realise and prove one problem with :func:`prover.prove.prove_ddar`; never raises.
+
+    The proof is always checked (the driver does it); ``check`` only decides whether
+    the verdict is reported.
+    """
     use_alarm = hasattr(signal, "SIGALRM")
     if use_alarm:
         old = signal.signal(signal.SIGALRM, _alarm)
         signal.setitimer(signal.ITIMER_REAL, timeout + grace)
     start = time.perf_counter()
     try:
-        engine = Engine(diagram)
-        result = engine.prove(problem.goal, Budget(timeout=timeout))
-        seconds = time.perf_counter() - start
-        if use_alarm:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-        row = Row(problem.name, result.status, seconds, result.facts)
-        if result.solved and result.goal_fact is not None:
-            proof = traceback(engine, result.goal_fact)
-            row.steps, row.aux = len(proof.steps), tuple(proof.aux_points)
-            if check:
-                verdict = check_proof(proof, diagram.points)
-                row.checked = verdict.ok
-                if not verdict.ok:
-                    row.error = "; ".join(verdict.errors[:3])
+        out = prove_ddar(problem, seed=seed, timeout=timeout)
+        row = Row(problem.name, out.status, out.seconds, out.facts)
+        if out.proof is not None:
+            row.steps, row.aux = len(out.proof.steps), tuple(out.proof.aux_points)
+            if check and out.check is not None:
+                row.checked = out.check.ok
+                if not out.check.ok:
+                    row.error = "; ".join(out.check.errors[:3])
         return row
     except _HardTimeout:
         return Row(problem.name, "timeout", time.perf_counter() - start, error="hard alarm")
+    except ProblemError as e:  # the problem does not realise
+        return Row(problem.name, "error", 0.0, error=f"realise: {e}")
     except Exception as e:  # an engine bug: report it, keep going
         return Row(problem.name, "error", time.perf_counter() - start, error=f"{type(e).__name__}: {e}")
     finally:
@@ -113,11 +107,11 @@ def percentile(values: list[float], q: float) -> float:
 def summarise(rows: list[Row], wall: float) -> str:
     solved = [r for r in rows if r.status == "solved"]
     times = [r.seconds for r in solved]
-    counts = {s: sum(r.status == s for r in rows) for s in ("solved", "unsolved", "timeout", "error")}
-    lines = [
-        f"solved {counts['solved']}/{len(rows)}  (unsolved {counts['unsolved']}, timeout {counts['timeout']}, "
-        f"error {counts['error']})",
-    ]
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[r.status] = counts.get(r.status, 0) + 1
+    others = ", ".join(f"{s} {n}" for s, n in sorted(counts.items()) if s != "solved")
+    lines = [f"solved {counts.get('solved', 0)}/{len(rows)}" + (f"  ({others})" if others else "")]
     if times:
         lines.append(
             f"solve time over solved: median {statistics.median(times):.3f}s  mean {statistics.mean(times):.3f}s  "

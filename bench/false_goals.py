@@ -25,7 +25,6 @@ import time
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
@@ -34,36 +33,10 @@ if str(REPO) not in sys.path:
 from ddar.engine import Budget, Engine  # noqa: E402
 from ddar.proof import traceback  # noqa: E402
 from geometry.diagram import realise  # noqa: E402
-from geometry.predicates import Predicate  # noqa: E402
-from geometry.problem import Problem, parse_problem, split_problem_text  # noqa: E402
+from geometry.variants import false_variants  # noqa: E402
+from geometry.problem import parse_problem, split_problem_text  # noqa: E402
 
 DEFAULT_FILE = REPO.parent / "shared/benchmarks/jgex_ag_231.txt"
-#: A variant counts as false only if it fails even at this (loose) tolerance.
-MARGIN = 1e-3
-
-
-def false_variants(problem: Problem, points: Mapping[str, complex], limit: int, seed: int = 0) -> list[Predicate]:
-    """Goals made by replacing one point of the goal by another point, false in the diagram."""
-    goal = problem.goal
-    assert goal is not None
-    others = [p for p in problem.points() if p not in goal.points]
-    found: dict[Predicate, Predicate] = {}
-    for i, arg in enumerate(goal.args):
-        if not isinstance(arg, str):
-            continue
-        for q in others:
-            args = list(goal.args)
-            args[i] = q
-            pred = Predicate(goal.kind, tuple(args))
-            if pred.canonical() in found or pred.holds(points, tol=MARGIN):
-                continue
-            found[pred.canonical()] = pred
-    variants = list(found.values())
-    rng = random.Random(zlib.crc32(problem.name.encode()) ^ seed)
-    rng.shuffle(variants)
-    return variants[:limit]
-
-
 @dataclass
 class Outcome:
     name: str
@@ -90,7 +63,7 @@ def sweep_problem(args: tuple[str, str, int, float, int]) -> Outcome:
     try:
         problem = parse_problem(name, text)
         diagram = realise(problem, seed=seed)
-        variants = false_variants(problem, diagram.points, limit, seed)
+        variants = false_variants(problem, diagram.points, limit, random.Random(zlib.crc32(name.encode()) ^ seed))
     except Exception as e:
         out.error = f"{type(e).__name__}: {e}"
         return out

@@ -8,7 +8,6 @@ sweep over the whole file.
 from __future__ import annotations
 
 import random
-from typing import Mapping
 
 import pytest
 
@@ -16,28 +15,10 @@ from ddar.engine import Budget, Engine
 from geometry.diagram import Diagram, realise
 from geometry.predicates import Predicate
 from geometry.problem import Problem, parse_problem
+from geometry.variants import MARGIN, false_variants
 
 SAMPLE = 15
 VARIANTS = 3
-MARGIN = 1e-3
-
-
-def false_variants(problem: Problem, points: Mapping[str, complex], limit: int, rng: random.Random) -> list[Predicate]:
-    goal = problem.goal
-    others = [p for p in problem.points() if p not in goal.points]
-    found: dict[Predicate, Predicate] = {}
-    for i, arg in enumerate(goal.args):
-        if not isinstance(arg, str):
-            continue
-        for q in others:
-            args = list(goal.args)
-            args[i] = q
-            pred = Predicate(goal.kind, tuple(args))
-            if pred.canonical() not in found and not pred.holds(points, tol=MARGIN):
-                found[pred.canonical()] = pred
-    variants = list(found.values())
-    rng.shuffle(variants)
-    return variants[:limit]
 
 
 def _sample(problems: list[Problem]) -> list[Problem]:
