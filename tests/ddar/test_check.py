@@ -78,13 +78,6 @@ def test_unknown_rule_id_is_rejected(trapezoid) -> None:
     assert any("unknown rule" in e for e in errs)
 
 
-CHECKER_VACUOUS_AR = (
-    "checker bug: _check_ar accepts an AR step whose statement gives no equation in the named "
-    "table (simtri, cyclic, or eqangle under 'ratio'), so any statement passes as an AR step "
-    "citing nothing"
-)
-
-
 def test_rule_step_becoming_an_ar_step_is_rejected(trapezoid) -> None:
     proof, diagram = trapezoid
     step = first_step(proof, "rule", "r34")  # a similarity is no linear consequence
