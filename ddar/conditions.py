@@ -119,6 +119,22 @@ class Condition:
             return f"case {self.pred}"
         return str(self.pred)
 
+    @staticmethod
+    def parse(text: str) -> Condition:
+        """The inverse of ``str``: ``between m a b``, ``side p q a b``, ``case para a b c d``,
+        ``sameclock a b c x y z`` (raises ValueError when malformed)."""
+        head, *rest = text.split()
+        if head == "between" and len(rest) == 3:
+            return Condition.between(*rest)
+        if head == "side" and len(rest) == 4:
+            return Condition.side(*rest)
+        if head == "case" and rest:
+            return Condition.angle_case(Predicate.parse(rest))
+        pred = Predicate.parse([head, *rest])
+        if pred.kind not in CONFIG_CHECKS:
+            raise ValueError(f"not a configuration condition: {text!r}")
+        return Condition.check(pred)
+
     def to_json(self) -> dict:
         out: dict = {"kind": self.kind, "points": list(self.points)}
         if self.pred is not None:

@@ -22,6 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from ddar.conditions import Condition
 from ddar.proof import Proof, ProofLine
 from geometry.predicates import Predicate
 from geometry.problem import Problem, parse_problem
@@ -71,12 +72,16 @@ def format_line(line: ProofLine) -> str:
     else:
         head = ["ar", line.rule or "?"] if line.kind == "ar" else [line.rule or "?"]
         why = " ".join([*head, *(str(u) for u in line.uses)])
+        if line.conditions:  # configuration hypotheses the step reads off the figure
+            why += " | " + " ; ".join(map(str, line.conditions))
     return f"{line.number} {line.pred} : {why}"
 
 
 def parse_line(text: str) -> ProofLine:
     """The inverse of :func:`format_line` (AR multipliers are not kept: checking does not need them)."""
     head, _, why = text.partition(" : ")
+    why, _, conds = why.partition(" | ")
+    conditions = tuple(Condition.parse(c) for c in conds.split(" ; ")) if conds else ()
     number, *pred = head.split()
     reason = why.split()
     p = Predicate.parse(pred)
@@ -86,7 +91,7 @@ def parse_line(text: str) -> ProofLine:
     if reason[0] == "ar":
         kind, reason = "ar", reason[1:]
     rule, *uses = reason
-    return ProofLine(int(number), p, kind, rule, tuple(int(u) for u in uses))
+    return ProofLine(int(number), p, kind, rule, tuple(int(u) for u in uses), conditions=conditions)
 
 
 def proof_from_lines(problem: Problem, lines: Sequence[str]) -> Proof:

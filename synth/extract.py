@@ -35,6 +35,8 @@ from .sampler import Figure, SamplingError, sample_figure
 
 #: Whole diagrams tried when realising a minimal problem afresh (as its users will).
 _FRESH_ATTEMPTS = 30
+#: Fresh figures in which an example's goal must hold (it is dropped if it fails in any).
+FRESH_FIGURES = 4
 
 
 @dataclass
@@ -53,7 +55,7 @@ class Tally:
     relabelled: int = 0  # of those, proven by DD+AR from the statement alone: relabelled plain
     rejected_numeric: int = 0  # goal false in every fresh diagram of its minimal problem
     rejected_unrealisable: int = 0  # the minimal problem would not realise afresh
-    configuration_dependent: int = 0  # kept, but the goal failed in one fresh diagram (another case)
+    configuration_dependent: int = 0  # dropped: the goal holds in some fresh figures only
     rejected_check: int = 0  # proof did not replay
     rejected_other: int = 0
     repros: list[dict] = field(default_factory=list)  # a few rejected examples, for engine bug reports
@@ -241,19 +243,25 @@ class Extractor:
         # The goal holds numerically: in the figure, and in a fresh diagram of the minimal problem.
         goal = renamed.goals[0]
         pts = {names[p]: z for p, z in figure.diagram.points.items() if p in names}
-        verdict, other_case = _fresh_verdict(renamed, figure.seed)
+        verdict = _fresh_verdict(renamed, figure.seed)
         if verdict is not None or not goal.holds(pts):
             if verdict == "unrealisable":
                 tally.rejected_unrealisable += 1
+            elif verdict == "configuration":
+                tally.configuration_dependent += 1
             else:
                 tally.rejected_numeric += 1
                 _repro(tally, figure, proof, verdict or "goal false in the figure")
             return None
-        tally.configuration_dependent += other_case
         # The proof replays with the checker, against the minimal problem.
         number = {orig: new for new, orig in enumerate(minimal.statement + minimal.aux, start=1)}
         lines = tuple(
-            replace(line, pred=line.pred.rename(names), clause=number.get((line.clause or 0) - 1))
+            replace(
+                line,
+                pred=line.pred.rename(names),
+                clause=number.get((line.clause or 0) - 1),
+                conditions=tuple(sorted({c.rename(names) for c in line.conditions})),
+            )
             for line in proof.lines
         )
         aux_points = tuple(names[p] for i in minimal.aux for p in deps.clauses[i].points)
@@ -275,20 +283,23 @@ class Extractor:
         )
 
 
-def _fresh_verdict(problem: Problem, seed: int) -> tuple[str | None, bool]:
-    """Realise ``problem`` afresh, as its users will: (why it fails or None, whether the goal was
-    false in the first fresh diagram, i.e. it holds in some configurations only)."""
-    try:
-        d = realise(problem, seed=seed + 1, check_goals=False, attempts=_FRESH_ATTEMPTS)
-    except ProblemError:
-        return "unrealisable", False
-    if problem.goals[0].holds(d.points):
-        return None, False
-    try:
-        realise(problem, seed=seed + 2, attempts=_FRESH_ATTEMPTS)
-    except ProblemError:
-        return "goal false in every fresh diagram", True
-    return None, True
+def _fresh_verdict(problem: Problem, seed: int) -> str | None:
+    """Realise ``problem`` afresh, as its users will, in :data:`FRESH_FIGURES` figures: None
+    when the goal holds in all of them; "unrealisable"; "goal false in every fresh
+    diagram"; or "configuration" when it holds in some only (such a goal is a theorem
+    of one configuration, not of the problem as stated: the example is dropped)."""
+    holds = []
+    for k in range(1, FRESH_FIGURES + 1):
+        try:
+            d = realise(problem, seed=seed + k, attempts=_FRESH_ATTEMPTS)
+        except ProblemError:
+            continue
+        holds.append(problem.goals[0].holds(d.points))
+    if not holds:
+        return "unrealisable"
+    if all(holds):
+        return None
+    return "configuration" if any(holds) else "goal false in every fresh diagram"
 
 
 def _in_figure_numbering(proof: Proof, statement: tuple[int, ...]) -> Proof:
