@@ -1,0 +1,144 @@
+"""Candidates evaluated per core-second: extending a saturated state vs starting over.
+
+On the problems of a file that DD+AR alone leaves unproven, the heuristic proposer's
+first ``--candidates`` clauses are evaluated twice, each in a forked worker as the
+search does it:
+
+* extension: the new point is computed in the existing figure (``extend_diagram``)
+  and DD+AR continues from the saturated parent (``extend_engine``);
+* from scratch: the extended problem is parsed, realised and saturated anew.
+
+CPU time (parent and workers) is measured with ``getrusage``, so the numbers do not
+depend on what else runs on the machine. Run:
+
+    .venv/bin/python bench/search.py ../shared/benchmarks/jgex_ag_231.txt --candidates 40
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+# bench/ holds ddar.py: keep this folder off the path so that ``ddar`` is the package
+_HERE = Path(__file__).resolve().parent
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != _HERE]
+sys.path.insert(0, str(_HERE.parent))
+
+from ddar.engine import Budget, Engine  # noqa: E402
+from ddar.extend import extend_engine  # noqa: E402
+from geometry.diagram import extend_diagram, realise  # noqa: E402
+from geometry.errors import ProblemError  # noqa: E402
+from geometry.problem import parse_problem, split_problem_text  # noqa: E402
+from prover.proposers import HeuristicProposer, SearchState  # noqa: E402
+from prover.prove import prove_ddar  # noqa: E402
+
+
+def _cpu() -> float:
+    s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return s.ru_utime + s.ru_stime + c.ru_utime + c.ru_stime
+
+
+def _forked(fn) -> bool:
+    """Run ``fn`` (returning a bool) in a forked child; its answer comes back as the exit code."""
+    pid = os.fork()
+    if pid == 0:
+        code = 2
+        try:
+            code = 0 if fn() else 1
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status) == 0
+
+
+def _with_aux(problem, clause: str) -> str:
+    main = "; ".join(c.to_text() for c in problem.clauses)
+    return f"{main} | {clause} ? " + "; ".join(str(g) for g in problem.goals)
+
+
+def measure(name: str, text: str, k: int, timeout: float) -> tuple[int, float, float, int, int] | None:
+    """(candidates, extension CPU s, scratch CPU s, solved by extension, solved from scratch)."""
+    problem = parse_problem(name, text)
+    base = prove_ddar(problem, seed=0, timeout=timeout)
+    if base.status != "unsolved":
+        return None
+    inner = {p: f"x{i:03d}" for i, p in enumerate(problem.points())}
+    engine = Engine(base.diagram.rename(inner))
+    goal = problem.goal.rename(inner)
+    engine.prove(goal, Budget(timeout=timeout))
+    props = HeuristicProposer().propose(SearchState(problem, base.diagram.points), k)
+    ready = []
+    for prop in props:
+        try:
+            ext = parse_problem(name, _with_aux(problem, prop.clause))
+            mapping = dict(inner)
+            for c in ext.aux:
+                for p in c.points:
+                    mapping[p] = f"x{len(mapping):03d}"
+            ready.append((ext, mapping))
+        except ProblemError:
+            continue
+    t0 = _cpu()
+    ext_solved = 0
+    for ext, mapping in ready:
+        def extension(ext=ext, mapping=mapping) -> bool:
+            grown = extend_diagram(engine.diagram, [c.rename(mapping) for c in ext.aux], seed=0)
+            extend_engine(engine, grown)
+            return engine.prove(goal, Budget(timeout=timeout)).solved
+
+        ext_solved += _forked(extension)
+    t1 = _cpu()
+    scratch_solved = 0
+    for ext, mapping in ready:
+        def scratch(ext=ext, mapping=mapping) -> bool:
+            again = parse_problem(name, ext.to_text())
+            d = realise(again, seed=0).rename(mapping)
+            return Engine(d).prove(goal, Budget(timeout=timeout)).solved
+
+        scratch_solved += _forked(scratch)
+    t2 = _cpu()
+    return len(ready), t1 - t0, t2 - t1, ext_solved, scratch_solved
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("file", help="problem file")
+    ap.add_argument("--candidates", type=int, default=40, help="heuristic candidates per problem (default 40)")
+    ap.add_argument("--timeout", type=float, default=30.0, help="seconds per DD+AR call (default 30)")
+    ap.add_argument("--limit", type=int, default=0, help="only the first N unproven problems")
+    args = ap.parse_args(argv)
+    pairs = split_problem_text(Path(args.file).read_text(encoding="utf-8"), args.file)
+    total = [0, 0.0, 0.0, 0, 0]
+    problems = 0
+    start = time.monotonic()
+    print(f"{'problem':<44} {'cands':>5} {'ext/s':>8} {'scratch/s':>9} {'x':>6}")
+    for name, text in pairs:
+        try:
+            row = measure(name, text, args.candidates, args.timeout)
+        except ProblemError:
+            continue
+        if row is None:
+            continue
+        problems += 1
+        n, te, ts, se, ss = row
+        for i, v in enumerate(row):
+            total[i] += v
+        print(f"{name[-44:]:<44} {n:>5} {n / te:>8.1f} {n / ts:>9.1f} {ts / te:>6.2f}", flush=True)
+        if args.limit and problems >= args.limit:
+            break
+    n, te, ts, se, ss = total
+    if not n:
+        print("no unproven problems")
+        return 0
+    print(f"\n{problems} problems DD+AR leaves unproven, {n} candidates ({time.monotonic() - start:.0f} s wall)")
+    print(f"extension:    {n / te:8.1f} candidates per core-second ({se} proofs)")
+    print(f"from scratch: {n / ts:8.1f} candidates per core-second ({ss} proofs)")
+    print(f"speed-up:     {ts / te:8.2f}x")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

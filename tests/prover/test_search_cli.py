@@ -1,0 +1,80 @@
+"""``geoprover prove`` with the search, and ``geoprover bench --mode search``, as a user runs them."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from prover.cli import main
+
+PROBLEMS = """\
+bisectors
+a b c = triangle a b c; d = angle_bisector d a b c, on_dia d b c; e = angle_bisector e b a c, on_dia e a c ? para d e a b
+midline
+a b c = triangle a b c; m = midpoint m a b; n = midpoint n a c ? para m n b c
+"""
+
+
+@pytest.fixture()
+def problems(tmp_path: Path) -> Path:
+    path = tmp_path / "problems.txt"
+    path.write_text(PROBLEMS, encoding="utf-8")
+    return path
+
+
+def test_prove_searches_when_ddar_fails_and_states_the_auxiliary_point(problems: Path, capsys) -> None:
+    assert main(["prove", str(problems), "bisectors", "--timeout", "60"]) == 0
+    out = capsys.readouterr().out
+    assert "Auxiliary construction: Let F be" in out
+    assert "This proves that" in out
+
+
+def test_no_search_is_ddar_alone(problems: Path, capsys) -> None:
+    assert main(["prove", str(problems), "bisectors", "--no-search"]) == 1
+    assert "DD+AR found no proof" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "json", "html"])
+def test_every_format_states_the_construction(problems: Path, tmp_path: Path, fmt: str, capsys) -> None:
+    out = tmp_path / f"proof.{fmt}"
+    assert main(["prove", str(problems), "bisectors", "--format", fmt, "--out", str(out)]) == 0
+    assert "foot of the perpendicular from C to AB" in out.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("proposer", ["lm", "mix"])
+def test_the_language_model_missing_is_one_clear_error(problems: Path, proposer: str, capsys) -> None:
+    assert main(["prove", str(problems), "bisectors", "--proposer", proposer]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("geoprover: error: --proposer") and "language model" in err[0]
+    assert main(["bench", str(problems), "--mode", "search", "--proposer", proposer]) == 2
+
+
+@pytest.mark.parametrize("option", ["--beam-size", "--depth", "--jobs", "--candidates"])
+def test_bad_search_options_are_one_line(problems: Path, option: str, capsys) -> None:
+    assert main(["prove", str(problems), "bisectors", option, "0"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and option in err[0]
+
+
+def test_bench_search_rows(problems: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "rows.jsonl"
+    assert main(["bench", str(problems), "--mode", "search", "--timeout", "60", "--out", str(out), "--quiet"]) == 0
+    rows = {r["name"]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    assert capsys.readouterr().out.strip().endswith("solved 2/2")
+    hard, easy = rows["bisectors"], rows["midline"]
+    assert hard["status"] == "solved" and hard["checked"]
+    assert hard["aux_clauses"] and hard["candidates"] >= 1 and hard["time_to_proof"] > 0
+    assert easy["status"] == "solved" and easy["aux_clauses"] == [] and easy["candidates"] == 0
+
+
+@pytest.mark.slow
+def test_bench_on_a_local_ray(problems: Path, tmp_path: Path, capsys) -> None:
+    pytest.importorskip("ray")
+    out = tmp_path / "rows.jsonl"
+    argv = ["bench", str(problems), "--mode", "search", "--backend", "ray", "--jobs", "2", "--timeout", "60",
+            "--out", str(out), "--quiet"]
+    assert main(argv) == 0
+    rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert sorted(r["name"] for r in rows) == ["bisectors", "midline"]
+    assert all(r["status"] == "solved" for r in rows)
