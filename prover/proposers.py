@@ -429,15 +429,18 @@ def _rank(cands, pts, names, lines, circles, goal_pts, centre, radius, tol):
     keep: list[_Candidate] = []
     for c in cands:
         z = c.z
-        if not (math.isfinite(z.real) and math.isfinite(z.imag)):
-            continue
-        if abs(z - centre) > 10 * radius or np.abs(existing - z).min() < 1e-3 * radius:
+        if not (math.isfinite(z.real) and math.isfinite(z.imag)) or abs(z - centre) > 10 * radius:
             continue
         keep.append(c)
     if not keep:
         return []
     Z = np.array([c.z for c in keep])
-    # incidences with lines: |cross(z - p, d)|
+    far = np.abs(Z[:, None] - existing[None, :]).min(axis=1) >= 1e-3 * radius  # not an existing point
+    keep = [c for c, ok in zip(keep, far) if ok]
+    Z = Z[far]
+    if not keep:
+        return []
+    # incidences with lines |cross(z - p, d)| and circles ||z - c| - r|: (m, L) and (m, C)
     LP = np.array([l.p for l in lines])
     LD = np.array([l.d for l in lines])
     on_line = np.abs(((Z[:, None] - LP[None, :]) * LD.conj()[None, :]).imag) <= 10 * tol
@@ -447,34 +450,43 @@ def _rank(cands, pts, names, lines, circles, goal_pts, centre, radius, tol):
         on_circle = np.abs(np.abs(Z[:, None] - CC[None, :]) - CR[None, :]) <= 10 * tol
     else:
         on_circle = np.zeros((len(keep), 0), dtype=bool)
-    # distances from each existing point, compared with the distances between existing points
+    # on a circle about an existing point o through another existing point: (m, n)
+    n = len(names)
     D = np.abs(existing[:, None] - existing[None, :])  # (n, n)
+    np.fill_diagonal(D, -1.0)
     DZ = np.abs(Z[:, None] - existing[None, :])  # (m, n)
+    centred = (np.abs(D[None, :, :] - DZ[:, :, None]) <= 10 * tol).any(axis=2)
+    # the midpoint of two existing points: (m,)
+    iu = np.triu_indices(n, 1)
+    sums = (existing[:, None] + existing[None, :])[iu]
+    midpoint = (np.abs(sums[None, :] - 2 * Z[:, None]) <= 20 * tol).any(axis=1)
+    pos = {x: i for i, x in enumerate(names)}
+    line_hits, circle_hits, centre_hits = _by_row(on_line), _by_row(on_circle), _by_row(centred)
+    mid = midpoint.tolist()
     scored: list[tuple[float, int, _Candidate]] = []
     best_at: dict[tuple[int, int], int] = {}
     for i, c in enumerate(keep):
         score = _PRIOR.get(c.family, 0.0) - 0.05 * len(c.args)
         goal_hits = 0
-        for j in np.nonzero(on_line[i])[0]:
+        for j in line_hits.get(i, ()):
             line = lines[j]
             if any(_same_line(line, p, d, tol) for p, d in c.lines):
                 continue
             score += 2
             goal_hits += bool(goal_pts & set(line.members))
-        for j in np.nonzero(on_circle[i])[0]:
+        for j in circle_hits.get(i, ()):
             circ = circles[j]
             if any(abs(circ.c - o) <= 10 * tol and abs(circ.r - r) <= 10 * tol for o, r in c.circles):
                 continue
             score += 2
             goal_hits += bool(goal_pts & set(circ.members))
-        # circles about an existing centre through an existing point (equal lengths)
-        for o in range(len(names)):
-            if names[o] in c.args and c.family in ("midpoint", "mirror", "reflection", "line-circle"):
-                continue
-            if np.any(np.abs(D[o] - DZ[i, o]) <= 10 * tol):
-                score += 1
-                goal_hits += names[o] in goal_pts
-        if c.family != "midpoint" and _is_midpoint(c.z, existing, tol):
+        if i in centre_hits:
+            hits = set(centre_hits[i])
+            if c.family in ("midpoint", "mirror", "reflection", "line-circle"):
+                hits -= {pos[a] for a in c.args if a in pos}  # equal lengths by construction
+            score += len(hits)
+            goal_hits += sum(names[o] in goal_pts for o in hits)
+        if c.family != "midpoint" and mid[i]:
             score += 2
         score += min(goal_hits, 3) + 0.25 * len(goal_pts & set(c.args))
         key = (round(c.z.real / radius * 1e5), round(c.z.imag / radius * 1e5))
@@ -490,12 +502,13 @@ def _rank(cands, pts, names, lines, circles, goal_pts, centre, radius, tol):
     return [(s, c) for s, _, c in scored]
 
 
+def _by_row(mask: np.ndarray) -> dict[int, list[int]]:
+    """The true columns of each row of a boolean matrix (rows without any are left out)."""
+    out: dict[int, list[int]] = {}
+    for i, j in zip(*(x.tolist() for x in np.nonzero(mask))):
+        out.setdefault(i, []).append(j)
+    return out
+
+
 def _same_line(line: _Line, p: complex, d: complex, tol: float) -> bool:
     return abs((line.d * d.conjugate()).imag) <= 1e-7 and _on_line(p, line.p, line.d, 10 * tol)
-
-
-def _is_midpoint(z: complex, existing: np.ndarray, tol: float) -> bool:
-    s = existing[:, None] + existing[None, :]
-    hits = np.abs(s - 2 * z) <= 20 * tol
-    np.fill_diagonal(hits, False)
-    return bool(hits.any())
