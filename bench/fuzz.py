@@ -47,9 +47,9 @@ def _resume(log: Path, seed: int) -> tuple[int, Counter[Outcome], list[dict]]:
     return done, counts, bugs
 
 
-def _print_report(counts: Counter[Outcome], bugs: list[dict], seconds: float, keep: int) -> None:
+def _print_report(counts: Counter[Outcome], bugs: list[dict], ran: int, seconds: float, cpu: float, keep: int) -> None:
     total = sum(counts.values())
-    print(f"lines {total}, {seconds:.0f} s ({1000 * seconds / max(total, 1):.1f} ms per line)")
+    print(f"lines {total}; this run: {ran} lines, {seconds:.0f} s wall, {cpu:.0f} s CPU ({1000 * cpu / max(ran, 1):.1f} ms per line)")
     for o in Outcome:
         print(f"  {o.value:<15} {counts.get(o, 0)}")
     for row in bugs[:keep]:
@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     if start:
         print(f"resuming after {start} lines of {log}", file=sys.stderr)
     sink = log.open("a", encoding="utf-8") if log else None
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     try:
         for i, text, res in fuzz(mutator, args.count, start=start, timeout=args.timeout, hang_after=args.hang_after):
             counts[res.outcome] += 1
@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         if sink:
             sink.close()
-    _print_report(counts, bugs, time.perf_counter() - t0, args.show)
+    _print_report(counts, bugs, args.count - start, time.perf_counter() - t0, time.process_time() - c0, args.show)
     return 1 if any(o.is_bug for o in counts.elements()) else 0
 
 
