@@ -421,7 +421,7 @@ def _(v, rng):
 @define(
     "s_angle", "a b x y", "x", "R", "diff a b", "s_angle a b x y", literals="y",
     draws="L b a; L b x",
-    locus="the ray from {b} that is ray {b}{a} turned through {y:angle}",
+    locus="the ray from {b} that is ray {b}{a} turned anticlockwise through {y:angle}",
 )
 def _(v, rng):
     b = v["b"]

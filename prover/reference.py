@@ -88,7 +88,7 @@ def meaning(name: str) -> str:
     >>> meaning("foot")
     'Let X be the foot of the perpendicular from A to BC.'
     >>> meaning("s_angle")
-    'Let X be a point on the ray from B that is ray BA turned through y.'
+    'Let X be a point on the ray from B that is ray BA turned anticlockwise through y.'
     """
     c = CATALOGUE[name]
     if c.says:
@@ -127,7 +127,8 @@ def construction_entry(name: str) -> str:
     lines.append(what)
     lines.append(f"- what it is: {KIND_TITLES[c.kind]}")
     for alt in c.alternates:
-        lines.append(f"- also written: `{c.name} {' '.join(alt.params)}` (the new points first)")
+        first = "the new points first" if len(alt.outputs) > 1 else "the new point first"
+        lines.append(f"- also written: `{c.name} {' '.join(alt.params)}` ({first})")
     if c.preconditions:
         lines.append(f"- requires: {_code_list(c.preconditions)}")
     lines.append(f"- asserts: {_code_list(c.premises)}")
