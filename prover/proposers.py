@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import importlib
 import math
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations, permutations
@@ -69,6 +70,7 @@ class SearchState:
     problem: Problem
     points: Mapping[str, complex]
     depth: int = 0  # auxiliary clauses the search has added so far
+    deadline: float | None = None  # time.monotonic() by which the search needs the answer
 
     def text(self) -> str:
         """The problem as one line of the problem language."""
@@ -231,8 +233,10 @@ class HeuristicProposer:
 
     name = "heuristic"
 
-    def __init__(self, max_points: int = 26) -> None:
+    def __init__(self, max_points: int = 26, max_lines: int = 30) -> None:
         self.max_points = max_points  # larger figures: only the first points are used
+        # parallels/perpendiculars through a point meeting a line: only the figure's main lines
+        self.max_lines = max_lines
 
     def propose(self, state: SearchState, k: int) -> list[Proposal]:
         pts = {n: complex(z) for n, z in state.points.items()}
@@ -245,7 +249,12 @@ class HeuristicProposer:
         tol = 1e-7 * radius
         lines = _lines(names, pts, tol)
         circles = _circles(names, pts, tol, radius)
-        cands = list(_generate(names, pts, lines, circles, tol))
+        main = _main_lines(lines, state.problem)[: self.max_lines]
+        cands = []
+        for cand in _generate(names, pts, lines, main, circles, tol):
+            cands.append(cand)
+            if len(cands) % 4096 == 0 and state.deadline is not None and time.monotonic() > state.deadline:
+                break  # out of time: rank what there is
         goal_pts = set(state.problem.goal.points) if state.problem.goal is not None else set()
         new = fresh_name(set(state.points) | set(state.problem.points()))
         ranked = _rank(cands, pts, names, lines, circles, goal_pts, centre, radius, tol)
@@ -297,7 +306,17 @@ def _circles(names: list[str], pts: dict[str, complex], tol: float, radius: floa
     return out
 
 
-def _generate(names, pts, lines: list[_Line], circles: list[_Circle], tol: float):
+def _main_lines(lines: list[_Line], problem: Problem) -> list[_Line]:
+    """The lines with three or more points, then those through two points of one clause
+    (a triangle's sides, a constructed segment), in the problem's order."""
+    together = [set(c.points) | {a for call in c.constructions for a in call.args if isinstance(a, str)}
+                for c in problem.all_clauses()]
+    rich = [l for l in lines if len(l.members) >= 3]
+    stated = [l for l in lines if len(l.members) < 3 and any(set(l.members) <= s for s in together)]
+    return rich + stated
+
+
+def _generate(names, pts, lines: list[_Line], main: list[_Line], circles: list[_Circle], tol: float):
     """Candidate constructions with the position of their new point."""
     P = pts
     # midpoints and mirror images
@@ -328,9 +347,9 @@ def _generate(names, pts, lines: list[_Line], circles: list[_Circle], tol: float
             c, d = l2.rep
             yield _Candidate(f"intersection_ll {{x}} {a} {b} {c} {d}", z, "intersection", [(l1.p, l1.d), (l2.p, l2.d)], [], (a, b, c, d))
     # parallels and perpendiculars through a point, meeting an existing line
-    for l1 in lines:
+    for l1 in main:
         a, b = l1.rep
-        for l2 in lines:
+        for l2 in main:
             m, n = l2.rep
             for c in names:
                 if c in l1.members:

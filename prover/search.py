@@ -263,7 +263,7 @@ def _candidates(beam: list[_Node], proposer: Proposer, config: SearchConfig, dep
     for n, node in enumerate(beam):
         if time.monotonic() >= deadline:
             break
-        state = SearchState(node.problem, node.outer_points(), depth - 1)
+        state = SearchState(node.problem, node.outer_points(), depth - 1, deadline)
         try:
             props = list(proposer.propose(state, config.k))[: config.k]
         except Exception:  # a proposer bug must not end the search  # noqa: BLE001
@@ -271,6 +271,8 @@ def _candidates(beam: list[_Node], proposer: Proposer, config: SearchConfig, dep
             stats.errors += 1
         out = []
         for r, prop in enumerate(props):
+            if time.monotonic() >= deadline:
+                break
             rng = np.random.default_rng([config.seed, depth, n, r])
             cand = _prepare(node, prop, rng, stats)
             if cand is not None:
