@@ -7,8 +7,9 @@ beside the repository) the diagram of the *original* problem is realised; then
 false goals are made by replacing one point of the goal by another point of the
 problem, keeping only variants that are false in the diagram with a clear margin
 (the predicate fails even at tolerance 1e-3). Up to ``--variants`` of them per
-problem (chosen with a seeded RNG) are handed to a fresh engine each, with a
-budget of ``--timeout`` seconds per false goal. Problems run in ``--jobs`` worker
+problem (chosen with a seeded RNG) are handed to :func:`prover.prove.prove_ddar`
+(the driver of ``geoprover prove``) in that figure, with a budget of ``--timeout``
+seconds per false goal. Problems run in ``--jobs`` worker
 processes.
 
 Prints how many false goals were tried and how many were proven (this must be
@@ -23,18 +24,17 @@ import signal
 import sys
 import time
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from ddar.engine import Budget, Engine  # noqa: E402
-from ddar.proof import traceback  # noqa: E402
 from geometry.diagram import realise  # noqa: E402
 from geometry.variants import false_variants  # noqa: E402
 from geometry.problem import parse_problem, split_problem_text  # noqa: E402
+from prover.prove import format_text, prove_ddar  # noqa: E402
 
 DEFAULT_FILE = REPO.parent / "shared/benchmarks/jgex_ag_231.txt"
 @dataclass
@@ -75,15 +75,11 @@ def sweep_problem(args: tuple[str, str, int, float, int]) -> Outcome:
         try:
             if hasattr(signal, "SIGALRM"):
                 signal.setitimer(signal.ITIMER_REAL, timeout + 30)
-            engine = Engine(diagram)
-            result = engine.prove(goal, Budget(timeout=timeout))
+            # the driver of ``geoprover prove``, in the original problem's figure
+            result = prove_ddar(replace(problem, goals=(goal,)), figure=diagram, timeout=timeout, seed=seed)
             status = result.status
-            if result.solved and result.goal_fact is not None:
-                from prover.prove import format_text
-
-                out.proven.append((str(goal), format_text(traceback(engine, result.goal_fact))))
-            elif result.solved:
-                out.proven.append((str(goal), "(solved without a goal fact)"))
+            if result.proof is not None:  # derived by the engine, whatever the checker said
+                out.proven.append((str(goal), f"[{status}]\n" + format_text(result.proof)))
         except _HardTimeout:
             status = "timeout"
         except Exception as e:

@@ -127,15 +127,22 @@ def _collinear(d: Diagram, a: str, b: str, c: str) -> bool:
     return Predicate(Kind.COLL, (a, b, c)).holds(d.points)
 
 
-def prove_ddar(problem: Problem, *, seed: int = 0, timeout: float = 60.0, replay_figures: int = REPLAY_FIGURES) -> Outcome:
+def prove_ddar(
+    problem: Problem, *, seed: int = 0, timeout: float = 60.0, replay_figures: int = REPLAY_FIGURES,
+    figure: Diagram | None = None,
+) -> Outcome:
     """Classify the goal, run DD+AR in a figure where it holds and, if proven, trace back,
-    check the proof in that figure and replay it in fresh figures."""
+    check the proof in that figure and replay it in fresh figures.
+
+    ``figure`` runs DD+AR in that figure instead, with the goal not classified (the
+    soundness bench hands it goals that are false there).
+    """
     if problem.goal is None:
         raise ProblemError("the problem has no goal ('? ...')", problem=problem.name)
-    cls = classify_goal(problem, seed=seed)
-    if cls.status == "none":
+    cls = classify_goal(problem, seed=seed) if figure is None else None
+    if cls is not None and cls.status == "none":
         return Outcome(problem, cls.figures[0], "false", 0, 0.0, None, None, cls)
-    diagram = next(d for d, ok in zip(cls.figures, cls.holds) if ok)
+    diagram = figure if cls is None else next(d for d, ok in zip(cls.figures, cls.holds) if ok)
     # The engine works on names given in order of appearance, so that its search, and
     # the proof it finds, do not depend on how the problem names its points.
     inner = {p: f"x{i:03d}" for i, p in enumerate(problem.points())}

@@ -83,3 +83,18 @@ def test_false_statements_in_classic_figures_are_not_proven(setup: str, goals: l
             goal = Predicate.parse(text.split())
             assert not diagram.holds(goal, tol=MARGIN), text
             assert Engine(diagram).prove(goal, Budget(timeout=5)).status != "solved", text
+
+
+def test_the_prove_driver_in_a_given_figure_does_not_prove_a_false_goal() -> None:
+    """``prove_ddar(figure=...)`` (what bench/false_goals.py runs) tries the goal there and fails."""
+    from dataclasses import replace
+
+    from prover.prove import prove_ddar
+
+    setup, goals = FALSE_IN_FIGURE[0]
+    problem = parse_problem("f", setup + " ? perp c h a b")
+    diagram = realise(problem, seed=0)
+    assert prove_ddar(problem, figure=diagram, timeout=10).status == "solved"
+    for text in goals:
+        out = prove_ddar(replace(problem, goals=(Predicate.parse(text.split()),)), figure=diagram, timeout=5)
+        assert out.proof is None and out.status != "solved", text
