@@ -147,9 +147,37 @@ def bindings(rule: Rule, cited: Sequence[Predicate], concl: Predicate) -> Iterat
             b = _unify(Predicate(cpat.kind, cpat.args), args, {})
             if b is None:
                 continue
+            if all(_bound_by(f, b) for f in facts):
+                # The conclusion fixes every variable (most rules): compare canonical forms.
+                if sorted(map(_key, (_bind(f, b) for f in facts))) == sorted(map(_key, cited)):
+                    yield b
+                continue
             for full in _match_premises(list(facts), list(cited), b):
                 if _bind(cpat, full).canonical() == target:
                     yield full
+
+
+def _direct_binding(rule: Rule, cited: Sequence[Predicate], concl: Predicate) -> Iterator[dict]:
+    """The binding read off ``cited`` as written, premise by premise (matchers usually write
+    a rule's premises in its own order and spelling): one unification each, no search."""
+    facts = rule.facts
+    if len(cited) != len(facts):
+        return
+    b: dict | None = {}
+    for pat, fact in zip(facts, cited):
+        if pat.kind is not fact.kind:
+            return
+        b = _unify(pat, fact.args, b)
+        if b is None:
+            return
+    target = concl.canonical()
+    if any(_bound_by(c, b) and _bind(c, b).canonical() == target for c in rule.conclusions):
+        yield b
+
+
+def _chain(*its: Iterator[dict]) -> Iterator[dict]:
+    for it in its:
+        yield from it
 
 
 def instance_checks(rule: Rule, binding: Mapping) -> tuple[list[Predicate], list[Condition]]:
@@ -171,11 +199,20 @@ def rule_conditions(
     """Check a rule application at derivation time: ``cited => concl`` must be an instance
     of ``rule`` whose checks hold in the figure ``points``. Returns the configuration
     conditions the application reads off the figure (sorted), or None."""
-    for b in bindings(rule, cited, concl):
+    for b in _chain(_direct_binding(rule, cited, concl), bindings(rule, cited, concl)):
         ndg, config = instance_checks(rule, b)
         if all(p.holds(points) for p in ndg) and all(c.holds(points) for c in config):
             return tuple(sorted(set(config)))
     return None
+
+
+def _bound_by(pattern: Predicate, binding: Mapping) -> bool:
+    return all(not (isinstance(x, str) and x[:1].isupper()) or x in binding for x in pattern.args)
+
+
+def _key(p: Predicate) -> tuple:
+    c = p.canonical()
+    return (c.kind.value, tuple(map(str, c.args)))
 
 
 def _match_premises(patterns: list[Predicate], facts: list[Predicate], binding: dict) -> Iterator[dict]:
