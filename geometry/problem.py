@@ -286,7 +286,9 @@ def _parse_call(tokens: list[str], new: list[str], defined: set[str]) -> Constru
     name, *args = tokens
     cons = CATALOGUE.get(name)
     if cons is None:
-        raise ParseError("unknown construction" + did_you_mean(name, CATALOGUE), token=name)
+        # a clause item is a construction or a requirement checked on the figure (ncoll, diff, ...)
+        known = [*CATALOGUE, *(k.value for k in NUMERIC_ONLY)]
+        raise ParseError("unknown construction" + did_you_mean(name, known), token=name)
     # Shorthand (AG): new points omitted at the front of the argument list.
     nparams = len(cons.signature.params)
     if len(args) < nparams and nparams - len(args) == len(new):

@@ -116,3 +116,8 @@ def test_synth_stats_counts_diagrams_sampled() -> None:
     text = format_stats(manifest)
     assert "diagrams sampled    7" in text
     assert "figures" not in text
+
+
+def test_a_misspelt_requirement_in_a_clause_gets_the_closest_names(capsys) -> None:
+    assert main(["prove", "--text", "a b c = triangle a b c, ncol a b c ? perp a b a c"]) == 2
+    assert "did you mean `ncoll`" in one_error_line(capsys)
