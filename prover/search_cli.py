@@ -90,6 +90,12 @@ def prove_outcomes(pairs, args: argparse.Namespace, parse: Callable, usage_error
         finally:
             if line is not None:
                 line.close()
+        if proposer is not None and not result.solved and result.status in ("unsolved", "timeout"):
+            print(
+                f"search: no proof of {name} ({result.status}) after {result.tried} candidates, "
+                f"{result.skipped} proposals skipped, {result.seconds:.1f} s",
+                file=sys.stderr,
+            )
         outcomes.append(result.outcome)
     return outcomes
 
