@@ -69,3 +69,31 @@ def test_issue_13_reproducers_are_one_error_line(text: str, token: str, capsys: 
     out, err = capsys.readouterr()
     assert out == "" and err.count("\n") == 1
     assert err.startswith("geoprover: error: ") and token in err
+
+
+def _bench_script():
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "bench" / "fuzz.py"
+    spec = importlib.util.spec_from_file_location("bench_fuzz", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_bench_script_logs_and_resumes(tmp_path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    script = _bench_script()
+    log = tmp_path / "fuzz.jsonl"
+    args = ["--no-jgex", "--timeout", "0.2", "--progress", "0", "--log", str(log)]
+    assert script.main(["12", *args]) == 0
+    assert script.main(["20", *args]) == 0  # runs lines 12..19 only
+    rows = [json.loads(x) for x in log.read_text(encoding="utf-8").splitlines()]
+    assert [r["i"] for r in rows] == list(range(20))
+    out = capsys.readouterr().out
+    assert "lines 20; this run: 8 lines" in out and "clear error" in out and "proof rejected" in out
+    with pytest.raises(SystemExit, match="another run"):
+        script.main(["30", "--seed", "1", *args])
