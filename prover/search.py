@@ -300,7 +300,7 @@ def _prepare(node: _Node, prop: Proposal, rng: np.random.Generator, stats: _Stat
         stats.unparseable += 1
         return None
     added = ext.aux[len(node.problem.aux):]
-    if not added or ext.clauses != node.problem.clauses:
+    if not added or [c.to_text() for c in ext.clauses] != [c.to_text() for c in node.problem.clauses]:
         stats.unparseable += 1
         return None
     inner = dict(node.inner)
