@@ -58,7 +58,10 @@ def commands() -> tuple[Command, ...]:
             "constructions", "the construction catalogue: every construction, or one in full",
             _constructions_args, run_constructions,
         ),
-        # Further subcommands (synth, train) are registered here.
+        Command("train", "train the language model on a synthetic corpus (pretrain or finetune)", _train_args,
+                run_train),
+        Command("lm", "the language model: lm eval (accuracy on a corpus), lm propose (one problem)", _lm_args,
+                run_lm),
     )
 
 
@@ -405,6 +408,31 @@ def run_synth(args: argparse.Namespace) -> int:
     from synth.cli import synth_main
 
     return synth_main(args, UsageError)
+
+
+# ---------------------------------------------------------------------- train, lm
+def _train_args(p: argparse.ArgumentParser) -> None:
+    from lm.cli import train_args
+
+    train_args(p)
+
+
+def run_train(args: argparse.Namespace) -> int:
+    from lm.cli import run_train as run
+
+    return run(args, UsageError)
+
+
+def _lm_args(p: argparse.ArgumentParser) -> None:
+    from lm.cli import lm_args
+
+    lm_args(p)
+
+
+def run_lm(args: argparse.Namespace) -> int:
+    from lm.cli import run_lm as run
+
+    return run(args, UsageError, load_problem, parse)
 
 
 # ---------------------------------------------------------------------- constructions

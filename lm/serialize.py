@@ -1,0 +1,282 @@
+"""The text the language model reads and writes: one compact line per example.
+
+A problem is written with its points renamed ``a, b, c, ...`` in order of
+appearance (so the model sees one naming of each figure), the ``x =`` of a clause
+left out when it only repeats the new points its constructions list, and every
+separator as a word of its own::
+
+    triangle a b c ; midpoint d b c ? cong a d b d | on_line e a d ; ... ! perp a d b c ; ...
+
+Premises, then ``?`` and the goal, then ``|`` and the auxiliary clauses separated by
+``;``, then optionally ``!`` and the proof (the statements it derives, in order),
+each ``;``-separated. At inference the model is prompted with everything up to and
+including ``|`` (or the last ``;`` of the auxiliary clauses added so far) and
+writes one auxiliary clause, which :func:`decode_clause` turns back into the
+problem's own point names.
+
+This module knows the problem language (:mod:`geometry.problem`) and nothing of
+the engine or of torch.
+
+>>> from geometry.problem import parse_problem
+>>> p = parse_problem("t", "x y z = triangle x y z; m = midpoint m y z ? cong x m y m")
+>>> s = encode_problem(p)
+>>> s.text
+'triangle a b c ; midpoint d b c ? cong a d b d |'
+>>> s.names  # canonical -> original
+{'a': 'x', 'b': 'y', 'c': 'z', 'd': 'm'}
+>>> decode_clause("on_line e a d", s, p).to_text()
+'e = on_line e x m'
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from geometry.errors import ProblemError
+from geometry.predicates import Predicate
+from geometry.problem import Clause, Problem, parse_problem
+
+__all__ = [
+    "AUX",
+    "END_AUX",
+    "GOAL",
+    "SEP",
+    "Serialized",
+    "MalformedClause",
+    "canonical_names",
+    "clause_key",
+    "decode_clause",
+    "encode_clause",
+    "encode_example",
+    "encode_problem",
+    "parse_serialized",
+    "point_name",
+]
+
+#: separators, each a word of its own
+SEP, GOAL, AUX, END_AUX, ITEM = ";", "?", "|", "!", ","
+
+_WORDS = re.compile(r"\s+")
+
+
+class MalformedClause(ValueError):
+    """Text the model wrote that is not one clause of the problem language over the problem's points."""
+
+
+def point_name(i: int) -> str:
+    """The i-th canonical point name: a..z, then a1..z1, a2..z2, ...
+
+    >>> [point_name(i) for i in (0, 25, 26)]
+    ['a', 'z', 'a1']
+    """
+    letter, round_ = "abcdefghijklmnopqrstuvwxyz"[i % 26], i // 26
+    return letter if round_ == 0 else f"{letter}{round_}"
+
+
+@dataclass(frozen=True)
+class Serialized:
+    """A problem in the model's words, and how its names map back."""
+
+    text: str  # the prompt: premises ? goal | [aux ; ...]
+    names: dict[str, str]  # canonical name -> the problem's own name
+
+    @property
+    def words(self) -> list[str]:
+        return self.text.split()
+
+
+def canonical_names(problem: Problem) -> dict[str, str]:
+    """Original name -> canonical name, in order of appearance (setup, then auxiliary clauses)."""
+    mapping: dict[str, str] = {}
+    for p in problem.points(with_aux=True):
+        if p not in mapping:
+            mapping[p] = point_name(len(mapping))
+    return mapping
+
+
+def encode_clause(clause: Clause, defined: Iterable[str]) -> str:
+    """One clause (already in canonical names) in compact form.
+
+    ``x = c1, c2`` is written ``c1 , c2`` when ``x`` (and any further new points) are exactly
+    the not-yet-defined points the constructions list, in order, and the clause has no fixed
+    coordinates or numeric requirements; otherwise in full.
+    """
+    items = [" ".join(str(c).split()) for c in clause.constructions]
+    body = f" {ITEM} ".join(items)
+    if clause.requirements or any(d.fixed is not None for d in clause.decls) or \
+            _implied_points(clause, set(defined)) != clause.points:
+        extra = "".join(f" {ITEM} {r}" for r in clause.requirements)
+        return " ".join(str(d) for d in clause.decls) + " = " + body + extra
+    return body
+
+
+def _implied_points(clause: Clause, defined: set[str]) -> tuple[str, ...]:
+    out: list[str] = []
+    for call in clause.constructions:
+        for a in call.args:
+            if isinstance(a, str) and a not in defined and a not in out:
+                out.append(a)
+    return tuple(out)
+
+
+def _encode_clauses(clauses: Sequence[Clause], defined: set[str]) -> list[str]:
+    out = []
+    for c in clauses:
+        out.append(encode_clause(c, defined))
+        defined.update(c.points)
+    return out
+
+
+def encode_problem(problem: Problem, with_aux: bool = True) -> Serialized:
+    """The prompt for ``problem``: premises ``?`` goal ``|`` and its auxiliary clauses so far.
+
+    With ``with_aux`` the problem's auxiliary clauses follow ``|`` (each closed by ``;``),
+    so the model continues with the next one; the goal must be present.
+    """
+    if problem.goal is None:
+        raise ValueError(f"problem {problem.name!r} has no goal to prompt with")
+    mapping = canonical_names(problem)
+    renamed = problem.rename(mapping)
+    defined: set[str] = set()
+    setup = _encode_clauses(renamed.clauses, defined)
+    goal = str(renamed.goal)
+    text = f" {SEP} ".join(setup) + f" {GOAL} {goal} {AUX}"
+    if with_aux and renamed.aux:
+        text += " " + " ".join(f"{c} {SEP}" for c in _encode_clauses(renamed.aux, defined))
+    return Serialized(text, {v: k for k, v in mapping.items()})
+
+
+def encode_example(problem: Problem, proof: Sequence[Predicate] = (), with_proof: bool = True) -> str:
+    """A whole training line: premises ? goal | aux ; aux [! proof ; proof].
+
+    ``problem`` carries its auxiliary clauses in ``problem.aux``; ``proof`` lists the
+    statements the proof derives (in the problem's own names), in order.
+
+    >>> from geometry.problem import parse_problem
+    >>> p = parse_problem("t", "a b c = triangle a b c | d = midpoint d b c ? cong a d b d")
+    >>> encode_example(p, [Predicate.parse("perp a d b c".split())])
+    'triangle a b c ? cong a d b d | midpoint d b c ! perp a d b c'
+    """
+    if problem.goal is None:
+        raise ValueError(f"problem {problem.name!r} has no goal")
+    mapping = canonical_names(problem)
+    renamed = problem.rename(mapping)
+    defined: set[str] = set()
+    setup = _encode_clauses(renamed.clauses, defined)
+    aux = _encode_clauses(renamed.aux, defined)
+    text = f" {SEP} ".join(setup) + f" {GOAL} {renamed.goal} {AUX}"
+    if aux:
+        text += " " + f" {SEP} ".join(aux)
+    if with_proof:
+        text += f" {END_AUX}"
+        if proof:
+            text += " " + f" {SEP} ".join(str(p.rename(mapping)) for p in proof)
+    return text
+
+
+def _clause_text(words: Sequence[str], defined: set[str]) -> str:
+    """A compact clause back in the problem language (``x = ...``)."""
+    text = " ".join(words)
+    if "=" in words:
+        return text
+    items = [part.split() for part in text.split(f" {ITEM} ")]
+    new: list[str] = []
+    for item in items:
+        for a in item[1:]:
+            if re.fullmatch(r"[a-z][a-z0-9']*", a) and a not in defined and a not in new:
+                new.append(a)
+    if not new:
+        raise MalformedClause(f"clause {text!r} builds no new point")
+    return " ".join(new) + " = " + ", ".join(" ".join(i) for i in items)
+
+
+def parse_serialized(text: str, name: str = "example") -> tuple[Problem, list[Predicate]]:
+    """The inverse of :func:`encode_example` (in canonical names): the problem and its proof.
+
+    >>> p, proof = parse_serialized("triangle a b c ? cong a d b d | midpoint d b c ! perp a d b c")
+    >>> p.to_text(), [str(x) for x in proof]
+    ('a b c = triangle a b c | d = midpoint d b c ? cong a d b d', ['perp a d b c'])
+    """
+    words = text.split()
+    if GOAL not in words or AUX not in words:
+        raise MalformedClause(f"{text!r}: expected 'premises ? goal | ...'")
+    g, a = words.index(GOAL), words.index(AUX)
+    end = words.index(END_AUX) if END_AUX in words else len(words)
+    defined: set[str] = set()
+    clauses = []
+    for part in (_split(words[:g]), _split(words[a + 1:end])):
+        texts = []
+        for item in part:
+            t = _clause_text(item, defined)
+            defined.update(d.split("@")[0] for d in t.split(" = ")[0].split())
+            texts.append(t)
+        clauses.append("; ".join(texts))
+    line = clauses[0] + (f" | {clauses[1]}" if clauses[1] else "") + " ? " + " ".join(words[g + 1:a])
+    problem = parse_problem(name, line)
+    proof = [Predicate.parse(item) for item in _split(words[end + 1:])]
+    return problem, proof
+
+
+def _split(words: Sequence[str]) -> list[list[str]]:
+    out: list[list[str]] = [[]]
+    for w in words:
+        if w == SEP:
+            out.append([])
+        else:
+            out[-1].append(w)
+    return [x for x in out if x]
+
+
+def decode_clause(text: str, prompt: Serialized, problem: Problem) -> Clause:
+    """One generated clause (canonical names) as a clause of ``problem`` in its own names.
+
+    New points get names the problem does not use. Raises :class:`MalformedClause` when the
+    text is not a clause that parses after ``problem``'s clauses.
+    """
+    words = text.split()
+    while words and words[-1] in (SEP, END_AUX):
+        words = words[:-1]
+    if not words or any(w in (SEP, GOAL, AUX, END_AUX) for w in words):
+        raise MalformedClause(f"{text!r} is not one clause")
+    known = set(prompt.names)
+    clause = _clause_text(words, known)
+    new = clause.split(" = ")[0].split()
+    used = set(problem.points(with_aux=True))
+    mapping = dict(prompt.names)
+    for n in new:
+        if n in known:
+            raise MalformedClause(f"{text!r} redefines point {n!r}")
+        taken = used | set(mapping.values())
+        mapping[n] = n if n not in taken else _fresh(taken)
+    renamed = " ".join(mapping.get(w, w) for w in clause.split())
+    base = problem.to_text().split(" ? ")[0]
+    joiner = "; " if " | " in base else " | "
+    try:
+        parsed = parse_problem(problem.name, f"{base}{joiner}{renamed} ? {problem.goal}")
+    except ProblemError as e:
+        raise MalformedClause(str(e)) from None
+    return parsed.aux[-1]
+
+
+def _fresh(used: set[str]) -> str:
+    i = 0
+    while point_name(i) in used:
+        i += 1
+    return point_name(i)
+
+
+def clause_key(clause: Clause, new_names: Mapping[str, str] | None = None) -> frozenset[str]:
+    """What a clause asserts, up to argument symmetry: its premises in canonical form.
+
+    ``new_names`` renames the clause's new points (so two clauses that build their point
+    under different names compare equal).
+
+    >>> from geometry.problem import parse_problem
+    >>> c1 = parse_problem("t", "a b c = triangle a b c | d = midpoint d b c").aux[0]
+    >>> c2 = parse_problem("t", "a b c = triangle a b c | x = midpoint x c b").aux[0]
+    >>> clause_key(c1, {"d": "#0"}) == clause_key(c2, {"x": "#0"})
+    True
+    """
+    mapping = dict(new_names or {})
+    return frozenset(str(p.rename(mapping).canonical()) for p in clause.premises())

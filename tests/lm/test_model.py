@@ -1,0 +1,228 @@
+"""Tokenizer, micro model, training (loss falls, resumes after a kill), checkpoints, proposing.
+
+Hermetic: the corpus is a fixture written here in the ``geoprover synth`` format.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+torch = pytest.importorskip("torch")
+pytest.importorskip("transformers")
+pytest.importorskip("sentencepiece")
+
+from geometry.problem import parse_problem  # noqa: E402
+from lm.data import corpus_lines, is_validation, read_examples, CorpusReadError  # noqa: E402
+from lm.model import CheckpointError, build_model, load_checkpoint, save_checkpoint  # noqa: E402
+from lm.proposer import LMProposer, load  # noqa: E402
+from lm.serialize import encode_problem  # noqa: E402
+from lm.tokenizer import Tokenizer, language_words, train_tokenizer  # noqa: E402
+from lm.train import TrainConfig, train  # noqa: E402
+
+REPO = Path(__file__).resolve().parents[2]
+
+_BASES = [
+    ("a b c = triangle a b c", "abc"),
+    ("a b c = iso_triangle a b c", "abc"),
+    ("a b c d = quadrangle a b c d", "abcd"),
+]
+
+
+def _example(rng: random.Random, i: int) -> dict:
+    base, pts = rng.choice(_BASES)
+    x, y = rng.sample(pts, 2)
+    rest = [p for p in pts if p not in (x, y)]
+    z = rest[0]
+    aux = f"m = midpoint m {x} {y}"
+    goal = f"cong m {x} m {y}"
+    if rng.random() < 0.5:
+        aux_clauses = [aux]
+        problem = f"{base}; n = foot n {z} {x} {y} | {aux} ? {goal}"
+    else:
+        aux_clauses = []
+        problem = f"{base}; n = foot n {z} {x} {y}; {aux} ? {goal}"
+    proof = [f"1 midp m {x} {y} : given", f"2 {goal} : ar ratio 1"]
+    return {"problem": problem, "goal": goal, "aux": aux_clauses, "proof": proof, "proof_length": 1,
+            "seed": 1000 + i, "key": str(i), "relabelled": False}
+
+
+def write_corpus(root: Path, n: int = 240, seed: int = 0) -> Path:
+    rng = random.Random(seed)
+    root.mkdir(parents=True, exist_ok=True)
+    with gzip.open(root / "shard-00000.jsonl.gz", "wt", encoding="utf-8") as f:
+        for i in range(n):
+            f.write(json.dumps(_example(rng, i)) + "\n")
+    (root / "manifest.json").write_text(json.dumps({"format": 1, "seed": seed, "examples": n,
+                                                    "shards": [{"file": "shard-00000.jsonl.gz"}]}))
+    return root
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    return write_corpus(tmp_path_factory.mktemp("corpus"))
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory, corpus) -> tuple[Path, dict]:
+    out = tmp_path_factory.mktemp("model")
+    meta = train(TrainConfig(data=corpus, out=out, stage="pretrain", size="micro", steps=120, batch_size=16,
+                             lr=3e-3, eval_every=60, progress=False))
+    return out, meta
+
+
+def test_split_is_by_figure(corpus):
+    train_lines, val_lines = corpus_lines(corpus, "pretrain")
+    assert train_lines and len(train_lines) + len(val_lines) == 240
+    assert not {x.seed for x in train_lines} & {x.seed for x in val_lines}
+    assert all(is_validation(x.seed) for x in val_lines)
+    ft_train, ft_val = corpus_lines(corpus, "finetune")
+    assert all(x.has_aux for x in ft_train + ft_val) and 0 < len(ft_train) < len(train_lines)
+    # fine-tuning text stops after the aux clauses; the loss starts after '|'
+    line = ft_train[0]
+    assert "!" not in line.text.split() and line.text.split()[line.loss_from - 1] == "|"
+
+
+def test_tokenizer_covers_the_language_and_round_trips(corpus):
+    lines = [x.text for x in corpus_lines(corpus, "pretrain")[0]]
+    tok = train_tokenizer(lines)
+    for w in language_words():
+        assert tok.word_id(w) != tok.unk_id, w
+    text = lines[0]
+    assert tok.decode(tok.encode(text, eos=True)) == text
+    assert Tokenizer(tok.proto).encode(text) == tok.encode(text)
+
+
+def test_training_lowers_the_loss(trained):
+    out, meta = trained
+    state = json.loads(next((out / "checkpoints").glob("checkpoint-*/trainer_state.json")).read_text())
+    losses = [h["loss"] for h in state["log_history"] if "loss" in h]
+    assert losses[-1] < 0.5 * losses[0], losses
+    assert meta["eval_loss"] < 2.0 and meta["tokens_seen"] > 0
+    assert (out / "model.safetensors").exists() and (out / "tokenizer.model").exists()
+
+
+def test_save_then_load_gives_identical_logits(trained, tmp_path):
+    out, _ = trained
+    ckpt = load_checkpoint(out)
+    ids = torch.tensor([ckpt.tokenizer.encode("triangle a b c ? cong a b a c |")])
+    logits = ckpt.model(input_ids=ids).logits
+    save_checkpoint(tmp_path / "copy", ckpt.model, ckpt.tokenizer, {"stage": "pretrain"})
+    again = load_checkpoint(tmp_path / "copy")
+    assert torch.equal(again.model(input_ids=ids).logits, logits)
+
+
+def test_propose_returns_clauses_that_parse(trained):
+    out, _ = trained
+    proposer = load(out, beams=8)
+    problem = parse_problem("t", "p q r = triangle p q r; s = foot s r p q ? cong t p t q".replace(" ? cong t p t q",
+                                                                                                 " ? perp r s p q"))
+    got = proposer.propose_clauses(problem, 8)
+    assert got.clauses, f"no clause among 8 beams ({got.malformed} malformed)"
+    assert len(got.clauses) + got.malformed + got.duplicates <= 8
+    base = problem.to_text().split(" ? ")[0]
+    for clause, score in got.clauses:
+        assert score <= 0.0
+        assert clause.points[0] not in problem.points()
+        parse_problem("t", f"{base} | {clause.to_text()} ? {problem.goal}")
+    # the pattern of the corpus: a midpoint of two points of the figure
+    assert any(c.constructions[0].name == "midpoint" for c, _ in got.clauses)
+
+
+def test_search_interface(trained):
+    from prover.proposers import Proposal, Proposer, SearchState
+
+    proposer = load(trained[0], beams=4)
+    assert isinstance(proposer, Proposer)
+    problem = parse_problem("t", "a b c = triangle a b c ? perp a b a c")
+    props = proposer.propose(SearchState(problem, {}), 4)
+    assert all(isinstance(p, Proposal) and " = " in p.clause for p in props)
+
+
+def test_finetune_starts_from_the_pretrained_model(trained, corpus, tmp_path):
+    out, _ = trained
+    meta = train(TrainConfig(data=corpus, out=tmp_path / "ft", stage="finetune", init=out, steps=10, batch_size=8,
+                             progress=False))
+    assert meta["stage"] == "finetune" and meta["history"][0]["stage"] == "pretrain"
+    ft = load_checkpoint(tmp_path / "ft")
+    assert ft.tokenizer.proto == load_checkpoint(out).tokenizer.proto
+
+
+def test_corrupt_checkpoints_are_one_clear_error(trained, tmp_path):
+    out, _ = trained
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    for f in out.iterdir():
+        if f.is_file():
+            (bad / f.name).write_bytes(f.read_bytes())
+    (bad / "model.safetensors").write_bytes((out / "model.safetensors").read_bytes()[:500])
+    with pytest.raises(CheckpointError, match="cannot load the model weights"):
+        load_checkpoint(bad)
+    (bad / "tokenizer.model").write_bytes(b"junk")
+    with pytest.raises(CheckpointError, match="not a sentencepiece model"):
+        load_checkpoint(bad)
+    (bad / "geoprover_lm.json").write_text("{")
+    with pytest.raises(CheckpointError, match="unreadable"):
+        load_checkpoint(bad)
+    with pytest.raises(CheckpointError, match="no such model folder"):
+        load_checkpoint(tmp_path / "missing")
+    # a tokenizer from another checkpoint: vocabularies differ
+    mixed = tmp_path / "mixed"
+    m = build_model("micro", 50)
+    save_checkpoint(mixed, m, load_checkpoint(out).tokenizer, {})
+    (mixed / "config.json").write_text((mixed / "config.json").read_text().replace('"vocab_size": ', '"vocab_size": 1'))
+    with pytest.raises(CheckpointError):
+        load_checkpoint(mixed)
+    r = subprocess.run([sys.executable, "-m", "prover", "lm", "propose", "--model", str(bad), "--text",
+                        "a b c = triangle a b c ? perp a b a c"], capture_output=True, text=True, cwd=REPO)
+    assert r.returncode == 2 and r.stdout == ""
+    assert r.stderr.count("\n") == 1 and r.stderr.startswith("geoprover: error: ")
+
+
+def test_corrupt_corpus_is_one_clear_error(tmp_path):
+    root = write_corpus(tmp_path / "c", n=10)
+    (root / "shard-00000.jsonl.gz").write_bytes(b"not gzip")
+    with pytest.raises(CorpusReadError, match="corrupt shard"):
+        list(read_examples(root))
+    r = subprocess.run([sys.executable, "-m", "prover", "train", "--data", str(root), "--out", str(tmp_path / "m"),
+                        "--config", "tiny", "--steps", "1"], capture_output=True, text=True, cwd=REPO)
+    assert r.returncode == 2 and "corrupt shard" in r.stderr and r.stderr.count("\n") == 1
+
+
+def test_training_resumes_after_a_kill(corpus, tmp_path):
+    out = tmp_path / "m"
+    cmd = [sys.executable, "-c",
+           "import sys; from pathlib import Path; from lm.train import TrainConfig, train; "
+           f"train(TrainConfig(data=Path({str(corpus)!r}), out=Path({str(out)!r}), size='micro', steps=40, "
+           "batch_size=8, save_every=5, eval_every=20, progress=False))"]
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while time.time() < deadline and not list((out / "checkpoints").glob("checkpoint-10")):
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert list((out / "checkpoints").glob("checkpoint-*")), "no checkpoint written before the kill"
+    assert not (out / "model.safetensors").exists()
+    r = subprocess.run(cmd[:2] + [cmd[2].replace("progress=False", "progress=True")], cwd=REPO, env=env,
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert "resuming from" in r.stderr
+    assert (out / "model.safetensors").exists()
+    state = json.loads((out / "checkpoints" / "checkpoint-40" / "trainer_state.json").read_text())
+    assert state["global_step"] == 40
+
+
+def test_encoded_prompt_fits_the_model(trained):
+    ckpt = load_checkpoint(trained[0])
+    p = parse_problem("t", "a b c = triangle a b c ? perp a b a c")
+    assert len(ckpt.tokenizer.encode(encode_problem(p).text)) < ckpt.model.config.max_position_embeddings
+    assert isinstance(LMProposer(ckpt).propose_clauses(p, 0).clauses, list)

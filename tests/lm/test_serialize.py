@@ -1,0 +1,108 @@
+"""The model's text form: round trips, renaming undone, malformed clauses refused (no torch needed)."""
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from geometry.predicates import Predicate
+from geometry.problem import parse_problem, read_problems
+from lm.serialize import (
+    MalformedClause,
+    canonical_names,
+    clause_key,
+    decode_clause,
+    encode_example,
+    encode_problem,
+    parse_serialized,
+)
+
+
+def _round_trip(problem):
+    text = encode_example(problem, [], with_proof=False)
+    back, proof = parse_serialized(text)
+    assert proof == []
+    assert back.to_text() == problem.rename(canonical_names(problem)).to_text()
+
+
+def test_round_trip_bundled_examples(examples_path):
+    for p in read_problems(examples_path):
+        _round_trip(p)
+
+
+def test_round_trip_jgex(jgex_problems):
+    for p in jgex_problems:
+        _round_trip(p)
+
+
+def test_round_trip_with_aux_and_proof():
+    p = parse_problem("t", "x y z = triangle x y z; h = orthocenter h x y z | m = midpoint m x y; "
+                           "n = on_line n x z, on_circle n m x ? perp x h y z")
+    proof = [Predicate.parse("perp x h y z".split()), Predicate.parse("cong m x m y".split())]
+    text = encode_example(p, proof)
+    assert text == ("triangle a b c ; orthocenter d a b c ? perp a d b c | midpoint e a b ; "
+                    "on_line f a c , on_circle f e a ! perp a d b c ; cong e a e b")
+    back, back_proof = parse_serialized(text)
+    assert back.to_text() == p.rename(canonical_names(p)).to_text()
+    assert [str(x) for x in back_proof] == ["perp a d b c", "cong e a e b"]
+
+
+def test_full_form_kept_where_the_short_form_would_lose_something():
+    # fixed coordinates and a clause whose declared points are not just the new arguments
+    p = parse_problem("t", "a@0_0 b@1_0 = segment a b; c = on_tline c b b a ? perp a b b c")
+    text = encode_example(p, [], with_proof=False)
+    assert "a@0_0 b@1_0 = segment a b" in text
+    _round_trip(p)
+
+
+def test_prompt_continues_after_the_aux_clauses_so_far():
+    p = parse_problem("t", "a b c = triangle a b c | d = midpoint d b c ? cong a d b d")
+    assert encode_problem(p).text == "triangle a b c ? cong a d b d | midpoint d b c ;"
+    assert encode_problem(p, with_aux=False).text == "triangle a b c ? cong a d b d |"
+
+
+def test_renaming_is_undone_with_fresh_names():
+    p = parse_problem("t", "d e a = triangle d e a; b = midpoint b e a ? cong d b e b")
+    s = encode_problem(p)
+    assert s.text == "triangle a b c ; midpoint d b c ? cong a d b d |"
+    # the model names its new point 'e', which the problem already uses: it gets a fresh name
+    c = decode_clause("foot e a b c", s, p)
+    assert c.to_text() == "c1 = foot c1 d e a" or c.points[0] not in p.points()
+    assert set(c.constructions[0].args[1:]) == {"d", "e", "a"}
+    assert c.points[0] not in p.points()
+
+
+@pytest.mark.parametrize("text", [
+    "",  # nothing
+    "midpoint",  # no arguments
+    "midpoint e a",  # wrong arity
+    "midpoint a b c",  # builds no new point
+    "frobnicate e a b",  # unknown construction
+    "midpoint e a b ; midpoint f a c",  # two clauses
+    "e = midpoint e a z9",  # an unknown point as an input
+    "a = midpoint a b c",  # redefines a point
+])
+def test_malformed_clauses_are_refused(text):
+    p = parse_problem("t", "a b c = triangle a b c ? perp a b a c")
+    with pytest.raises(MalformedClause):
+        decode_clause(text, encode_problem(p), p)
+
+
+def test_clause_key_is_up_to_symmetry_and_new_names():
+    base = "a b c = triangle a b c | "
+    k = lambda t: (lambda c: clause_key(c, {q: f"#{i}" for i, q in enumerate(c.points)}))(  # noqa: E731
+        parse_problem("t", base + t).aux[0])
+    assert k("d = midpoint d b c") == k("x = midpoint x c b")
+    assert k("d = foot d a b c") == k("y = foot y a c b")
+    assert k("d = midpoint d b c") != k("d = midpoint d a c")
+
+
+def test_random_renamings_give_one_text():
+    p = parse_problem("t", "a b c = triangle a b c; d = foot d a b c; e = midpoint e a d ? cong a e d e")
+    rng = random.Random(0)
+    texts = set()
+    for _ in range(10):
+        names = rng.sample("pqrstuvwxyz", 5)
+        q = p.rename(dict(zip("abcde", names)))
+        texts.add(encode_problem(q).text)
+    assert len(texts) == 1
