@@ -127,4 +127,7 @@ def load(model: str | Path | None = None, beams: int = 32) -> LMProposer:
     path = Path(model) if model is not None else bundled_model_dir()
     if model is None and not (path / "geoprover_lm.json").exists():
         raise CheckpointError(f"no bundled model in {path} (train one: geoprover train ...; or pass --model DIR)")
+    # The search runs DD+AR in worker processes beside it: one thread keeps torch from
+    # spinning against them (and a small model decodes no slower on one core).
+    torch.set_num_threads(1)
     return LMProposer(load_checkpoint(path), beams=beams)

@@ -152,10 +152,10 @@ def load_lm_proposer(model: str | None) -> Proposer:
     that module or a trained model is missing."""
     try:
         module = importlib.import_module("lm.proposer")
-    except ImportError:
+    except ImportError as e:
         raise ProposerUnavailable(
-            "no language model is installed (the lm package has no proposer yet); "
-            "use --proposer heuristic"
+            f"the language model needs the lm extra (pip install 'geoprover[lm]'; missing: {e.name}); "
+            "or use --proposer heuristic"
         ) from None
     try:
         return module.load(model)

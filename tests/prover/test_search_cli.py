@@ -43,11 +43,14 @@ def test_every_format_states_the_construction(problems: Path, tmp_path: Path, fm
 
 
 @pytest.mark.parametrize("proposer", ["lm", "mix"])
-def test_the_language_model_missing_is_one_clear_error(problems: Path, proposer: str, capsys) -> None:
-    assert main(["prove", str(problems), "bisectors", "--proposer", proposer]) == 2
+def test_the_language_model_missing_is_one_clear_error(problems: Path, proposer: str, tmp_path: Path,
+                                                       capsys) -> None:
+    missing = str(tmp_path / "no-model")
+    assert main(["prove", str(problems), "bisectors", "--proposer", proposer, "--model", missing]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("geoprover: error: --proposer") and "language model" in err[0]
-    assert main(["bench", str(problems), "--mode", "search", "--proposer", proposer]) == 2
+    assert "no-model" in err[0]
+    assert main(["bench", str(problems), "--mode", "search", "--proposer", proposer, "--model", missing]) == 2
 
 
 @pytest.mark.parametrize("option", ["--beam-size", "--depth", "--jobs", "--candidates"])
