@@ -21,7 +21,8 @@ from .literals import Literal, is_literal_token
 from .predicates import NUMERIC_ONLY, Predicate, degeneracy, kind_of
 
 Arg = Union[str, Literal]
-_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+#: A point name: a letter, then letters, digits or ``_``, then primes (``b'``, ``o1``, ``p2'``, Newclid's habit).
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*'*$")
 #: The literal slot of each construction that has one holds a ratio, unless listed here.
 _LITERAL_ROLE = {"s_angle": "angle", "aconst": "angle", "lconst": "length", "l2const": "length"}
 _FIXED = re.compile(r"^(-?\d+(?:\.\d+)?)_(-?\d+(?:\.\d+)?)$")

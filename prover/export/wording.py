@@ -44,12 +44,14 @@ _SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
 def _label(name: str) -> str:
-    m = re.fullmatch(r"([A-Za-z])(\d*)", name)
+    base = name.rstrip("'")
+    primes = "\u2032" * (len(name) - len(base))  # b' -> B′
+    m = re.fullmatch(r"([A-Za-z])(\d*)", base)
     if m:
-        return m.group(1).upper() + m.group(2).translate(_SUBSCRIPT)
+        return m.group(1).upper() + m.group(2).translate(_SUBSCRIPT) + primes
     # a multi-letter name keeps its tail in lower case, so that juxtaposed
     # labels (AB, ∠ABC) still split where each label's capital starts
-    return name[0].upper() + name[1:].lower()
+    return base[0].upper() + base[1:].lower() + primes
 
 
 class Labels:

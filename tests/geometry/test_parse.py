@@ -189,3 +189,18 @@ def test_bundled_examples_parse(examples_path: Path) -> None:
     problems = read_problems(examples_path)
     assert len(problems) >= 6
     assert all(p.goals for p in problems)
+
+
+def test_point_names_with_primes_and_digits_parse_and_print_back():
+    from geometry.problem import parse_problem
+
+    text = "a b c = triangle a b c; b' = midpoint b' a c; c' = midpoint c' a b; o1 = circle o1 a b c; p2' = foot p2' o1 b' c' ? perp o1 p2' b' c'"
+    p = parse_problem("primes", text)
+    assert p.to_text() == text
+    assert p.points() == ("a", "b", "c", "b'", "c'", "o1", "p2'")
+
+
+def test_primes_are_written_as_primes_in_proofs():
+    from prover.export.wording import _label
+
+    assert [_label(n) for n in ("b'", "c''", "o1", "p2'", "a")] == ["B′", "C′′", "O₁", "P₂′", "A"]

@@ -226,3 +226,20 @@ def test_encoded_prompt_fits_the_model(trained):
     p = parse_problem("t", "a b c = triangle a b c ? perp a b a c")
     assert len(ckpt.tokenizer.encode(encode_problem(p).text)) < ckpt.model.config.max_position_embeddings
     assert isinstance(LMProposer(ckpt).propose_clauses(p, 0).clauses, list)
+
+
+def test_prove_with_the_model_in_the_search(trained, tmp_path, capsys):
+    """``--proposer lm`` and ``mix`` run the search with a real (micro) checkpoint; mix still proves
+    what the heuristics prove (the model's proposals are interleaved, not in the way)."""
+    from prover.cli import main
+
+    problems = tmp_path / "p.txt"
+    problems.write_text("bisectors\na b c = triangle a b c; d = angle_bisector d a b c, on_dia d b c; "
+                        "e = angle_bisector e b a c, on_dia e a c ? para d e a b\n", encoding="utf-8")
+    assert main(["prove", str(problems), "bisectors", "--proposer", "mix", "--model", str(trained[0]),
+                 "--timeout", "60"]) == 0
+    out = capsys.readouterr().out
+    assert "Auxiliary construction" in out and "This proves that" in out
+    code = main(["prove", str(problems), "bisectors", "--proposer", "lm", "--model", str(trained[0]),
+                 "--timeout", "20", "--depth", "1"])
+    assert code in (0, 1)  # the micro model may or may not find it; it never crashes the search
