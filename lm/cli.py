@@ -69,6 +69,10 @@ def lm_args(p: argparse.ArgumentParser) -> None:
     ev.add_argument("-k", type=int, default=8, help="proposals per problem (default 8)")
     ev.add_argument("--limit", type=int, default=200, help="validation examples scored (default 200)")
     ev.add_argument("--json", metavar="PATH", help="also write the numbers as JSON")
+    ex = sub.add_parser("export", help="copy a checkpoint's model (no Trainer state), e.g. into lm/model to bundle it")
+    ex.add_argument("--model", required=True, metavar="DIR")
+    ex.add_argument("--out", required=True, metavar="DIR")
+    ex.add_argument("--half", action="store_true", help="store the weights in float16 (half the size)")
     pr = sub.add_parser("propose", help="the model's auxiliary constructions for one problem")
     pr.add_argument("file", nargs="?", metavar="FILE")
     pr.add_argument("name", nargs="?", metavar="NAME")
@@ -78,7 +82,7 @@ def lm_args(p: argparse.ArgumentParser) -> None:
 
 
 def run_lm(args: argparse.Namespace, usage_error: type[Exception], load_problem, parse) -> int:  # noqa: ANN001
-    if args.k < 1:
+    if getattr(args, "k", 1) < 1:
         raise usage_error("-k must be at least 1")
     try:
         from .model import CheckpointError, load_checkpoint
@@ -92,6 +96,18 @@ def run_lm(args: argparse.Namespace, usage_error: type[Exception], load_problem,
         ckpt = load_checkpoint(model)
     except CheckpointError as e:
         raise usage_error(str(e)) from None
+    if args.lm_command == "export":
+        import torch
+
+        from .model import save_checkpoint
+
+        out = Path(args.out)
+        if out.resolve() == model.resolve():
+            raise usage_error("--out must differ from --model")
+        save_checkpoint(out, ckpt.model, ckpt.tokenizer, {k: v for k, v in ckpt.meta.items() if k != "format"},
+                        dtype=torch.float16 if args.half else None)
+        print(f"wrote {out}")
+        return 0
     if args.lm_command == "eval":
         from .data import CorpusReadError
         from .evaluate import evaluate, format_report, report_dict

@@ -12,7 +12,7 @@ from prover.cli import main
 from prover.fuzz import Mutator, Outcome, fuzz, problem_lines, run_line, summarise, tokens
 
 #: Lines run by the regression test: a few thousand, with a short DD+AR budget.
-COUNT = 1500
+COUNT = 3000
 SEED = 13
 
 
