@@ -27,6 +27,7 @@ def train_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto",
                    help="auto: a GPU (bf16) when there is one, else the CPU")
     p.add_argument("--limit", type=int, default=None, help="read at most this many corpus examples")
+    p.add_argument("--max-len", type=int, default=None, help="tokens per sequence; longer ones are cut (default 512)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -46,7 +47,7 @@ def run_train(args: argparse.Namespace, usage_error: type[Exception]) -> int:
         cfg = TrainConfig(
             data=data, out=out, stage=args.stage, init=Path(args.init) if args.init else None, size=args.config,
             steps=args.steps, batch_size=args.batch_size, lr=args.lr, seed=args.seed, device=args.device,
-            limit=args.limit, progress=not args.quiet, extra_meta={"command": command},
+            limit=args.limit, max_len=args.max_len, progress=not args.quiet, extra_meta={"command": command},
         )
         meta = train(cfg)
     except TrainError as e:

@@ -128,22 +128,27 @@ def _encode_clauses(clauses: Sequence[Clause], defined: set[str]) -> list[str]:
     return out
 
 
+def _parts(problem: Problem) -> tuple[dict[str, str], str, list[str]]:
+    """(original -> canonical names, ``premises ? goal |``, compact aux clauses)."""
+    if problem.goal is None:
+        raise ValueError(f"problem {problem.name!r} has no goal")
+    mapping = canonical_names(problem)
+    renamed = problem.rename(mapping)
+    defined: set[str] = set()
+    setup = _encode_clauses(renamed.clauses, defined)
+    aux = _encode_clauses(renamed.aux, defined)
+    return mapping, f" {SEP} ".join(setup) + f" {GOAL} {renamed.goal} {AUX}", aux
+
+
 def encode_problem(problem: Problem, with_aux: bool = True) -> Serialized:
     """The prompt for ``problem``: premises ``?`` goal ``|`` and its auxiliary clauses so far.
 
     With ``with_aux`` the problem's auxiliary clauses follow ``|`` (each closed by ``;``),
     so the model continues with the next one; the goal must be present.
     """
-    if problem.goal is None:
-        raise ValueError(f"problem {problem.name!r} has no goal to prompt with")
-    mapping = canonical_names(problem)
-    renamed = problem.rename(mapping)
-    defined: set[str] = set()
-    setup = _encode_clauses(renamed.clauses, defined)
-    goal = str(renamed.goal)
-    text = f" {SEP} ".join(setup) + f" {GOAL} {goal} {AUX}"
-    if with_aux and renamed.aux:
-        text += " " + " ".join(f"{c} {SEP}" for c in _encode_clauses(renamed.aux, defined))
+    mapping, text, aux = _parts(problem)
+    if with_aux and aux:
+        text += " " + " ".join(f"{c} {SEP}" for c in aux)
     return Serialized(text, {v: k for k, v in mapping.items()})
 
 
@@ -158,14 +163,7 @@ def encode_example(problem: Problem, proof: Sequence[Predicate] = (), with_proof
     >>> encode_example(p, [Predicate.parse("perp a d b c".split())])
     'triangle a b c ? cong a d b d | midpoint d b c ! perp a d b c'
     """
-    if problem.goal is None:
-        raise ValueError(f"problem {problem.name!r} has no goal")
-    mapping = canonical_names(problem)
-    renamed = problem.rename(mapping)
-    defined: set[str] = set()
-    setup = _encode_clauses(renamed.clauses, defined)
-    aux = _encode_clauses(renamed.aux, defined)
-    text = f" {SEP} ".join(setup) + f" {GOAL} {renamed.goal} {AUX}"
+    mapping, text, aux = _parts(problem)
     if aux:
         text += " " + f" {SEP} ".join(aux)
     if with_proof:

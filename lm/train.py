@@ -54,7 +54,8 @@ class TrainConfig:
     device: str = "auto"  # auto | cpu | cuda
     eval_every: int | None = None  # default: steps // 8
     save_every: int | None = None  # default: eval_every
-    max_eval: int = 2000  # validation lines evaluated
+    max_eval: int = 1000  # validation lines evaluated
+    max_len: int | None = None  # tokens per sequence (longer proofs are cut); default: the model's context
     limit: int | None = None  # corpus examples read (for quick runs)
     workers: int = 0  # dataloader workers
     progress: bool = True
@@ -158,7 +159,7 @@ def train(cfg: TrainConfig) -> dict[str, Any]:
         torch.manual_seed(cfg.seed)
         model = build_model(cfg.size, len(tokenizer))
         size = cfg.size
-    max_len = model.config.max_position_embeddings
+    max_len = min(cfg.max_len or model.config.max_position_embeddings, model.config.max_position_embeddings)
     train_ds = TokenDataset(train_lines, tokenizer, max_len)
     val_ds = TokenDataset(val_lines[: cfg.max_eval], tokenizer, max_len) if val_lines else None
 
@@ -191,6 +192,7 @@ def train(cfg: TrainConfig) -> dict[str, Any]:
         disable_tqdm=not cfg.progress,
         include_num_input_tokens_seen="non_padding",
         remove_unused_columns=False,
+        **_group_by_length(TrainingArguments),  # batches of similar length: little padding
     )
     trainer = _TokenRateTrainer(model=model, args=args, train_dataset=train_ds, eval_dataset=val_ds,
                                 data_collator=collate)
@@ -213,6 +215,7 @@ def train(cfg: TrainConfig) -> dict[str, Any]:
         "batch_size": cfg.batch_size,
         "learning_rate": lr,
         "seed": cfg.seed,
+        "max_len": max_len,
         "data": str(cfg.data),
         "corpus": _corpus_summary(cfg.data),
         "train_lines": len(train_ds),
@@ -227,6 +230,16 @@ def train(cfg: TrainConfig) -> dict[str, Any]:
     }
     save_checkpoint(cfg.out, trainer.model, tokenizer, meta)
     return meta
+
+
+def _group_by_length(args_cls: type) -> dict[str, Any]:
+    """The option that batches sequences of similar length (its name changed in transformers 5)."""
+    import inspect
+
+    params = inspect.signature(args_cls).parameters
+    if "train_sampling_strategy" in params:
+        return {"train_sampling_strategy": "group_by_length"}
+    return {"group_by_length": True} if "group_by_length" in params else {}
 
 
 def _history(init: Path | None) -> list[dict[str, Any]]:
