@@ -268,3 +268,21 @@ def test_lm_eval_and_propose_from_the_command_line(trained, corpus, tmp_path, ca
     lines = capsys.readouterr().out.strip().splitlines()
     assert lines and all(" = " in line for line in lines)
     assert main(["lm", "propose", "--model", str(trained[0]), "--text", "a b c = triangle a b c"]) == 2
+
+
+def test_the_bundled_model_loads_and_proposes(examples_path):
+    """The package ships a trained model: ``--proposer lm`` works with no --model and no download."""
+    from geometry.problem import read_problems
+    from lm.proposer import bundled_model_dir
+
+    proposer = load(None, beams=8)
+    assert proposer.ckpt.path == bundled_model_dir()
+    assert proposer.ckpt.meta["stage"] == "finetune" and proposer.ckpt.meta["history"][0]["stage"] == "pretrain"
+    total = 0
+    for problem in read_problems(examples_path):
+        got = proposer.propose_clauses(problem, 8)
+        total += len(got.clauses)
+        base = problem.to_text().split(" ? ")[0]
+        for clause, _ in got.clauses:
+            parse_problem("t", f"{base} | {clause.to_text()} ? {problem.goal}")
+    assert total > 0
