@@ -283,6 +283,7 @@ def test_the_bundled_model_loads_and_proposes(examples_path):
         got = proposer.propose_clauses(problem, 8)
         total += len(got.clauses)
         base = problem.to_text().split(" ? ")[0]
+        joiner = "; " if " | " in base else " | "
         for clause, _ in got.clauses:
-            parse_problem("t", f"{base} | {clause.to_text()} ? {problem.goal}")
+            parse_problem("t", f"{base}{joiner}{clause.to_text()} ? {problem.goal}")
     assert total > 0

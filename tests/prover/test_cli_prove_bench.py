@@ -106,7 +106,7 @@ def test_bench_is_the_same_with_one_or_two_jobs(problems: Path, tmp_path: Path) 
     "argv",
     [
         ["bench", "no/such/file.txt"],
-        ["bench", "FILE", "--mode", "search", "--proposer", "lm"],  # no language model installed
+        ["bench", "FILE", "--mode", "search", "--proposer", "lm", "--model", "no/such/model"],  # no such model
         ["bench", "FILE", "--jobs", "0"],
     ],
 )
