@@ -128,7 +128,7 @@ def _corpus_summary(data: Path) -> dict[str, Any]:
 
 def train(cfg: TrainConfig) -> dict[str, Any]:
     """Train one stage; returns the metadata written beside the final model."""
-    from transformers import Trainer, TrainingArguments
+    from transformers import TrainingArguments
     from transformers.trainer_utils import get_last_checkpoint
 
     started = time.time()
