@@ -204,3 +204,18 @@ def test_primes_are_written_as_primes_in_proofs():
     from prover.export.wording import _label
 
     assert [_label(n) for n in ("b'", "c''", "o1", "p2'", "a")] == ["B′", "C′′", "O₁", "P₂′", "A"]
+
+
+def test_primed_names_prove_as_plain_names_do_and_replay_in_fresh_figures():
+    """Names with primes widen the parser only: the engine proves the same, and the proof replays."""
+    from geometry.problem import parse_problem
+    from prover.prove import prove_ddar
+
+    primed = "a b c = triangle a b c; b' = midpoint b' a c; c' = midpoint c' a b; h' = orthocenter h' a b c ? para b' c' b c"
+    plain = primed.replace("b'", "p").replace("c'", "q").replace("h'", "r")
+    got = prove_ddar(parse_problem("primed", primed))
+    ref = prove_ddar(parse_problem("plain", plain))
+    assert got.status == ref.status == "solved"
+    assert got.check is not None and got.check.ok
+    assert got.replayed is not None and got.replayed.ok and got.replayed.applicable > 0
+    assert len(got.proof.lines) == len(ref.proof.lines)
