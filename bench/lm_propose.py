@@ -19,8 +19,6 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:] = [str(REPO)] + [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
-from geometry.diagram import extend_diagram, realise  # noqa: E402
-from geometry.errors import ProblemError  # noqa: E402
 from geometry.problem import read_problems  # noqa: E402
 
 DEFAULT = REPO.parent / "shared/benchmarks/jgex_ag_231.txt"
@@ -34,6 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--limit", type=int, default=60, help="problems (default 60)")
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
+    from lm.evaluate import realised as built_in_figure
     from lm.proposer import load
 
     proposer = load(args.model)
@@ -50,16 +49,7 @@ def main(argv: list[str] | None = None) -> int:
             clauses += len(got.clauses)
             malformed += got.malformed
             dupes += got.duplicates
-            try:
-                d = realise(p, seed=0, check_goals=False)
-            except ProblemError:
-                continue
-            for c, _ in got.clauses:
-                try:
-                    extend_diagram(d, [c])
-                    realised += 1
-                except ProblemError:
-                    pass
+            realised += built_in_figure(p, [c for c, _ in got.clauses], figure_seed=0) or 0
         ms.sort()
         beams = len(problems) * k
         print(f"k={k:<3} {len(problems)} problems: {statistics.median(ms):.0f} ms median, "

@@ -30,7 +30,7 @@ from .proposer import LMProposer
 from .serialize import clause_key
 from .train import TokenDataset, collate
 
-__all__ = ["EvalReport", "evaluate", "format_report"]
+__all__ = ["EvalReport", "evaluate", "format_report", "realised"]
 
 
 @dataclass
@@ -53,8 +53,20 @@ def clause_kind(clause: Clause) -> str:
     return "+".join(sorted(c.name for c in clause.constructions))
 
 
-def _key(clause: Clause) -> frozenset[str]:
-    return clause_key(clause, {p: f"#{i}" for i, p in enumerate(clause.points)})
+def realised(problem: Problem, clauses: list[Clause], figure_seed: int, seed: int = 0) -> int | None:
+    """How many of ``clauses`` can be built in ``problem``'s figure (None: the figure does not draw)."""
+    try:
+        diagram = realise(problem, seed=figure_seed % (2**32), check_goals=False)
+    except ProblemError:
+        return None
+    count = 0
+    for c in clauses:
+        try:
+            extend_diagram(diagram, [c], seed=seed)
+            count += 1
+        except ProblemError:
+            pass
+    return count
 
 
 def evaluate(ckpt: Checkpoint, data: str | Path, k: int = 8, limit: int | None = 200, seed: int = 0) -> EvalReport:
@@ -82,7 +94,7 @@ def evaluate(ckpt: Checkpoint, data: str | Path, k: int = 8, limit: int | None =
     ranked_kinds = [kind for kind, _ in kinds.most_common()]
     proposer = LMProposer(ckpt, beams=max(k, 8))
     hits = Counter()
-    parsed = malformed = realised = tried = 0
+    parsed = malformed = built_total = tried = 0
     seconds = 0.0
     for bare, truth, fig_seed in val:
         got = proposer.propose_clauses(bare, k)
@@ -90,32 +102,25 @@ def evaluate(ckpt: Checkpoint, data: str | Path, k: int = 8, limit: int | None =
         parsed += len(got.clauses) + got.duplicates
         malformed += got.malformed
         clauses = [c for c, _ in got.clauses]
-        keys = [_key(c) for c in clauses]
+        keys = [clause_key(c) for c in clauses]
         kinds_got = list(dict.fromkeys(clause_kind(c) for c in clauses))
-        t_key, t_kind = _key(truth), clause_kind(truth)
+        t_key, t_kind = clause_key(truth), clause_kind(truth)
         hits["top1"] += bool(keys[:1] == [t_key])
         hits["topk"] += t_key in keys[:k]
         hits["kind_top1"] += bool(kinds_got[:1] == [t_kind])
         hits["kind_topk"] += t_kind in kinds_got[:k]
         hits["base_top1"] += bool(ranked_kinds[:1] == [t_kind])
         hits["base_topk"] += t_kind in ranked_kinds[:k]
-        try:
-            diagram = realise(bare, seed=fig_seed % (2**32), check_goals=False)
-        except ProblemError:
-            continue
-        for c in clauses:
-            tried += 1
-            try:
-                extend_diagram(diagram, [c], seed=seed)
-                realised += 1
-            except ProblemError:
-                pass
+        built = realised(bare, clauses, fig_seed, seed)
+        if built is not None:
+            tried += len(clauses)
+            built_total += built
     n = len(val)
     report.top1, report.topk = hits["top1"] / n, hits["topk"] / n
     report.kind_top1, report.kind_topk = hits["kind_top1"] / n, hits["kind_topk"] / n
     report.baseline_kind_top1, report.baseline_kind_topk = hits["base_top1"] / n, hits["base_topk"] / n
     report.parsed_share = parsed / max(parsed + malformed, 1)
-    report.realised_share = realised / max(tried, 1)
+    report.realised_share = built_total / max(tried, 1)
     report.ms_per_call = 1000 * seconds / n
     return report
 

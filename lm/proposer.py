@@ -53,7 +53,6 @@ class LMProposer:
         self.max_new_tokens = max_new_tokens
         tok = checkpoint.tokenizer
         self._stop = [tok.word_id(SEP), tok.word_id(END_AUX), tok.eos_id]
-        self.malformed = 0  # over the proposer's life (the search reports skipped proposals itself)
 
     def propose_clauses(self, problem: Problem, k: int) -> Proposed:
         """At most ``k`` distinct auxiliary clauses for ``problem``, best first."""
@@ -99,7 +98,7 @@ class LMProposer:
             except MalformedClause:
                 out.malformed += 1
                 continue
-            key = clause_key(clause, {p: f"#{i}" for i, p in enumerate(clause.points)})
+            key = clause_key(clause)
             if key in seen:
                 out.duplicates += 1
                 continue
@@ -107,7 +106,6 @@ class LMProposer:
             out.clauses.append((clause, float(score)))
             if len(out.clauses) >= k:
                 break
-        self.malformed += out.malformed
         out.seconds = time.perf_counter() - start
         return out
 

@@ -267,14 +267,14 @@ def _fresh(used: set[str]) -> str:
 def clause_key(clause: Clause, new_names: Mapping[str, str] | None = None) -> frozenset[str]:
     """What a clause asserts, up to argument symmetry: its premises in canonical form.
 
-    ``new_names`` renames the clause's new points (so two clauses that build their point
-    under different names compare equal).
+    The clause's new points are renamed (by default to ``#0``, ``#1``, ... in order), so
+    two clauses that build their point under different names compare equal.
 
     >>> from geometry.problem import parse_problem
     >>> c1 = parse_problem("t", "a b c = triangle a b c | d = midpoint d b c").aux[0]
     >>> c2 = parse_problem("t", "a b c = triangle a b c | x = midpoint x c b").aux[0]
-    >>> clause_key(c1, {"d": "#0"}) == clause_key(c2, {"x": "#0"})
+    >>> clause_key(c1) == clause_key(c2) == clause_key(c2, {"x": "#0"})
     True
     """
-    mapping = dict(new_names or {})
+    mapping = dict(new_names) if new_names is not None else {p: f"#{i}" for i, p in enumerate(clause.points)}
     return frozenset(str(p.rename(mapping).canonical()) for p in clause.premises())
