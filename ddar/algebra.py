@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import cmath
 import math
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from fractions import Fraction
 from itertools import combinations
 
@@ -33,7 +33,7 @@ from .linalg import LinearTable
 Equation = tuple[dict, Fraction]
 
 ANGLE_KINDS = frozenset({Kind.COLL, Kind.PARA, Kind.PERP, Kind.EQANGLE, Kind.ACONST, Kind.AEQUATION})
-RATIO_KINDS = frozenset({Kind.CONG, Kind.EQRATIO, Kind.RCONST, Kind.MIDP, Kind.LCONST})
+RATIO_KINDS = frozenset({Kind.CONG, Kind.EQRATIO, Kind.RCONST, Kind.MIDP, Kind.LCONST, Kind.LEQUATION})
 
 
 def _add(c: dict, var: Hashable, k: Fraction | int) -> None:
@@ -106,6 +106,96 @@ def ratio_equations(p: Predicate) -> list[Equation]:
         m, x, y = a
         half = {seg(m, x): 1, seg(x, y): -1, ("~log", 2): 1}
         return [({seg(m, x): 1, seg(m, y): -1}, Fraction(0)), (half, Fraction(0))]
+    if p.kind is Kind.LEQUATION:
+        return _product_equation(p)
+    return []
+
+
+def _segments(names: list[str]) -> list[tuple[str, str]] | None:
+    """The segments of one product term (pairs of distinct points), or None."""
+    if not names or len(names) % 2:
+        return None
+    segs = [(names[i], names[i + 1]) for i in range(0, len(names), 2)]
+    return None if any(x == y for x, y in segs) else segs
+
+
+def _product_equation(p: Predicate) -> list[Equation]:
+    """``c1 * (product of segments) + c2 * (product of segments) = 0`` with c1, c2 of opposite
+    signs (Menelaus, Ceva): in log-lengths, the two products differ by log(-c2 / c1)."""
+    terms = equation_terms(p.args)
+    if len(terms) != 2 or p.args[-1].ratio != 0:  # type: ignore[union-attr]
+        return []
+    (c1, n1), (c2, n2) = terms
+    s1, s2 = _segments(n1), _segments(n2)
+    if s1 is None or s2 is None or c1 * c2 >= 0:
+        return []
+    c: dict = {}
+    for x, y in s1:
+        _add(c, seg(x, y), 1)
+    for x, y in s2:
+        _add(c, seg(x, y), -1)
+    for v, k in _log_const(-c2 / c1).items():
+        _add(c, v, k)
+    return [(c, Fraction(0))] if c else []
+
+
+def _squares(p: Predicate) -> list[tuple[Fraction, tuple[str, str]]] | None:
+    """An equation whose every term is the square of one segment, as (coefficient, segment)."""
+    out = []
+    for coef, names in equation_terms(p.args):
+        segs = _segments(names)
+        if segs is None or len(segs) != 2 or seg(*segs[0]) != seg(*segs[1]):
+            return None
+        out.append((coef, segs[0]))
+    return out
+
+
+def median_equation(m: str, x: str, y: str, z: str) -> Equation:
+    """The length of the median ZM of triangle ZXY (M the midpoint of XY), squared:
+    ``4 ZM^2 = 2 ZX^2 + 2 ZY^2 - XY^2``."""
+    return {seg(z, m): 4, seg(z, x): -2, seg(z, y): -2, seg(x, y): 1}, Fraction(0)
+
+
+def square_equations(p: Predicate, names: Iterable[str] = ()) -> list[Equation]:
+    """Linear equations over squared lengths (one unknown ``AB^2`` per segment).
+
+    ``perp A B C D`` is ``AC^2 - AD^2 = BC^2 - BD^2`` (Pythagoras when two points coincide);
+    a midpoint M of AB gives ``AB^2 = 4 MA^2`` and, for every other point X of ``names``, the
+    median length ``4 XM^2 = 2 XA^2 + 2 XB^2 - AB^2`` (Stewart). Every equation holds in every
+    figure: the table reads no configuration.
+    """
+    a = p.points
+
+    def combo(*terms: tuple[str, str, Fraction | int]) -> dict:
+        c: dict = {}
+        for x, y, k in terms:
+            if x != y:
+                _add(c, seg(x, y), k)
+        return c
+
+    if p.kind is Kind.CONG:
+        return [(combo((a[0], a[1], 1), (a[2], a[3], -1)), Fraction(0))]
+    if p.kind is Kind.PERP:
+        w, x, y, z = a
+        return [(combo((w, y, 1), (w, z, -1), (x, y, -1), (x, z, 1)), Fraction(0))]
+    if p.kind is Kind.MIDP:
+        m, x, y = a
+        out = [(combo((m, x, 1), (m, y, -1)), Fraction(0)), (combo((x, y, 1), (m, x, -4)), Fraction(0))]
+        for z in names:
+            if z not in (m, x, y):
+                out.append(median_equation(m, x, y, z))
+        return out
+    if p.kind is Kind.RCONST:
+        r = p.literals[0].ratio
+        return [(combo((a[0], a[1], 1), (a[2], a[3], -r * r)), Fraction(0))]
+    if p.kind is Kind.LCONST:
+        r = p.literals[0].ratio
+        return [(combo((a[0], a[1], 1)), r * r)]
+    if p.kind is Kind.LEQUATION:
+        terms = _squares(p)
+        if terms is None:
+            return []
+        return [(combo(*((x, y, k) for k, (x, y) in terms)), p.args[-1].ratio)]  # type: ignore[union-attr]
     return []
 
 
@@ -150,6 +240,14 @@ def length_equations(p: Predicate, pts: Mapping[str, complex]) -> list[Equation]
         return [(_combo(a, 1, -p.literals[0].ratio), Fraction(0))]
     if p.kind is Kind.LCONST:
         return [({seg(a[0], a[1]): 1}, p.literals[0].ratio)]
+    if p.kind is Kind.LEQUATION:  # linear in lengths: every term is one segment
+        c: dict = {}
+        for coef, names in equation_terms(p.args):
+            segs = _segments(names)
+            if segs is None or len(segs) != 1:
+                return []
+            _add(c, seg(*segs[0]), coef)
+        return [(c, p.args[-1].ratio)] if c else []  # type: ignore[union-attr]
     return []
 
 
@@ -165,13 +263,15 @@ def holds_numerically(coeffs: Mapping, const: Fraction, pts: Mapping[str, comple
     return min(r, 1.0 - r) < tol
 
 
-LENGTH_KINDS = frozenset({Kind.CONG, Kind.MIDP, Kind.COLL, Kind.RCONST, Kind.LCONST})
+LENGTH_KINDS = frozenset({Kind.CONG, Kind.MIDP, Kind.COLL, Kind.RCONST, Kind.LCONST, Kind.LEQUATION})
+SQUARE_KINDS = frozenset({Kind.CONG, Kind.PERP, Kind.MIDP, Kind.RCONST, Kind.LCONST, Kind.LEQUATION})
 
 
 class Algebra:
-    """The angle, ratio and length tables of one proof search, keyed by fact ids.
+    """The angle, ratio, length and squared-length tables of one proof search, keyed by fact ids.
 
-    ``pts`` (the diagram) orders collinear points for the length table.
+    ``pts`` (the diagram) orders collinear points for the length table; its names are the
+    points the squared-length table writes median equations for.
     """
 
     def __init__(self, pts: Mapping[str, complex] | None = None) -> None:
@@ -179,6 +279,7 @@ class Algebra:
         self.angles = LinearTable(modulus=Fraction(1))
         self.ratios = LinearTable()
         self.lengths = LinearTable()
+        self.squares = LinearTable()
         # (fact id, equation index) of a collinearity in the length table -> the order it read
         self._orders: dict[tuple[int, int], Condition] = {}
 
@@ -191,6 +292,8 @@ class Algebra:
             out.append(("ratio", self.ratios, ratio_equations(pred)))
         if self.pts is not None and pred.kind in LENGTH_KINDS:
             out.append(("length", self.lengths, length_equations(pred, self.pts)))
+        if pred.kind in SQUARE_KINDS:
+            out.append(("square", self.squares, square_equations(pred, self.pts or ())))
         return [(n, t, e) for n, t, e in out if e]
 
     def add(self, fact_id: int, pred: Predicate, skip: str | None = None) -> None:
@@ -213,10 +316,22 @@ class Algebra:
                 # InconsistentError here is a bug upstream and is left to propagate.
                 table.add(coeffs, const, (fact_id, i))
 
+    def add_points(self, names: Iterable[str], midpoints: Iterable[tuple[int, Predicate]]) -> None:
+        """New points joined the figure: the median equations of the known midpoints
+        ``(fact id, midp fact)`` for them enter the squared-length table."""
+        names = list(names)
+        for fid, pred in midpoints:
+            m, x, y = pred.points
+            for z in names:
+                if z not in (m, x, y):
+                    self.squares.add(*median_equation(m, x, y, z), (fid, ("median", z)))
+
     def _options(self, pred: Predicate) -> list[tuple[str, LinearTable, list[Equation]]]:
         """Ways to establish ``pred``: for collinearity, equal directions from one hub
-        point suffice (parallels through a common point coincide, r28)."""
-        opts = self.tables(pred)
+        point suffice (parallels through a common point coincide, r28). The squared-length
+        table is not among them: it is asked last, through :meth:`square_explain`, so that
+        proofs cite the classical theorems where they apply."""
+        opts = [o for o in self.tables(pred) if o[0] != "square"]
         if pred.kind is not Kind.COLL:
             return opts + self._doubled(opts)
         pts = list(dict.fromkeys(pred.points))
@@ -265,6 +380,14 @@ class Algebra:
                     conditions = tuple(sorted(used_orders))
                 return name, used, conditions
         return None
+
+    def square_explain(self, pred: Predicate) -> list[tuple[int, Fraction]] | None:
+        """The facts (with multipliers) whose squared-length equations combine to ``pred``
+        (a right angle, equal segments, a squared-length equation), or None."""
+        eqs = [(c, k) for c, k in square_equations(pred) if c]
+        if not eqs or not all(self.squares.implies(c, k) for c, k in eqs):
+            return None
+        return self._explain(self.squares, eqs)[0]
 
     def _explain(self, table: LinearTable, eqs: list[Equation]) -> tuple[list[tuple[int, Fraction]], set]:
         used: dict[int, Fraction] = {}

@@ -24,7 +24,7 @@ from itertools import combinations
 
 from geometry.predicates import NUMERIC_ONLY, Kind, Predicate
 
-from .algebra import angle_equations, between_equation, ratio_equations
+from .algebra import angle_equations, between_equation, ratio_equations, square_equations
 from .conditions import Condition
 from .engine import _normalise_given
 from .linalg import LinearTable
@@ -42,6 +42,7 @@ def check_proof(proof: Proof, points: Mapping[str, complex] | None = None) -> Ch
     """Replay every line of ``proof``; ``points`` (the diagram) enables the numeric checks."""
     rules = load_rules()
     givens = {q.canonical() for p in proof.problem.premises() for q in _normalise_given(p)}
+    names = proof.problem.points()
     errors: list[str] = []
     by_number: dict[int, ProofLine] = {}
     for line in proof.lines:
@@ -49,7 +50,7 @@ def check_proof(proof: Proof, points: Mapping[str, complex] | None = None) -> Ch
             if u not in by_number:
                 errors.append(f"line {line.number} cites line {u}, which does not come before it")
         cited = [by_number[u].pred for u in line.uses if u in by_number]
-        problem = _check_line(line, cited, givens, rules, points)
+        problem = _check_line(line, cited, givens, rules, points, names)
         if problem:
             errors.append(f"line {line.number} ({line.pred}): {problem}")
         by_number[line.number] = line
@@ -58,7 +59,9 @@ def check_proof(proof: Proof, points: Mapping[str, complex] | None = None) -> Ch
     return CheckResult(not errors, tuple(errors))
 
 
-def _check_line(line: ProofLine, cited: list[Predicate], givens: set, rules: dict[str, Rule], points) -> str | None:
+def _check_line(
+    line: ProofLine, cited: list[Predicate], givens: set, rules: dict[str, Rule], points, names: tuple[str, ...]
+) -> str | None:
     if line.kind == "given":
         return None if line.pred.canonical() in givens else "not a premise of the problem"
     if points is not None and not line.pred.holds(points):
@@ -68,7 +71,7 @@ def _check_line(line: ProofLine, cited: list[Predicate], givens: set, rules: dic
             if not c.holds(points):
                 return f"its condition '{c}' does not hold in the diagram"
     if line.kind == "ar":
-        return _check_ar(line, cited, points)
+        return _check_ar(line, cited, points, names)
     if line.rule == "refl":
         return None if not cited and _identity(line.pred) else "not a statement true by itself"
     rule = rules.get(line.rule or "")
@@ -108,7 +111,7 @@ def _identity(pred: Predicate) -> bool:
     return bool(eqs) and all(not c and k % 1 == 0 for c, k in eqs)
 
 
-def _check_ar(line: ProofLine, cited: list[Predicate], points) -> str | None:
+def _check_ar(line: ProofLine, cited: list[Predicate], points, names: tuple[str, ...]) -> str | None:
     if line.rule == "angle2":
         # twice the statement follows by angle chasing; the step states which half holds
         if Condition.angle_case(line.pred) not in line.conditions:
@@ -141,6 +144,15 @@ def _check_ar(line: ProofLine, cited: list[Predicate], points) -> str | None:
             return f"{line.pred.name} is not a statement of the length table"
         if not all(table.implies(c, k) for c, k in target):
             return "does not follow from the cited lines by length chasing (with the orders it states)"
+        return None
+    if line.rule == "square":
+        # squared lengths: the median equations of a midpoint are written for every point of the problem
+        table = _table(cited, lambda p: square_equations(p, names), None)
+        target = [(c, k) for c, k in square_equations(line.pred) if c]
+        if not target:
+            return f"{line.pred.name} is not a statement of the squared-length table"
+        if not all(table.implies(c, k) for c, k in target):
+            return "does not follow from the cited lines by computing with squared lengths"
         return None
     eqs_of = {"angle": angle_equations, "ratio": ratio_equations}.get(line.rule or "")
     if eqs_of is None:

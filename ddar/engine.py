@@ -69,6 +69,9 @@ class Engine:
         self.rejected = 0
         self._cyclic_done: set[frozenset[str]] = set()
         self._circle_done: set[tuple[str, frozenset[str]]] = set()
+        self._square_fed: set[Predicate] = set()  # right angles entered into the squared-length table
+        self._square_seen = -1  # size of the squared-length table when last searched
+        self.goal: Predicate | None = None  # of the running saturation
         for number, clause in enumerate(diagram.problem.all_clauses(with_aux), start=1):
             for prem in clause.premises():
                 for pred in _normalise_given(prem):
@@ -172,6 +175,18 @@ class Engine:
             return self.known.get(key)
         return None
 
+    def square_fact(self, pred: Predicate) -> int | None:
+        """Prove ``pred`` (a right angle or equal segments) in the squared-length table;
+        the id of the new fact, or None (also when ``pred`` is already known)."""
+        key = pred.canonical()
+        if self.implied(key) or _degenerate(key) or not key.holds(self.pts):
+            return None
+        expl = self.ar.square_explain(key)
+        if expl is None:
+            return None
+        ids = tuple(i for i, _ in expl)
+        return self._record(key, ARApp("square", ids, tuple(m for _, m in expl)))
+
     def _via(self, rule: str, concl: Predicate, premises: list[Predicate]) -> int | None:
         ids = []
         for prem in premises:
@@ -217,6 +232,7 @@ class Engine:
         start = time.monotonic()
         iterations = 0
         status = "unsolved"
+        self.goal = goal
         matchers = self.matchers()
         i = 0
         while True:

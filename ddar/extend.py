@@ -51,7 +51,9 @@ def extend_engine(engine: Engine, diagram: Diagram) -> int:
             raise ExtensionError(f"point {name} moved or vanished")
     engine.diagram = diagram
     # engine.pts is shared with the AR tables (they order collinear points by it): update in place
-    engine.pts.update((n, z) for n, z in diagram.points.items() if n not in engine.pts)
+    new_points = [n for n in diagram.points if n not in engine.pts]
+    engine.pts.update((n, diagram.points[n]) for n in new_points)
+    engine.ar.add_points(new_points, [(fid, engine.facts[fid].pred) for fid in engine.midps.values()])
     engine.index = NumericIndex(engine.pts)
     before = len(engine.facts)
     for number in range(len(old_clauses) + 1, len(clauses) + 1):

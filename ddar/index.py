@@ -8,9 +8,12 @@ the index can answer.
 """
 from __future__ import annotations
 
+import cmath
+import math
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Sequence, TypeVar
 from itertools import combinations
 
@@ -98,6 +101,35 @@ class NumericIndex:
 
     def collinear(self, a: str, b: str, c: str) -> bool:
         return c in self.line_of[(a, b)]
+
+    @cached_property
+    def all_lines(self) -> list[tuple[str, ...]]:
+        """Every line through two named points, with the named points on it (maximal sets)."""
+        return list(dict.fromkeys(self.line_of[(a, b)] for a, b in combinations(self.names, 2)))
+
+    @cached_property
+    def perpendicular_lines(self) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+        """Pairs of lines (of :attr:`all_lines`) perpendicular in the figure."""
+        P = self.pts
+        items = []
+        for line in self.all_lines:
+            d = P[line[1]] - P[line[0]]
+            items.append((cmath.phase(d) % math.pi, line))
+        groups = close_groups(items, TOL, floor=1.0, period=math.pi)
+        direction = {g[0]: cmath.phase(P[g[0][1]] - P[g[0][0]]) % math.pi for g in groups}
+        out = []
+        for g1, g2 in combinations(groups, 2):
+            diff = abs(direction[g1[0]] - direction[g2[0]])
+            if abs(diff - math.pi / 2) <= TOL:
+                out.extend((l1, l2) for l1 in g1 for l2 in g2)
+        return out
+
+    @cached_property
+    def equal_segments(self) -> list[list[tuple[str, str]]]:
+        """Groups of segments (pairs of named points) of one length in the figure."""
+        P = self.pts
+        items = [(abs(P[b] - P[a]), (a, b)) for a, b in combinations(self.names, 2)]
+        return close_groups(items, least=2)  # type: ignore[arg-type]
 
     # ------------------------------------------------------------------ circles
     def _build_circles(self) -> None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from geometry.literals import Literal
 from geometry.predicates import Kind, Predicate
 
-from .algebra import seg
+from .algebra import angle_equations, seg
 from .facts import RuleApp
 
 if TYPE_CHECKING:
@@ -289,12 +289,81 @@ def converse_intercept(db: Engine) -> int:
                     u, v = P_[b] - P_[a], P_[d] - P_[c]
                     if abs((u.conjugate() * v).imag) > 1e-6 * abs(u) * abs(v):
                         continue
-                    new += db.derive(
-                        "r27",
-                        P("para", a, b, c, d),
-                        [P("eqratio", o, a, a, c, o, b, b, d), P("coll", o, a, c), P("coll", o, b, d)],
-                    )
+                    colls = [P("coll", o, a, c), P("coll", o, b, d)]
+                    para = P("para", a, b, c, d)
+                    segments = P("eqratio", o, a, a, c, o, b, b, d)
+                    new += db.derive("r27", para, [segments, *colls])
+                    new += db.derive("r43", segments, [para, *colls])
     return new
+
+
+def _products(db: Engine, rid: str, binding: dict[str, str], premises: list[Predicate]) -> int:
+    """Fire Menelaus (r44) or Ceva (r45): a product of three ratios equal to one."""
+    concl = db.rules[rid].conclusions[0]
+    pred = Predicate(concl.kind, tuple(binding.get(x, x) if isinstance(x, str) else x for x in concl.args))
+    return db.derive(rid, pred, premises)
+
+
+def menelaus(db: Engine) -> int:
+    """r44: a line meeting the three side lines of a triangle at D, E, F (one line each)."""
+    new = 0
+    lines = db.index.lines
+    through: dict[str, list[tuple[str, ...]]] = {}
+    for line in lines:
+        for x in line:
+            through.setdefault(x, []).append(line)
+    for t in lines:
+        on_t = set(t)
+        for d, e, f in combinations(t, 3):
+            for ld in through[d]:
+                if ld == t:
+                    continue
+                for le in through[e]:
+                    if le in (t, ld):
+                        continue
+                    c = _meet(ld, le, on_t)
+                    if c is None:
+                        continue
+                    for lf in through[f]:
+                        if lf in (t, ld, le):
+                            continue
+                        a, b = _meet(le, lf, on_t), _meet(lf, ld, on_t)
+                        if a is None or b is None or len({a, b, c}) < 3:
+                            continue
+                        binding = dict(A=a, B=b, C=c, D=d, E=e, F=f)
+                        colls = [P("coll", d, b, c), P("coll", e, c, a), P("coll", f, a, b), P("coll", d, e, f)]
+                        new += _products(db, "r44", binding, colls)
+    return new
+
+
+def ceva(db: Engine) -> int:
+    """r45: three lines through O from the vertices of a triangle to the opposite side lines."""
+    new = 0
+    for o in db.index.names:
+        cevians = [line for line in db.index.lines if o in line]
+        for l1, l2, l3 in combinations(cevians, 3):
+            for a, d in _ordered_pairs([x for x in l1 if x != o]):
+                for b, e in _ordered_pairs([x for x in l2 if x != o]):
+                    for c, f in _ordered_pairs([x for x in l3 if x != o]):
+                        if not (
+                            db.index.collinear(b, c, d)
+                            and db.index.collinear(c, a, e)
+                            and db.index.collinear(a, b, f)
+                        ) or db.index.collinear(a, b, c):
+                            continue
+                        binding = dict(A=a, B=b, C=c, D=d, E=e, F=f, O=o)
+                        premises = [
+                            P("coll", d, b, c), P("coll", e, c, a), P("coll", f, a, b),
+                            P("coll", a, o, d), P("coll", b, o, e), P("coll", c, o, f),
+                        ]
+                        new += _products(db, "r45", binding, premises)
+    return new
+
+
+def _meet(l1: tuple[str, ...], l2: tuple[str, ...], avoid: set[str]) -> str | None:
+    """The named point two lines share, if it is not on ``avoid``."""
+    common = [x for x in l1 if x in l2]
+    return common[0] if len(common) == 1 and common[0] not in avoid else None
 
 def ratio_constants(db: Engine) -> int:
     """Constant ratios of segments on one line (ratio chasing), entered into the length table."""
@@ -323,6 +392,54 @@ def transversals(db: Engine, p: tuple[str, ...], q: list[str]) -> int:
         new += db.derive("r42", ratio, [bases, middle, *colls])
         new += db.derive("r41", middle, [bases, *colls, ratio])
     return new
+
+# ------------------------------------------------------------------ squared lengths
+def _perp_spanning(l1: tuple[str, ...], l2: tuple[str, ...]) -> list[Predicate]:
+    """Perpendicularities of two perpendicular lines that span all the others in the
+    squared-length table: from the common point if they share one (Pythagoras), else from
+    a first point of each line."""
+    common = [x for x in l1 if x in l2]
+    h1 = h2 = common[0] if common else None
+    h1 = h1 or l1[0]
+    h2 = h2 or l2[0]
+    return [P("perp", h1, x, h2, y) for x in l1 if x != h1 for y in l2 if y != h2]
+
+
+def squared_lengths(db: Engine) -> int:
+    """The squared-length table: right angles that angle chasing has proven enter it (one
+    Pythagoras equation each); it then proves equal segments and right angles the other
+    tables do not see (perpendicular diagonals, median lengths, feet of perpendiculars)."""
+    new = 0
+    angles, squares = db.ar.angles, db.ar.squares
+    for l1, l2 in db.index.perpendicular_lines:
+        for perp in _perp_spanning(l1, l2):
+            key = perp.canonical()
+            if key in db.known or key in db._square_fed:
+                continue
+            if all(angles.implies(c, k) for c, k in angle_equations(key)):
+                db._square_fed.add(key)
+                db.fact_id(key)  # materialised: its equation enters the squared-length table
+    if len(squares) == db._square_seen:
+        return new
+    db._square_seen = len(squares)
+    goal = db.goal
+    if goal is not None and goal.kind in (Kind.CONG, Kind.PERP, Kind.LEQUATION):
+        new += db.square_fact(goal) is not None
+    for group in db.index.equal_segments:
+        classes: dict[tuple, list[tuple[str, str]]] = {}
+        for a, b in group:
+            classes.setdefault(squares.residual({seg(a, b): 1}), []).append((a, b))
+        for cls in classes.values():
+            (a, b), rest = cls[0], cls[1:]
+            for c, d in rest:
+                new += db.square_fact(P("cong", a, b, c, d)) is not None
+    for l1, l2 in db.index.perpendicular_lines:
+        for perp in _perp_spanning(l1, l2):
+            key = perp.canonical()
+            if key not in db.known and key not in db._square_fed:
+                new += db.square_fact(key) is not None
+    return new
+
 
 # ------------------------------------------------------------------ triangles
 def triangles(db: Engine) -> int:
@@ -419,4 +536,7 @@ MATCHERS: tuple[Callable[[Engine], int], ...] = (
     converse_intercept,
     ratio_constants,
     bisectors,
+    ceva,
+    menelaus,
+    squared_lengths,
 )

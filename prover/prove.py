@@ -182,6 +182,7 @@ def _reason(line, rules) -> str:
             "angle2": "angle chasing (halving an angle, the figure fixes which half)",
             "ratio": "ratio chasing",
             "length": "length chasing",
+            "square": "computing with squared lengths",
         }[line.rule]
         return f"{what} from {uses}"
     rule = rules.get(line.rule)

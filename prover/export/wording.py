@@ -199,7 +199,12 @@ def _lequation(p: Predicate, L: Labels) -> str:
     for coef, pts in equation_terms(p.args):
         segs = [_seg(L, pts[i : i + 2]) for i in range(0, len(pts) - 1, 2)]
         parts.append((coef, "·".join(segs) or "1"))
-    return f"{_signed_sum(parts)} = {number(p.args[-1].ratio)}"  # type: ignore[union-attr]
+    const = p.args[-1].ratio  # type: ignore[union-attr]
+    if len(parts) == 2 and const == 0 and parts[0][0] * parts[1][0] < 0:
+        # two products of opposite signs (Menelaus, Ceva): say they are equal
+        (c1, t1), (c2, t2) = parts
+        return f"{_signed_sum([(abs(c1), t1)])} = {_signed_sum([(abs(c2), t2)])}"
+    return f"{_signed_sum(parts)} = {number(const)}"
 
 
 def say(p: Predicate, L: Labels) -> str:
@@ -386,6 +391,7 @@ CHASING = {
     "angle": "angle chasing",
     "ratio": "ratio chasing",
     "length": "length chasing",
+    "square": "computing with squared lengths (Pythagoras, perpendicularity, median lengths)",
     "angle2": "angle chasing on doubled angles (the figure settles the case)",
 }
 

@@ -189,3 +189,30 @@ def test_rule_instance_false_in_the_diagram_is_rejected() -> None:
     assert check_proof(stated).ok  # a symbolic replay cannot tell
     errs = errors_of(stated, diagram)
     assert any("false in the diagram" in e for e in errs), errs
+
+
+# ---------------------------------------------------------------------- squared lengths
+# the midpoint of AB is equidistant from the feet of the perpendiculars from A and B to CD
+FEET = "a b c d = quadrangle a b c d; e = midpoint e b a; f = foot f a c d; g = foot g b c d ? cong e f e g"
+
+
+def test_a_squared_length_step_is_checked_and_needs_what_it_cites() -> None:
+    proof, diagram = _proof(FEET)
+    step = first_step(proof, "ar", "square")
+    assert check_proof(proof, diagram.points).ok
+    assert not proof.conditions, "squared lengths read nothing off the figure"
+    for drop in range(len(step.uses)):
+        uses = step.uses[:drop] + step.uses[drop + 1 :]
+        errs = errors_of(with_line(proof, step.number, uses=uses), diagram)
+        assert any("squared lengths" in e for e in errs), errs
+    # the same citations do not give a false equality of segments
+    forged = with_line(proof, step.number, pred=P("cong e f f g"))
+    assert not check_proof(forged).ok
+
+
+def test_squared_lengths_prove_the_sums_of_squares_of_an_orthodiagonal_quadrilateral() -> None:
+    # AC perpendicular to BD: AB^2 + CD^2 = AD^2 + BC^2
+    goal = "lequation 1/1 a b * a b 1/1 c d * c d -1/1 a d * a d -1/1 b c * b c 0"
+    proof, diagram = _proof(f"a b c = triangle a b c; d = on_tline d b a c ? {goal}")
+    assert proof.lines[-1].rule == "square"
+    assert check_proof(proof, diagram.points).ok

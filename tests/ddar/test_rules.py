@@ -10,12 +10,12 @@ from importlib import resources
 
 import pytest
 
-from ddar.check import check_proof
+from ddar.check import check_proof, is_instance
 from ddar.engine import Budget, Engine
 from ddar.proof import traceback
-from ddar.rules import load_rules, parse_rules
+from ddar.rules import bindings, load_rules, parse_rules, rule_conditions
 from geometry.diagram import figure_where_goals_hold, realise
-from geometry.predicates import NUMERIC_ONLY
+from geometry.predicates import NUMERIC_ONLY, Predicate
 from geometry.problem import parse_problem
 
 RULES_TEXT = resources.files("ddar").joinpath("rules.txt").read_text(encoding="utf-8")
@@ -109,6 +109,14 @@ FIRING = [
     ("c03", "a b c = triangle a b c; o = on_bline o a b, on_bline o a c", "circle o a b c"),
     ("m01", "a b = segment a b; c = on_line c a b, on_bline c a b", "midp c a b"),
     ("m02", "a b = segment a b; m = midpoint m a b; c = on_circle c m a", "perp a c c b"),
+    # c on oa, d on ob with cd parallel to ab: the segments between the parallels are proportional
+    ("r43", "o a b = triangle o a b; c = on_line c o a; d = on_line d o b, on_pline d c a b", "eqratio o a a c o b b d"),
+    # a line through d (on bc) and e (on ca) meets ab at f
+    ("r44", "a b c = triangle a b c; d = on_line d b c; e = on_line e c a; f = on_line f a b, on_line f d e",
+     "lequation 1/1 d b * e c * f a -1/1 d c * e a * f b 0"),
+    # the three lines from the vertices through o meet the opposite sides at d, e, f
+    ("r45", "a b c = triangle a b c; o = free o; d = on_line d b c, on_line d a o; e = on_line e c a, on_line e b o; "
+     "f = on_line f a b, on_line f c o", "lequation 1/1 d b * e c * f a -1/1 d c * e a * f b 0"),
     # similar-triangle bundles unpacked
     ("t01", "a b c = triangle a b c; d = on_line d a b; e = on_line e a c, on_pline e d b c",
      "eqratio a b a c a d a e"),
@@ -169,6 +177,35 @@ def test_the_table_covers_every_rule() -> None:
     assert NOT_APPLIED.isdisjoint(named), f"the engine applies {sorted(NOT_APPLIED & named)}"
     assert set(APPLIED_UNSHOWN) <= named
     assert fired <= named, f"fired but never named by the engine: {sorted(fired - named)}"
+
+
+#: Instances of a rule whose premises hold in the figure but whose non-degeneracy checks fail
+#: there: the engine and the checker must refuse them. (rule, cited premises, conclusion, figure)
+_TRIANGLE = {"a": 0j, "b": 4 + 0j, "c": 1 + 3j}
+NOT_FIRING = [
+    # the transversal passes through the vertex a (e = f = a): both products vanish
+    ("r44", ["coll d b c", "coll e c a", "coll f a b", "coll d e f"], "lequation 1/1 d b * e c * f a -1/1 d c * e a * f b 0",
+     {**_TRIANGLE, "d": 2.5 + 1.5j, "e": 0j, "f": 0j}),
+    # o on the side line bc: the cevian from a meets bc at o itself (d = o)
+    ("r45", ["coll d b c", "coll e c a", "coll f a b", "coll a o d", "coll b o e", "coll c o f"],
+     "lequation 1/1 d b * e c * f a -1/1 d c * e a * f b 0",
+     {**_TRIANGLE, "o": 2.5 + 1.5j, "d": 2.5 + 1.5j, "e": 1 + 3j, "f": 4 + 0j}),
+    # c coincides with o: no segment OC
+    ("r43", ["para a b c d", "coll o a c", "coll o b d"], "eqratio o a a c o b b d",
+     {"o": 0j, "a": 2 + 0j, "b": 1 + 2j, "c": 0j, "d": 0j}),
+]
+
+
+@pytest.mark.parametrize("rid, cited, concl, figure", NOT_FIRING, ids=[r for r, *_ in NOT_FIRING])
+def test_rule_refuses_a_degenerate_instance(rid: str, cited: list[str], concl: str, figure: dict) -> None:
+    rule = load_rules()[rid]
+    premises = [Predicate.parse(c.split()) for c in cited]
+    conclusion = Predicate.parse(concl.split())
+    assert all(p.holds(figure) for p in premises), "the premises hold in the figure"
+    assert rule_conditions(rule, premises, conclusion, figure) is None
+    assert not is_instance(rule, premises, conclusion, figure)
+    # the same premises in a non-degenerate figure make an instance
+    assert any(True for _ in bindings(rule, premises, conclusion))
 
 
 @pytest.mark.parametrize("rid, setup, goal", FIRING, ids=[f"{r}-{i}" for i, (r, _, _) in enumerate(FIRING)])
