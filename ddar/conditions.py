@@ -30,8 +30,8 @@ from geometry.tolerance import ANGLE_TOL, REL_TOL
 
 #: The condition kinds, and the rule checks that become conditions (the others are
 #: non-degeneracy checks, true in every non-degenerate figure).
-KINDS = ("between", "side", "sameclock", "sameside", "nsameside", "angle_case")
-CONFIG_CHECKS = frozenset({Kind.SAMECLOCK, Kind.SAMESIDE, Kind.NSAMESIDE})
+KINDS = ("between", "side", "sameclock", "sameside", "nsameside", "npara", "angle_case")
+CONFIG_CHECKS = frozenset({Kind.SAMECLOCK, Kind.SAMESIDE, Kind.NSAMESIDE, Kind.NPARA})
 
 
 @dataclass(frozen=True, order=True)
@@ -42,9 +42,9 @@ class Condition:
       proof has shown to contain them);
     * ``side``: ``points = (p, q, a, b)``, P and Q lie strictly on the same side of line AB
       (used to describe where a goal holds, not by proof steps);
-    * ``sameclock`` / ``sameside`` / ``nsameside``: ``pred`` is the numeric predicate of
-      the problem language (orientation of two triangles; a point inside/outside a
-      segment exactly when another is);
+    * ``sameclock`` / ``sameside`` / ``nsameside`` / ``npara``: ``pred`` is the numeric
+      predicate of the problem language (orientation of two triangles; a point
+      inside/outside a segment exactly when another is; two lines not parallel);
     * ``angle_case``: ``pred`` is an angle statement of which twice the angle was proven;
       the condition is that the statement's alternative (the angle plus 90 degrees)
       does not hold, so the statement itself does.
@@ -68,7 +68,7 @@ class Condition:
 
     @staticmethod
     def check(pred: Predicate) -> Condition:
-        """A rule's configuration check (sameclock, sameside, nsameside) as a condition."""
+        """A rule's configuration check (sameclock, sameside, nsameside, npara) as a condition."""
         assert pred.kind in CONFIG_CHECKS, pred
         key = _canonical_check(pred)
         return Condition(pred.kind.value, key.points, key)
@@ -146,6 +146,8 @@ def _canonical_check(pred: Predicate) -> Predicate:
     """One spelling per check: ``sameclock A B C X Y Z`` is unchanged by cycling or reversing
     both triangles together and by swapping them; ``sameside A B C X Y Z`` (A outside
     segment BC exactly when X is outside YZ) by swapping B, C or Y, Z and the triples."""
+    if pred.kind is Kind.NPARA:
+        return pred.canonical()
     a = pred.points
     t1, t2 = a[:3], a[3:]
     forms = []

@@ -166,6 +166,25 @@ def isosceles(db: Engine) -> int:
                     new += db.derive("r14", legs, [angles])
     return new
 
+def isosceles_trapezoids(db: Engine) -> int:
+    """r46: parallel bases AB, CD and equal legs AD = BC, the legs not parallel (read off the
+    figure: a parallelogram has parallel bases and equal legs too)."""
+    new = 0
+    P_ = db.pts
+    for group in db.index.equal_segments:
+        for (a, d), (b, c) in combinations(group, 2):
+            if len({a, b, c, d}) < 4:
+                continue
+            for x, y, z, w in ((a, b, c, d), (a, c, b, d), (d, b, c, a), (d, c, b, a)):
+                # legs x-w and y-z, bases x-y and z-w
+                u, v = P_[y] - P_[x], P_[w] - P_[z]
+                if abs((u.conjugate() * v).imag) > 1e-6 * abs(u) * abs(v):
+                    continue
+                concl = P("eqangle", w, x, x, y, x, y, y, z)
+                new += db.derive("r46", concl, [P("para", x, y, z, w), P("cong", x, w, y, z)])
+    return new
+
+
 def perp_bisector(db: Engine) -> int:
     """r23: two points equidistant from A and B; r22: the converse through a midpoint."""
     new = 0
@@ -527,6 +546,7 @@ MATCHERS: tuple[Callable[[Engine], int], ...] = (
     cyclic_merge,
     centres,
     isosceles,
+    isosceles_trapezoids,
     perp_bisector,
     midpoints,
     cyclic_from_angles,

@@ -30,6 +30,8 @@ def hypothesis_text(c: Condition, L: Labels) -> str:
         a, b, cc, x, y, z = p
         how = "exactly when" if c.kind == "sameside" else "exactly when not"
         return f"{a} lies outside segment {b}{cc} {how} {x} lies outside segment {y}{z}"
+    if c.kind == "npara":
+        return f"{p[0]}{p[1]} and {p[2]}{p[3]} are not parallel"
     assert c.kind == "angle_case" and c.pred is not None
     pred = c.pred
     if pred.kind is Kind.PARA:

@@ -228,7 +228,7 @@ def condition_from_json(data: Mapping[str, Any]) -> Condition:
         return Condition.side(*pts)
     if kind == "angle_case":
         return Condition.angle_case(Predicate.parse(data["statement"].split()))
-    if kind in ("sameclock", "sameside", "nsameside") and len(pts) == 6:
+    if kind in ("sameclock", "sameside", "nsameside") and len(pts) == 6 or kind == "npara" and len(pts) == 4:
         return Condition.check(Predicate.parse([kind, *pts]))
     raise ValueError(f"unknown hypothesis {data!r}")
 

@@ -14,8 +14,12 @@ from geometry.diagram import Diagram, figure_where_goals_hold, realise
 from geometry.predicates import Predicate
 from geometry.problem import parse_problem
 
-# the proof of this one has premises, rule steps (r13, r34, t01) and both AR tables
-TRAPEZOID = "a b c d = eq_trapezoid a b c d | e = on_pline e c a d, on_line e a b ? eqangle d a d c c d c b"
+# C on the perpendicular bisector of AB, D on AB, E and F the feet of the perpendiculars from
+# D to CA and CB: the proof has premises, rule steps (r35, t02) and both AR tables
+ISOSCELES_FEET = (
+    "a b = segment a b; c = on_bline c a b; d = on_line d a b; e = foot e d c a; f = foot f d c b"
+    " ? eqratio d e a e d f b f"
+)
 # abc and cda mirrored-congruent (an isosceles trapezoid): SSS with orientation read off the figure
 MIRRORED_SSS = "a b c = triangle a b c; d = eqdistance d a b c, eqdistance d c a b ? eqangle b a b c d a d c"
 
@@ -30,8 +34,8 @@ def _proof(text: str) -> tuple[Proof, Diagram]:
 
 
 @pytest.fixture(scope="module")
-def trapezoid() -> tuple[Proof, Diagram]:
-    return _proof(TRAPEZOID)
+def feet() -> tuple[Proof, Diagram]:
+    return _proof(ISOSCELES_FEET)
 
 
 def P(text: str) -> Predicate:
@@ -55,39 +59,39 @@ def first_step(proof: Proof, kind: str, rule: str | None = None) -> ProofLine:
 
 
 # ---------------------------------------------------------------------- genuine proofs
-def test_engine_proof_is_accepted(trapezoid) -> None:
-    proof, diagram = trapezoid
+def test_engine_proof_is_accepted(feet) -> None:
+    proof, diagram = feet
     assert {ln.kind for ln in proof.lines} == {"given", "rule", "ar"}
     assert check_proof(proof, diagram.points).ok
     assert check_proof(proof).ok  # symbolic replay alone
 
 
 # ---------------------------------------------------------------------- tampering
-def test_changed_rule_id_is_rejected(trapezoid) -> None:
-    proof, diagram = trapezoid
-    step = first_step(proof, "rule", "r13")
+def test_changed_rule_id_is_rejected(feet) -> None:
+    proof, diagram = feet
+    step = first_step(proof, "rule", "r35")
     for other in ("r06", "r14", "r23", "r34", "c03"):
         errs = errors_of(with_line(proof, step.number, rule=other), diagram)
         assert any(f"line {step.number} " in e and "not an instance" in e for e in errs), errs
 
 
-def test_unknown_rule_id_is_rejected(trapezoid) -> None:
-    proof, diagram = trapezoid
+def test_unknown_rule_id_is_rejected(feet) -> None:
+    proof, diagram = feet
     step = first_step(proof, "rule")
     errs = errors_of(with_line(proof, step.number, rule="r99"), diagram)
     assert any("unknown rule" in e for e in errs)
 
 
-def test_rule_step_becoming_an_ar_step_is_rejected(trapezoid) -> None:
-    proof, diagram = trapezoid
-    step = first_step(proof, "rule", "r34")  # a similarity is no linear consequence
+def test_rule_step_becoming_an_ar_step_is_rejected(feet) -> None:
+    proof, diagram = feet
+    step = first_step(proof, "rule", "r35")  # a similarity is no linear consequence
     errs = errors_of(with_line(proof, step.number, kind="ar", rule="angle"), diagram)
     assert any(f"line {step.number} " in e for e in errs)
 
 
-def test_changed_cited_lines_of_a_rule_step_are_rejected(trapezoid) -> None:
-    proof, diagram = trapezoid
-    step = first_step(proof, "rule", "r34")
+def test_changed_cited_lines_of_a_rule_step_are_rejected(feet) -> None:
+    proof, diagram = feet
+    step = first_step(proof, "rule", "r35")
     earlier = [ln.number for ln in proof.lines if ln.number < step.number and ln.number not in step.uses]
     assert len(earlier) >= len(step.uses)
     wrong = tuple(earlier[: len(step.uses)])
@@ -98,8 +102,8 @@ def test_changed_cited_lines_of_a_rule_step_are_rejected(trapezoid) -> None:
     assert any(f"line {step.number} " in e for e in errs)
 
 
-def test_changed_cited_lines_of_an_ar_step_are_rejected(trapezoid) -> None:
-    proof, diagram = trapezoid
+def test_changed_cited_lines_of_an_ar_step_are_rejected(feet) -> None:
+    proof, diagram = feet
     last = proof.lines[-1]
     assert last.kind == "ar" and len(last.uses) >= 2
     premise_numbers = tuple(ln.number for ln in proof.premises)
@@ -110,8 +114,13 @@ def test_changed_cited_lines_of_an_ar_step_are_rejected(trapezoid) -> None:
 
 @pytest.mark.parametrize("table", ["angle", "ratio"])
 def test_one_line_ar_proof_of_an_unproven_statement_is_rejected(table: str) -> None:
-    # the isosceles trapezoid is cyclic: true in the figure, but DD+AR finds no proof
-    problem = parse_problem("forged", "a b c d = eq_trapezoid a b c d ? cyclic a b c d")
+    # the feet of two bisectors on circles with diameters BC and AC: DE is parallel to AB,
+    # true in the figure, but DD+AR finds no proof
+    problem = parse_problem(
+        "forged",
+        "a b c = triangle a b c; d = angle_bisector d a b c, on_dia d b c; "
+        "e = angle_bisector e b a c, on_dia e a c ? para d e a b",
+    )
     diagram = figure_where_goals_hold(problem, seed=0)
     assert Engine(diagram).prove(problem.goal, Budget(timeout=5)).status != "solved"
     forged = Proof(problem, problem.goal, (ProofLine(1, problem.goal, "ar", table, ()),), (), problem.points())
@@ -124,41 +133,42 @@ def test_false_angle_claimed_by_ratio_chasing_is_rejected_without_a_figure() -> 
     assert not check_proof(forged).ok
 
 
-def test_citing_a_later_line_is_rejected(trapezoid) -> None:
-    proof, diagram = trapezoid
+def test_citing_a_later_line_is_rejected(feet) -> None:
+    proof, diagram = feet
     step = first_step(proof, "rule")
     later = proof.lines[-1].number
     errs = errors_of(with_line(proof, step.number, uses=step.uses + (later,)), diagram)
     assert any("does not come before it" in e for e in errs)
 
 
-def test_non_premise_in_place_of_a_premise_is_rejected(trapezoid) -> None:
-    proof, diagram = trapezoid
+def test_non_premise_in_place_of_a_premise_is_rejected(feet) -> None:
+    proof, diagram = feet
     first = proof.premises[0]
-    # true in the diagram, but asserted by no clause: the goal itself, and an ab ∥ ce
-    for fake in (proof.goal, P("cong b c c e")):
+    # true in the diagram, but asserted by no clause: the goal itself, and C, E, D, F concyclic
+    # (right angles at E and F over CD)
+    for fake in (proof.goal, P("cyclic c e d f")):
         assert diagram.holds(fake)
         errs = errors_of(with_line(proof, first.number, pred=fake), diagram)
         assert any(f"line {first.number} " in e and "not a premise" in e for e in errs), errs
 
 
-def test_goal_claimed_as_premise_is_rejected(trapezoid) -> None:
-    proof, diagram = trapezoid
+def test_goal_claimed_as_premise_is_rejected(feet) -> None:
+    proof, diagram = feet
     fake = replace(proof, lines=(ProofLine(1, proof.goal, "given", clause=1),))
     errs = errors_of(fake, diagram)
     assert any("not a premise" in e for e in errs)
 
 
-def test_proof_not_ending_in_its_goal_is_rejected(trapezoid) -> None:
-    proof, diagram = trapezoid
+def test_proof_not_ending_in_its_goal_is_rejected(feet) -> None:
+    proof, diagram = feet
     errs = errors_of(replace(proof, lines=proof.lines[:-1]), diagram)
     assert any("not the goal" in e for e in errs)
 
 
-def test_false_statement_is_rejected(trapezoid) -> None:
-    proof, diagram = trapezoid
-    step = first_step(proof, "rule", "r13")
-    false = P("eqangle b c b e b e c d")
+def test_false_statement_is_rejected(feet) -> None:
+    proof, diagram = feet
+    step = first_step(proof, "rule", "r35")
+    false = P("simtri2 d e a d f c")
     assert not diagram.holds(false, tol=1e-3)
     errs = errors_of(with_line(proof, step.number, pred=false), diagram)
     assert any(f"line {step.number} " in e and "false in the diagram" in e for e in errs), errs

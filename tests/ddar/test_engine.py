@@ -177,18 +177,18 @@ def test_unused_premises_are_left_out() -> None:
 
 
 def test_auxiliary_point_is_reported() -> None:
-    # Base angles of an isosceles trapezoid (ab ∥ cd, ad = bc): the classical proof draws
-    # ce ∥ ad meeting ab in e, so that ebc is isosceles. The goal is about a, b, c, d only.
-    base = "a b c d = eq_trapezoid a b c d"
-    goal = "eqangle d a d c c d c b"
+    # The feet D, E of the bisectors from B and A on the circles with diameters BC and AC:
+    # DE is parallel to AB. The foot F of the altitude from C does the trick; the goal is
+    # about a, b, c, d, e only.
+    base = "a b c = triangle a b c; d = angle_bisector d a b c, on_dia d b c; e = angle_bisector e b a c, on_dia e a c"
+    goal = "para d e a b"
     _, _, _, without = solve(f"{base} ? {goal}")
     assert without.status != "solved", "without the helper point the engine finds no proof"
-    for text in (f"{base} | e = on_pline e c a d, on_line e a b ? {goal}",
-                 f"{base}; e = on_pline e c a d, on_line e a b ? {goal}"):
+    for text in (f"{base} | f = foot f c a b ? {goal}", f"{base}; f = foot f c a b ? {goal}"):
         proof = proven(text)
-        assert proof.aux_points == ("e",)
-        assert "e" in proof.points
-        assert proof.aux_clauses == (2,)
+        assert proof.aux_points == ("f",)
+        assert "f" in proof.points
+        assert proof.aux_clauses == (4,)
 
 
 def test_traceback_numbers_lines_in_dependency_order() -> None:

@@ -117,6 +117,7 @@ FIRING = [
     # the three lines from the vertices through o meet the opposite sides at d, e, f
     ("r45", "a b c = triangle a b c; o = free o; d = on_line d b c, on_line d a o; e = on_line e c a, on_line e b o; "
      "f = on_line f a b, on_line f c o", "lequation 1/1 d b * e c * f a -1/1 d c * e a * f b 0"),
+    ("r46", "a b c d = eq_trapezoid a b c d", "eqangle d a a b a b b c"),
     # similar-triangle bundles unpacked
     ("t01", "a b c = triangle a b c; d = on_line d a b; e = on_line e a c, on_pline e d b c",
      "eqratio a b a c a d a e"),
@@ -190,6 +191,9 @@ NOT_FIRING = [
     ("r45", ["coll d b c", "coll e c a", "coll f a b", "coll a o d", "coll b o e", "coll c o f"],
      "lequation 1/1 d b * e c * f a -1/1 d c * e a * f b 0",
      {**_TRIANGLE, "o": 2.5 + 1.5j, "d": 2.5 + 1.5j, "e": 1 + 3j, "f": 4 + 0j}),
+    # a parallelogram: parallel bases and equal legs, but the legs are parallel too
+    ("r46", ["para a b c d", "cong a d b c"], "eqangle d a a b a b b c",
+     {"a": 0j, "b": 4 + 0j, "c": 5 + 2j, "d": 1 + 2j}),
     # c coincides with o: no segment OC
     ("r43", ["para a b c d", "coll o a c", "coll o b d"], "eqratio o a a c o b b d",
      {"o": 0j, "a": 2 + 0j, "b": 1 + 2j, "c": 0j, "d": 0j}),

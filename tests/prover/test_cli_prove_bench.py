@@ -13,8 +13,8 @@ EXAMPLES = Path(__file__).resolve().parents[2] / "prover" / "examples" / "exampl
 PROBLEMS = """\
 midline
 a b c = triangle a b c; m = midpoint m a b; n = midpoint n a c ? para m n b c
-trapezoid_angles
-a b c d = eq_trapezoid a b c d ? eqangle a d a b b a b c
+bisector_feet
+a b c = triangle a b c; d = angle_bisector d a b c, on_dia d b c; e = angle_bisector e b a c, on_dia e a c ? para d e a b
 impossible
 a b = segment a b; c = on_line c a b; d = on_pline d c a b, on_line d a b ? coll a b d
 """
@@ -35,7 +35,7 @@ def test_prove_prints_a_numbered_proof(capsys) -> None:
 
 
 def test_prove_says_when_ddar_finds_no_proof(problems: Path, capsys) -> None:
-    assert main(["prove", str(problems), "trapezoid_angles", "--no-search"]) == 1
+    assert main(["prove", str(problems), "bisector_feet", "--no-search"]) == 1
     out = capsys.readouterr().out
     assert "DD+AR found no proof" in out and "facts derived" in out
 
@@ -80,7 +80,7 @@ def test_bench_writes_a_row_per_problem_and_resumes(problems: Path, tmp_path: Pa
     assert capsys.readouterr().out.strip().splitlines()[-1] == "solved 1/3"
     rows = _rows(out)
     assert rows["midline"]["status"] == "solved" and rows["midline"]["checked"] is True
-    assert rows["trapezoid_angles"]["status"] == "unsolved"
+    assert rows["bisector_feet"]["status"] == "unsolved"
     assert rows["impossible"]["status"] == "error" and "clause 3" in rows["impossible"]["error"]
     assert all(isinstance(r["seconds"], float) for r in rows.values())
 

@@ -269,7 +269,7 @@ def test_replay_rejects_a_tampered_proof(example_outcomes) -> None:
 
 
 def test_json_of_a_problem_without_proof_is_valid(tmp_path: Path) -> None:
-    p = parse_problem("hard", "a b c d = eq_trapezoid a b c d ? eqangle a d a b b a b c")
+    p = parse_problem("hard", "a b c = triangle a b c; d = angle_bisector d a b c, on_dia d b c; e = angle_bisector e b a c, on_dia e a c ? para d e a b")
     out = prove_ddar(p, seed=0, timeout=5)
     assert out.proof is None
     doc = json.loads(render([out], "json"))
