@@ -54,6 +54,17 @@ def test_examples_realise_with_goals_true(examples_path: Path) -> None:
             assert all(diagram.holds(g) for g in problem.goals), problem.name
 
 
+def test_every_problem_realises_for_seeds_0_to_19(jgex_problems, examples_path: Path) -> None:
+    # A clause that cannot be drawn from the earlier random choices (a tangent that must
+    # meet a circle, two circles that must meet) makes the realiser redraw the earlier
+    # free choices (the whole figure, within a bound), never fail for an unlucky seed.
+    for problem in [*read_problems(examples_path), *jgex_problems]:
+        for seed in range(20):
+            diagram = realise(problem, seed=seed)
+            assert set(diagram.points) == set(problem.points()), (problem.name, seed)
+            assert all(diagram.holds(p) for p in problem.premises()), (problem.name, seed)
+
+
 def test_a_false_goal_is_false_in_the_diagram() -> None:
     """The midpoint of ab is not the foot of the altitude from c (in a generic triangle)."""
     p = parse_problem("p", "a b c = triangle a b c; m = midpoint m a b ? perp c m a b")
