@@ -30,6 +30,10 @@ from .matchers import MATCHERS, P, try_triangles
 from .rules import Rule, load_rules, rule_conditions
 
 
+class OutOfTime(Exception):
+    """The saturation's time budget ran out inside a matcher's pass."""
+
+
 @dataclass(frozen=True)
 class Budget:
     """Limits of one saturation."""
@@ -72,6 +76,7 @@ class Engine:
         self._square_fed: set[Predicate] = set()  # right angles entered into the squared-length table
         self._square_seen = -1  # size of the squared-length table when last searched
         self.goal: Predicate | None = None  # of the running saturation
+        self.deadline: float | None = None  # of the running saturation (time.monotonic)
         for number, clause in enumerate(diagram.problem.all_clauses(with_aux), start=1):
             for prem in clause.premises():
                 for pred in _normalise_given(prem):
@@ -199,8 +204,15 @@ class Engine:
             ids.append(fid)
         return self._record(concl, RuleApp(rule, tuple(ids)))
 
+    def check_time(self) -> None:
+        """Raise :class:`OutOfTime` when the running saturation's deadline has passed."""
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            raise OutOfTime
+
     def derive(self, rule: str, concl: Predicate, premises: Iterable[Predicate]) -> bool:
-        """Apply ``rule``: if every premise is proven and ``concl`` is new, add it."""
+        """Apply ``rule``: if every premise is proven and ``concl`` is new, add it.
+        Raises :class:`OutOfTime` when the running saturation's deadline has passed."""
+        self.check_time()
         if self.implied(concl) or _degenerate(concl.canonical()):
             return False
         prem = list(premises)
@@ -235,19 +247,27 @@ class Engine:
         self.goal = goal
         matchers = self.matchers()
         i = 0
-        while True:
-            if goal is not None and self.implied(goal):
-                status = "solved"
-                break
-            if time.monotonic() - start > budget.timeout or len(self.facts) > budget.max_facts:
-                status = "timeout"
-                break
-            if i == len(matchers):
-                if goal is not None and self.fact_id(goal) is not None:
+        # the budget also holds inside a matcher's pass: derive() stops it (OutOfTime) once
+        # the deadline is past; facts are recorded whole, so the state stays consistent
+        self.deadline = start + budget.timeout
+        try:
+            while True:
+                if goal is not None and self.implied(goal):
                     status = "solved"
-                break
-            iterations += 1
-            i = 0 if matchers[i]() else i + 1
+                    break
+                if time.monotonic() - start > budget.timeout or len(self.facts) > budget.max_facts:
+                    status = "timeout"
+                    break
+                if i == len(matchers):
+                    if goal is not None and self.fact_id(goal) is not None:
+                        status = "solved"
+                    break
+                iterations += 1
+                i = 0 if matchers[i]() else i + 1
+        except OutOfTime:
+            status = "solved" if goal is not None and self.implied(goal) else "timeout"
+        finally:
+            self.deadline = None
         goal_fact = self.fact_id(goal) if goal is not None and status == "solved" else None
         if status == "solved" and goal_fact is None:
             status = "unsolved"

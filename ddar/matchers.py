@@ -438,9 +438,9 @@ def squared_lengths(db: Engine) -> int:
             if all(angles.implies(c, k) for c, k in angle_equations(key)):
                 db._square_fed.add(key)
                 db.fact_id(key)  # materialised: its equation enters the squared-length table
-    if len(squares) == db._square_seen:
+    size = len(squares)
+    if size == db._square_seen:
         return new
-    db._square_seen = len(squares)
     goal = db.goal
     if goal is not None and goal.kind in (Kind.CONG, Kind.PERP, Kind.LEQUATION):
         new += db.square_fact(goal) is not None
@@ -451,12 +451,15 @@ def squared_lengths(db: Engine) -> int:
         for cls in classes.values():
             (a, b), rest = cls[0], cls[1:]
             for c, d in rest:
+                db.check_time()
                 new += db.square_fact(P("cong", a, b, c, d)) is not None
     for l1, l2 in db.index.perpendicular_lines:
         for perp in _perp_spanning(l1, l2):
             key = perp.canonical()
             if key not in db.known and key not in db._square_fed:
+                db.check_time()
                 new += db.square_fact(key) is not None
+    db._square_seen = size  # searched to the end (a pass the budget stopped runs again)
     return new
 
 

@@ -6,6 +6,7 @@ back to its premises and replayed by the independent checker on the diagram.
 from __future__ import annotations
 
 import random
+import time
 
 import pytest
 
@@ -259,3 +260,21 @@ def test_false_goal_in_a_classic_diagram_is_not_proven() -> None:
         pred = Predicate.parse(goal.split())
         assert not diagram.holds(pred, tol=1e-3)
         assert Engine(diagram).prove(pred, Budget(timeout=5)).status != "solved"
+
+
+def test_the_budget_stops_a_matcher_inside_its_pass() -> None:
+    from ddar.engine import OutOfTime
+    from ddar.matchers import triangles
+
+    p = parse_problem("t", "a b c = triangle a b c; d = on_line d a b; e = on_line e a c, on_pline e d b c ? eqratio a b a c a d a e")
+    engine = Engine(realise(p, seed=0))
+    engine.deadline = time.monotonic() - 1.0  # a saturation whose deadline has passed
+    before = len(engine.facts)
+    with pytest.raises(OutOfTime):
+        triangles(engine)
+    assert len(engine.facts) == before
+    # outside a saturation there is no deadline; a fresh saturation proves the goal
+    engine.deadline = None
+    assert engine.prove(p.goal, Budget(timeout=20)).solved
+    # a budget already spent ends the saturation as a timeout, whatever the matcher
+    assert Engine(realise(p, seed=0)).prove(p.goal, Budget(timeout=0.0)).status == "timeout"
