@@ -1,16 +1,26 @@
-"""Algebraic reasoning (AR): facts as linear equations over angles and log-lengths.
+"""Algebraic reasoning (AR): facts as linear equations over angles, log-lengths, lengths
+and squared lengths.
 
 * Angles: one unknown per segment ``(a, b)``, the direction of line ab in units
   of 180 degrees, modulo 1. ``coll`` ties the segments of one line together,
   ``para``/``perp``/``aconst``/``eqangle``/``aequation`` are linear relations.
 * Ratios: one unknown per segment, ``log |ab|``. ``cong``/``eqratio``/``rconst``/
   ``midp`` are linear relations; constant ratios use one extra unknown per prime
-  (``log 2``, ``log 3``, ...), which are independent over the rationals.
+  (``log 2``, ``log 3``, ...), which are independent over the rationals. A product
+  of segments equal to another (``lequation`` with two terms: Menelaus, Ceva) is one
+  linear relation too.
+* Lengths: one unknown per segment, ``|ab|``; collinear points add up in the order
+  the figure shows (a condition the step states).
+* Squared lengths: one unknown per segment, ``|ab|^2``; a right angle is
+  ``AC^2 - AD^2 = BC^2 - BD^2`` and a midpoint gives the median lengths. Nothing is
+  read off the figure.
 
 >>> from geometry.predicates import Predicate
 >>> ar = Algebra()
 >>> ar.add(1, Predicate.parse("perp a b c d".split()))
+['angle', 'square']
 >>> ar.add(2, Predicate.parse("perp c d e f".split()))
+['angle', 'square']
 >>> ar.explain(Predicate.parse("para a b e f".split()))
 ('angle', [(1, Fraction(1, 1)), (2, Fraction(1, 1))], ())
 """
@@ -296,12 +306,14 @@ class Algebra:
             out.append(("square", self.squares, square_equations(pred, self.pts or ())))
         return [(n, t, e) for n, t, e in out if e]
 
-    def add(self, fact_id: int, pred: Predicate, skip: str | None = None) -> None:
-        """Enter a fact's equations; each equation is tagged ``(fact_id, i)``.
+    def add(self, fact_id: int, pred: Predicate, skip: str | None = None) -> list[str]:
+        """Enter a fact's equations; each equation is tagged ``(fact_id, i)``. Returns the
+        names of the tables it told something new (an equation independent of their rows).
 
         ``skip`` names a table that derived the fact (it would only add a redundant row there,
         and explanations that cite base facts read better).
         """
+        entered = []
         for name, table, eqs in self.tables(pred):
             if name == skip:
                 continue
@@ -314,7 +326,9 @@ class Algebra:
                     continue
                 # A fact true in the diagram cannot contradict the table: an
                 # InconsistentError here is a bug upstream and is left to propagate.
-                table.add(coeffs, const, (fact_id, i))
+                if table.add(coeffs, const, (fact_id, i)) and name not in entered:
+                    entered.append(name)
+        return entered
 
     def add_points(self, names: Iterable[str], midpoints: Iterable[tuple[int, Predicate]]) -> None:
         """New points joined the figure: the median equations of the known midpoints

@@ -16,9 +16,9 @@ the diagram contradicts.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import partial
+from typing import Any
 
 from geometry.diagram import Diagram
 from geometry.predicates import NUMERIC_ONLY, Kind, Predicate
@@ -26,7 +26,7 @@ from geometry.predicates import NUMERIC_ONLY, Kind, Predicate
 from .algebra import ANGLE_KINDS, LENGTH_KINDS, RATIO_KINDS, Algebra
 from .facts import ARApp, Fact, Given, Reason, RuleApp
 from .index import NumericIndex
-from .matchers import MATCHERS, P, try_triangles
+from .registry import BUNDLES, Matcher, default_matchers, on_demand
 from .rules import Rule, load_rules, rule_conditions
 
 
@@ -56,10 +56,25 @@ class Result:
         return self.status == "solved"
 
 
-class Engine:
-    """The deductive database of one problem, with its AR tables and numeric index."""
+def P(kind: str, *args: str) -> Predicate:
+    return Predicate.of(kind, *args)
 
-    def __init__(self, diagram: Diagram, *, with_aux: bool = True, rules: dict[str, Rule] | None = None) -> None:
+
+class Engine:
+    """The deductive database of one problem, with its AR tables and numeric index.
+
+    ``matchers`` are the rule matchers saturation runs, in order (default: those
+    :mod:`ddar.matchers` registers in :mod:`ddar.registry`).
+    """
+
+    def __init__(
+        self,
+        diagram: Diagram,
+        *,
+        with_aux: bool = True,
+        rules: dict[str, Rule] | None = None,
+        matchers: Sequence[Matcher] | None = None,
+    ) -> None:
         self.diagram = diagram
         self.pts = dict(diagram.points)
         self.index = NumericIndex(self.pts)
@@ -71,10 +86,9 @@ class Engine:
         self.midps: dict[tuple[str, str, str], int] = {}
         self.triangles: dict[Predicate, int] = {}
         self.rejected = 0
-        self._cyclic_done: set[frozenset[str]] = set()
-        self._circle_done: set[tuple[str, frozenset[str]]] = set()
-        self._square_fed: set[Predicate] = set()  # right angles entered into the squared-length table
-        self._square_seen = -1  # size of the squared-length table when last searched
+        self.matcher_list: tuple[Matcher, ...] = tuple(matchers) if matchers is not None else default_matchers()
+        self.memos: dict[str, Any] = {}  # what each matcher remembers between its passes
+        self.touched: set[str] = set()  # channels the facts recorded since the last look entered
         self.goal: Predicate | None = None  # of the running saturation
         self.deadline: float | None = None  # of the running saturation (time.monotonic)
         for number, clause in enumerate(diagram.problem.all_clauses(with_aux), start=1):
@@ -98,7 +112,9 @@ class Engine:
             # An AR fact adds nothing to the table that derived it, except collinearity, which
             # was derived from one hub point and ties every pair of the points together.
             derived_in = reason.table if isinstance(reason, ARApp) and k is not Kind.COLL else None
-            self.ar.add(fid, key, skip=derived_in)
+            self.touched.update(self.ar.add(fid, key, skip=derived_in))
+        if k in BUNDLES:
+            self.touched.add(BUNDLES[k])
         if k is Kind.CYCLIC and len(key.points) == 4:
             self.cyclic4[frozenset(key.points)] = fid
         elif k is Kind.MIDP:
@@ -112,6 +128,19 @@ class Engine:
             for x in rest[1:]:
                 self._record(P("cong", o, rest[0], o, x), RuleApp("c04", (fid,)), check=False)
         return fid
+
+    def record(self, pred: Predicate, reason: Reason) -> int | None:
+        """Add a fact with its reason (a rule applied to earlier facts, by id); it must hold
+        in the figure. Returns its id (the old one if it is known), or None if the figure
+        refutes it. Matchers that read a rule's premises straight off a bundle use this;
+        :meth:`derive` is the checked way to apply a rule."""
+        return self._record(pred, reason)
+
+    def memo(self, name: str, factory: type = set) -> Any:
+        """The scratch space matcher ``name`` keeps between passes (made by ``factory``)."""
+        if name not in self.memos:
+            self.memos[name] = factory()
+        return self.memos[name]
 
     def _expand(self, fid: int, key: Predicate) -> None:
         """Unpack bundles (midpoints, similar triangles) into their plain facts."""
@@ -174,9 +203,9 @@ class Engine:
         if k is Kind.CIRCLE:
             o, a, b, c = key.points
             return self._via("c03", key, [P("cong", o, a, o, b), P("cong", o, a, o, c)])
-        if k in (Kind.SIMTRI, Kind.SIMTRI2, Kind.CONTRI, Kind.CONTRI2):
-            a = key.points
-            try_triangles(self, (a[0], a[1], a[2]), (a[3], a[4], a[5]), k in (Kind.SIMTRI2, Kind.CONTRI2))
+        prover = on_demand(k)
+        if prover is not None:  # similar or congruent triangles
+            prover(self, key)
             return self.known.get(key)
         return None
 
@@ -237,16 +266,23 @@ class Engine:
     def prove(self, goal: Predicate | None, budget: Budget = Budget()) -> Result:
         """Saturate until ``goal`` holds (or a fixpoint, or the budget is spent).
 
-        Matchers run in order; whenever one adds facts, the loop starts again from the
-        first, so cheap rules reach their fixpoint before costly ones run (which also
-        keeps proofs short: a goal is reached by the simplest rules that can reach it).
+        Matchers run in order; a new fact wakes the matchers that read its channels
+        (:mod:`ddar.registry`), and the loop always runs the first awake one, so cheap
+        rules reach their fixpoint before costly ones run (which also keeps proofs short:
+        a goal is reached by the simplest rules that can reach it). It ends when no
+        matcher is awake.
         """
         start = time.monotonic()
         iterations = 0
         status = "unsolved"
         self.goal = goal
-        matchers = self.matchers()
-        i = 0
+        matchers = self.matcher_list
+        readers: dict[str, list[int]] = {}
+        for n, m in enumerate(matchers):
+            for ch in m.reads:
+                readers.setdefault(ch, []).append(n)
+        # every matcher runs once; afterwards only those whose channels received new facts
+        dirty = set(range(len(matchers)))
         # the budget also holds inside a matcher's pass: derive() stops it (OutOfTime) once
         # the deadline is past; facts are recorded whole, so the state stays consistent
         self.deadline = start + budget.timeout
@@ -258,12 +294,17 @@ class Engine:
                 if time.monotonic() - start > budget.timeout or len(self.facts) > budget.max_facts:
                     status = "timeout"
                     break
-                if i == len(matchers):
+                if not dirty:
                     if goal is not None and self.fact_id(goal) is not None:
                         status = "solved"
                     break
                 iterations += 1
-                i = 0 if matchers[i]() else i + 1
+                i = min(dirty)  # the cheapest matcher with new input
+                dirty.discard(i)
+                self.touched.clear()
+                matchers[i].run(self)
+                for ch in self.touched:
+                    dirty.update(readers.get(ch, ()))
         except OutOfTime:
             status = "solved" if goal is not None and self.implied(goal) else "timeout"
         finally:
@@ -274,9 +315,6 @@ class Engine:
         if goal is None and status == "unsolved":
             status = "saturated"
         return Result(status, goal_fact, len(self.facts), time.monotonic() - start, iterations, self)
-
-    def matchers(self) -> list[Callable[[], int]]:
-        return [partial(m, self) for m in MATCHERS]
 
 
 def _degenerate(p: Predicate) -> bool:

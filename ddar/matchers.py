@@ -6,7 +6,6 @@ number of new facts. :data:`MATCHERS` lists them in the order saturation runs th
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from fractions import Fraction
 from itertools import combinations
 from typing import TYPE_CHECKING
@@ -16,6 +15,7 @@ from geometry.predicates import Kind, Predicate
 
 from .algebra import angle_equations, seg
 from .facts import RuleApp
+from .registry import Matcher, register
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -40,15 +40,16 @@ def collinear(db: Engine) -> int:
 def cyclic_angles(db: Engine) -> int:
     """r03: each concyclic quadruple gives its inscribed-angle equalities."""
     new = 0
+    done = db.memo("cyclic_angles")
     for quad, fid in list(db.cyclic4.items()):
-        if quad in db._cyclic_done:
+        if quad in done:
             continue
-        db._cyclic_done.add(quad)
+        done.add(quad)
         a, b, p, q = db.index.order(quad)
         for (x, y), (u, v) in (((a, b), (p, q)), ((a, p), (b, q)), ((a, q), (b, p))):
             concl = P("eqangle", u, x, u, y, v, x, v, y)
             if not db.implied(concl) and concl.holds(db.pts):
-                db._record(concl, RuleApp("r03", (fid,)))
+                db.record(concl, RuleApp("r03", (fid,)))
                 new += 1
     return new
 
@@ -83,7 +84,7 @@ def cyclic_merge(db: Engine) -> int:
                     fq = frozenset(q)
                     if fq in db.cyclic4:
                         continue
-                    db._record(P("cyclic", *q), RuleApp("c01", (db.cyclic4[q1], db.cyclic4[q2])))
+                    db.record(P("cyclic", *q), RuleApp("c01", (db.cyclic4[q1], db.cyclic4[q2])))
                     new += 1
                     changed = True
     return new
@@ -131,13 +132,14 @@ def centre_class(db: Engine, o: str, cls: list[str]) -> int:
                 new += 1
     if len(cls) < 3:
         return new
+    done = db.memo("centres")
     for tri in combinations(cls, 3):
         key = (o, frozenset(tri))
-        if key in db._circle_done:
+        if key in done:
             continue
         if db.index.collinear(*tri):
             continue
-        db._circle_done.add(key)
+        done.add(key)
         cid = db.fact_id(P("circle", o, *tri))
         if cid is None:
             continue
@@ -145,7 +147,7 @@ def centre_class(db: Engine, o: str, cls: list[str]) -> int:
             b, c = [t for t in tri if t != a]
             concl = Predicate.parse(f"aequation 1/1 {a} {b} {a} {c} -1/1 {o} {b} {b} {c} 1pi/2".split())
             if not db.implied(concl) and concl.holds(db.pts):
-                db._record(concl, RuleApp("c02", (cid,)))
+                db.record(concl, RuleApp("c02", (cid,)))
                 new += 1
     return new
 
@@ -430,16 +432,18 @@ def squared_lengths(db: Engine) -> int:
     tables do not see (perpendicular diagonals, median lengths, feet of perpendiculars)."""
     new = 0
     angles, squares = db.ar.angles, db.ar.squares
+    memo = db.memo("squared_lengths", dict)
+    fed = memo.setdefault("fed", set())  # right angles entered into the table
     for l1, l2 in db.index.perpendicular_lines:
         for perp in _perp_spanning(l1, l2):
             key = perp.canonical()
-            if key in db.known or key in db._square_fed:
+            if key in db.known or key in fed:
                 continue
             if all(angles.implies(c, k) for c, k in angle_equations(key)):
-                db._square_fed.add(key)
+                fed.add(key)
                 db.fact_id(key)  # materialised: its equation enters the squared-length table
     size = len(squares)
-    if size == db._square_seen:
+    if size == memo.get("seen"):  # the table's size when last searched to the end
         return new
     goal = db.goal
     if goal is not None and goal.kind in (Kind.CONG, Kind.PERP, Kind.LEQUATION):
@@ -456,10 +460,10 @@ def squared_lengths(db: Engine) -> int:
     for l1, l2 in db.index.perpendicular_lines:
         for perp in _perp_spanning(l1, l2):
             key = perp.canonical()
-            if key not in db.known and key not in db._square_fed:
+            if key not in db.known and key not in fed:
                 db.check_time()
                 new += db.square_fact(key) is not None
-    db._square_seen = size  # searched to the end (a pass the budget stopped runs again)
+    memo["seen"] = size  # searched to the end (a pass the budget stopped runs again)
     return new
 
 
@@ -542,24 +546,37 @@ def _ordered_pairs(items: list[str]) -> list[tuple[str, str]]:
 
 
 
-#: The matchers in the order saturation runs them (cheap and productive ones first).
-MATCHERS: tuple[Callable[[Engine], int], ...] = (
-    collinear,
-    cyclic_angles,
-    cyclic_merge,
-    centres,
-    isosceles,
-    isosceles_trapezoids,
-    perp_bisector,
-    midpoints,
-    cyclic_from_angles,
-    collinear_midpoint_rules,
-    triangles,
-    parallel_transversals,
-    converse_intercept,
-    ratio_constants,
-    bisectors,
-    ceva,
-    menelaus,
-    squared_lengths,
+#: The matchers in the order saturation runs them (cheap and productive ones first), with
+#: the rules each fires (what it reads follows from their premises, see ddar.registry).
+MATCHERS: tuple[Matcher, ...] = (
+    # collinear triples angle chasing proves (AR, the r28 reasoning), materialised for the length table
+    Matcher(collinear, (), frozenset({"angle"})),
+    Matcher(cyclic_angles, ("r03",)),
+    Matcher(cyclic_merge, ("c01",)),
+    Matcher(centres, ("c03", "c02", "r01", "r49")),
+    Matcher(isosceles, ("r13", "r14")),
+    Matcher(isosceles_trapezoids, ("r46",)),
+    Matcher(perp_bisector, ("r23", "r22")),
+    Matcher(midpoints, ("m01",)),
+    Matcher(cyclic_from_angles, ("r04",)),
+    Matcher(collinear_midpoint_rules, ("r06", "r25", "r26", "r19")),
+    Matcher(triangles, ("r32", "r32m", "r33", "r33m", "r34", "r35", "r38", "r38m", "r39", "r39m", "t06", "t07")),
+    Matcher(parallel_transversals, ("r42", "r41")),
+    Matcher(converse_intercept, ("r27", "r43")),
+    # constant ratios of segments on a line: ratio chasing (AR), no rule
+    Matcher(ratio_constants, (), frozenset({"ratio", "length"})),
+    Matcher(bisectors, ("r12", "r11")),
+    Matcher(ceva, ("r45",)),
+    Matcher(menelaus, ("r44",)),
+    # the squared-length table: right angles (angle table) in, equal segments and right angles out
+    Matcher(squared_lengths, (), frozenset({"angle", "square"})),
 )
+
+
+def _triangles_on_demand(db: Engine, key: Predicate) -> int:
+    """Similar or congruent triangles asked for by name (a goal, a premise)."""
+    a = key.points
+    return try_triangles(db, (a[0], a[1], a[2]), (a[3], a[4], a[5]), key.kind in (Kind.SIMTRI2, Kind.CONTRI2))
+
+
+register(MATCHERS, [(k, _triangles_on_demand) for k in (Kind.SIMTRI, Kind.SIMTRI2, Kind.CONTRI, Kind.CONTRI2)])
