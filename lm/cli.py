@@ -22,7 +22,7 @@ def train_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config", default="tiny", metavar="SIZE", help="model size: tiny (default), small, base")
     p.add_argument("--steps", type=int, default=2000, help="optimiser steps (default 2000)")
     p.add_argument("--batch-size", type=int, default=32, help="sequences per step and device (default 32)")
-    p.add_argument("--lr", type=float, default=None, help="peak learning rate (default 1e-3 pretrain, 3e-4 finetune)")
+    p.add_argument("--lr", type=float, default=None, help="peak learning rate (default 1e-3 pretrain, 5e-5 finetune)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto",
                    help="auto: a GPU (bf16) when there is one, else the CPU")

@@ -165,7 +165,7 @@ def train(cfg: TrainConfig) -> dict[str, Any]:
 
     use_cpu, bf16 = _device(cfg)
     eval_every = cfg.eval_every or max(1, cfg.steps // 8)
-    lr = cfg.lr if cfg.lr is not None else (1e-3 if cfg.stage == "pretrain" else 3e-4)
+    lr = cfg.lr if cfg.lr is not None else (1e-3 if cfg.stage == "pretrain" else 5e-5)
     ckpt_dir = cfg.out / "checkpoints"
     args = TrainingArguments(
         output_dir=str(ckpt_dir),
