@@ -183,7 +183,12 @@ class NumericIndex:
 
     # ------------------------------------------------------------------ triangles
     def similar_triangles(self) -> list[tuple[tuple[str, str, str], tuple[str, str, str], bool]]:
-        """Pairs (ABC, PQR, mirrored) of distinct non-degenerate triangles with A~P, B~Q, C~R."""
+        """Pairs (ABC, PQR, mirrored) of distinct non-degenerate triangles with A~P, B~Q, C~R
+        (computed once per figure)."""
+        return list(self._similar_triangles)
+
+    @cached_property
+    def _similar_triangles(self) -> list[tuple[tuple[str, str, str], tuple[str, str, str], bool]]:
         P = self.pts
         shapes: dict[tuple[int, int], list[tuple[str, str, str]]] = defaultdict(list)
         tris = []

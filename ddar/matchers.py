@@ -469,6 +469,7 @@ def squared_lengths(db: Engine) -> int:
 
 # ------------------------------------------------------------------ triangles
 def triangles(db: Engine) -> int:
+    """r32-r39, t06, t07 on the pairs of triangles similar in the figure."""
     new = 0
     for t, u, mirrored in db.index.similar_triangles():
         new += try_triangles(db, t, u, mirrored)
