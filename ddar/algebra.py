@@ -144,8 +144,8 @@ def _product_equation(p: Predicate) -> list[Equation]:
         _add(c, seg(x, y), 1)
     for x, y in s2:
         _add(c, seg(x, y), -1)
-    for v, k in _log_const(-c2 / c1).items():
-        _add(c, v, k)
+    for v, k in _log_const(-c2 / c1).items():  # log(product 1) - log(product 2) - log(-c2 / c1) = 0
+        _add(c, v, -k)
     return [(c, Fraction(0))] if c else []
 
 

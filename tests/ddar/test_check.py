@@ -226,3 +226,17 @@ def test_squared_lengths_prove_the_sums_of_squares_of_an_orthodiagonal_quadrilat
     proof, diagram = _proof(f"a b c = triangle a b c; d = on_tline d b a c ? {goal}")
     assert proof.lines[-1].rule == "square"
     assert check_proof(proof, diagram.points).ok
+
+
+def test_a_product_equation_with_coefficients_enters_the_ratio_table_with_its_constant() -> None:
+    # D on BC with BD = 2 DC: 1 * BD - 2 * DC = 0 as products of one segment, and its ratio form
+    from ddar.algebra import Algebra
+
+    ar = Algebra()
+    ar.add(1, P("lequation 1/1 b d -2/1 d c 0"))
+    assert ar.implies(P("rconst b d d c 2/1"))
+    assert not ar.implies(P("rconst b d d c 1/2"))
+    ar2 = Algebra()
+    ar2.add(1, P("lequation 3/1 a b * c d -2/1 e f * g h 0"))  # AB·CD / (EF·GH) = 2/3
+    assert ar2.implies(P("lequation 3/1 a b * c d -2/1 e f * g h 0"))
+    assert not ar2.implies(P("lequation 2/1 a b * c d -3/1 e f * g h 0"))
