@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from geometry.predicates import NUMERIC_ONLY, Kind, Predicate
@@ -74,12 +75,17 @@ class Matcher:
 
     @property
     def reads(self) -> frozenset[str]:
-        rules = load_rules()
-        chans = set(self.extra)
-        for rid in self.rules:
-            for prem in rules[rid].facts:
-                chans |= premise_channels(prem)
-        return frozenset(chans)
+        return _reads(self.rules, self.extra)
+
+
+@lru_cache(maxsize=None)
+def _reads(rule_ids: tuple[str, ...], extra: frozenset[str]) -> frozenset[str]:
+    rules = load_rules()
+    chans = set(extra)
+    for rid in rule_ids:
+        for prem in rules[rid].facts:
+            chans |= premise_channels(prem)
+    return frozenset(chans)
 
 
 _MATCHERS: list[Matcher] = []
