@@ -277,6 +277,19 @@ def test_json_of_a_problem_without_proof_is_valid(tmp_path: Path) -> None:
     assert doc["status"] in ("unsolved", "timeout") and "steps" not in doc
 
 
+def test_a_legs_not_parallel_hypothesis_survives_json_and_replays() -> None:
+    # the base angles of an isosceles trapezoid: r46 states that the legs are not parallel
+    p = parse_problem("trapezoid", "a b c d = eq_trapezoid a b c d ? eqangle a d a b b a b c")
+    out = prove_ddar(p, seed=0, timeout=20)
+    assert out.proof is not None and [c.kind for c in out.proof.conditions] == ["npara"]
+    doc = json.loads(render([out], "json"))
+    jsonschema.validate(doc, schema())
+    assert replay(doc).ok
+    back = read_outcome(doc)
+    assert back.check is not None and back.check.ok and back.proof.conditions == out.proof.conditions
+    assert "AD and BC are not parallel" in render([out], "text")
+
+
 def test_read_proof_reconstructs_the_engine_proof(example_outcomes) -> None:
     out = _by_name(example_outcomes, "nine_point_circle")
     back = read_proof(document_json(out)).proof
