@@ -293,8 +293,9 @@ class Algebra:
         # (fact id, equation index) of a collinearity in the length table -> the order it read
         self._orders: dict[tuple[int, int], Condition] = {}
 
-    def tables(self, pred: Predicate) -> list[tuple[str, LinearTable, list[Equation]]]:
-        """The tables that can hold ``pred``, with its equations in each."""
+    def tables(self, pred: Predicate, squares: bool = True) -> list[tuple[str, LinearTable, list[Equation]]]:
+        """The tables that can hold ``pred``, with its equations in each (the squared-length
+        table only with ``squares``)."""
         out = []
         if pred.kind in ANGLE_KINDS:
             out.append(("angle", self.angles, angle_equations(pred)))
@@ -302,7 +303,7 @@ class Algebra:
             out.append(("ratio", self.ratios, ratio_equations(pred)))
         if self.pts is not None and pred.kind in LENGTH_KINDS:
             out.append(("length", self.lengths, length_equations(pred, self.pts)))
-        if pred.kind in SQUARE_KINDS:
+        if squares and pred.kind in SQUARE_KINDS:
             out.append(("square", self.squares, square_equations(pred, self.pts or ())))
         return [(n, t, e) for n, t, e in out if e]
 
@@ -345,7 +346,7 @@ class Algebra:
         point suffice (parallels through a common point coincide, r28). The squared-length
         table is not among them: it is asked last, through :meth:`square_explain`, so that
         proofs cite the classical theorems where they apply."""
-        opts = [o for o in self.tables(pred) if o[0] != "square"]
+        opts = self.tables(pred, squares=False)
         if pred.kind is not Kind.COLL:
             return opts + self._doubled(opts)
         pts = list(dict.fromkeys(pred.points))

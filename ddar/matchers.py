@@ -16,6 +16,7 @@ from geometry.predicates import Kind, Predicate
 from .algebra import angle_equations, seg
 from .facts import RuleApp
 from .registry import Matcher, register
+from .rules import _bind
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -320,9 +321,7 @@ def converse_intercept(db: Engine) -> int:
 
 def _products(db: Engine, rid: str, binding: dict[str, str], premises: list[Predicate]) -> int:
     """Fire Menelaus (r44) or Ceva (r45): a product of three ratios equal to one."""
-    concl = db.rules[rid].conclusions[0]
-    pred = Predicate(concl.kind, tuple(binding.get(x, x) if isinstance(x, str) else x for x in concl.args))
-    return db.derive(rid, pred, premises)
+    return db.derive(rid, _bind(db.rules[rid].conclusions[0], binding), premises)
 
 
 def menelaus(db: Engine) -> int:
@@ -420,9 +419,7 @@ def _perp_spanning(l1: tuple[str, ...], l2: tuple[str, ...]) -> list[Predicate]:
     squared-length table: from the common point if they share one (Pythagoras), else from
     a first point of each line."""
     common = [x for x in l1 if x in l2]
-    h1 = h2 = common[0] if common else None
-    h1 = h1 or l1[0]
-    h2 = h2 or l2[0]
+    h1, h2 = (common[0], common[0]) if common else (l1[0], l2[0])
     return [P("perp", h1, x, h2, y) for x in l1 if x != h1 for y in l2 if y != h2]
 
 
