@@ -262,6 +262,9 @@ def test_lm_eval_and_propose_from_the_command_line(trained, corpus, tmp_path, ca
     assert "validation loss" in out and "baseline (kinds by frequency)" in out
     numbers = json.loads(report.read_text())
     assert numbers["examples"] > 0 and 0.0 <= numbers["topk"] <= 1.0 and numbers["top1"] <= numbers["topk"]
+    # matching any aux clause is weaker than matching the first; the figures are counted
+    assert numbers["topk"] <= numbers["any_topk"] <= 1.0
+    assert 1 <= numbers["figures"] <= numbers["examples"] and 0.0 <= numbers["figure_topk"] <= 1.0
     # every validation example's first aux clause is a midpoint: the model learnt the kind
     assert numbers["kind_topk"] > 0.5
     assert main(["lm", "propose", "--model", str(trained[0]), "--text",
