@@ -1,6 +1,6 @@
 """Held-out synthetic problems that need auxiliary points: a problem file for the search.
 
-    python bench/val_aux.py [CORPUS] [--out out/val_aux.txt] [--limit 400] [--timeout 20] [--per-figure 1]
+    python bench/val_aux.py [CORPUS] [--out out/val_aux.txt] [--limit 400] [--timeout 20] [--per-figure 1] [--split validation|train]
 
 Takes the auxiliary examples of a ``geoprover synth`` corpus that lie in the language
 model's validation split (by figure, :func:`lm.data.is_validation`: the model never trained
@@ -29,7 +29,7 @@ from lm.data import is_validation, read_examples  # noqa: E402
 from prover.prove import prove_ddar  # noqa: E402
 
 
-def held_out_statements(corpus: Path, limit: int, per_figure: int):
+def held_out_statements(corpus: Path, limit: int, per_figure: int, split: str = "validation"):
     """(figure seed, statement without aux clauses ? goal) of validation aux examples:
     distinct, at most ``per_figure`` of each figure (so one figure's many goals do not
     fill the set)."""
@@ -37,7 +37,7 @@ def held_out_statements(corpus: Path, limit: int, per_figure: int):
     per: Counter[int] = Counter()
     for rec in read_examples(corpus):
         seed = int(rec["seed"])
-        if not rec.get("aux") or not is_validation(seed) or per[seed] >= per_figure:
+        if not rec.get("aux") or is_validation(seed) != (split == "validation") or per[seed] >= per_figure:
             continue
         statement = rec["problem"].split("|")[0].split("?")[0].strip()
         text = f"{statement} ? {rec['goal']}"
@@ -57,15 +57,17 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=400, help="distinct validation statements tried")
     ap.add_argument("--timeout", type=float, default=20.0, help="DD+AR seconds per statement")
     ap.add_argument("--per-figure", type=int, default=1, help="statements kept per figure (default 1)")
+    ap.add_argument("--split", choices=("validation", "train"), default="validation",
+                    help="the held-out figures (default), or training ones (how hard the data is)")
     args = ap.parse_args()
     corpus = Path(args.corpus)
     if not corpus.is_dir():
         sys.exit(f"bench/val_aux.py: no corpus folder {corpus}")
     tried = proven = errors = 0
     kept: list[tuple[str, str]] = []
-    for seed, index, text in held_out_statements(corpus, args.limit, args.per_figure):
+    for seed, index, text in held_out_statements(corpus, args.limit, args.per_figure, args.split):
         tried += 1
-        name = f"val_aux/{seed}-{index}"
+        name = f"{'val' if args.split == 'validation' else 'train'}_aux/{seed}-{index}"
         try:
             out = prove_ddar(parse_problem(name, text), timeout=args.timeout)
         except ProblemError as e:
@@ -80,7 +82,7 @@ def main() -> None:
     tmp = out_path.with_suffix(out_path.suffix + ".tmp")
     tmp.write_text("".join(f"{n}\n{t}\n" for n, t in kept), encoding="utf-8")
     tmp.replace(out_path)
-    print(f"validation aux statements tried {tried}; DD+AR proves {proven} without aux points; "
+    print(f"{args.split} aux statements tried {tried}; DD+AR proves {proven} without aux points; "
           f"errors {errors}; {len(kept)} written to {out_path}")
 
 
