@@ -277,4 +277,39 @@ def clause_key(clause: Clause, new_names: Mapping[str, str] | None = None) -> fr
     True
     """
     mapping = dict(new_names) if new_names is not None else {p: f"#{i}" for i, p in enumerate(clause.points)}
-    return frozenset(str(p.rename(mapping).canonical()) for p in clause.premises())
+    return _closed_key([p.rename(mapping).canonical() for p in clause.premises()])
+
+
+def _closed_key(facts: Sequence[Predicate]) -> frozenset[str]:
+    """Canonical premises as strings, with equal segments merged into classes.
+
+    ``cong`` is transitive, so ``circle x a b c`` (``|xa| = |xb|, |xb| = |xc|``) and
+    ``circle x b c a`` (``|xb| = |xc|, |xa| = |xc|``) assert the same thing in different
+    pairs; written as one class of equal segments they give one key.
+
+    >>> from geometry.problem import parse_problem
+    >>> def key(t):
+    ...     return clause_key(parse_problem("t", "a b c d = quadrangle a b c d | " + t).aux[0])
+    >>> key("x = circle x a b c") == key("y = circle y c a b") != key("x = circle x a b d")
+    True
+    """
+    parent: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+    def find(s: tuple[str, ...]) -> tuple[str, ...]:
+        while parent.setdefault(s, s) != s:
+            s = parent[s]
+        return s
+
+    out: set[str] = set()
+    for f in facts:
+        if f.kind.value == "cong" and len(f.args) == 4:
+            a, b, c, d = (str(x) for x in f.args)
+            s1, s2 = find(tuple(sorted((a, b)))), find(tuple(sorted((c, d))))
+            parent[max(s1, s2)] = min(s1, s2)
+        else:
+            out.add(str(f))
+    classes: dict[tuple[str, ...], list[str]] = {}
+    for seg in parent:
+        classes.setdefault(find(seg), []).append(" ".join(seg))
+    out.update("cong= " + " , ".join(sorted(segs)) for segs in classes.values())
+    return frozenset(out)

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import random
 
+from itertools import permutations
+
 import pytest
 
 from geometry.predicates import Predicate
@@ -95,6 +97,10 @@ def test_clause_key_is_up_to_symmetry_and_new_names():
     assert k("d = midpoint d b c") == k("x = midpoint x c b")
     assert k("d = foot d a b c") == k("y = foot y a c b")
     assert k("d = midpoint d b c") != k("d = midpoint d a c")
+    # equal segments are one class: every order of a circumcentre's points is one clause
+    assert len({k(f"d = circle d {' '.join(o)}") for o in permutations("abc")}) == 1
+    assert k("d = circle d a b c") != k("d = on_bline d a b")
+    assert k("d = on_circle d a b, on_circle d c b") != k("d = on_circle d a c, on_circle d b c")
 
 
 def test_random_renamings_give_one_text():
