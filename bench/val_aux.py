@@ -4,7 +4,7 @@
 
 Takes the auxiliary examples of a ``geoprover synth`` corpus that lie in the language
 model's validation split (by figure, :func:`lm.data.is_validation`: the model never trained
-on these figures), drops their auxiliary clauses, keeps one per statement, and runs today's
+on these figures), drops their auxiliary clauses, keeps each statement once, and runs today's
 DD+AR on each. Those it still cannot prove are written as a problem file (name line, problem
 line), so the proposers can be compared in distribution:
 
@@ -30,9 +30,9 @@ from prover.prove import prove_ddar  # noqa: E402
 
 
 def held_out_statements(corpus: Path, limit: int, per_figure: int, split: str = "validation"):
-    """(figure seed, statement without aux clauses ? goal) of validation aux examples:
-    distinct, at most ``per_figure`` of each figure (so one figure's many goals do not
-    fill the set)."""
+    """(figure seed, index within the figure, statement without aux clauses ? goal) of the
+    aux examples of ``split``: distinct, at most ``per_figure`` of each figure (so one
+    figure's many goals do not fill the set)."""
     seen: set[str] = set()
     per: Counter[int] = Counter()
     for rec in read_examples(corpus):
