@@ -33,8 +33,10 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from networkx.utils import UnionFind
+
 from geometry.errors import ProblemError
-from geometry.predicates import Predicate
+from geometry.predicates import Kind, Predicate
 from geometry.problem import Clause, Problem, parse_problem
 
 __all__ = [
@@ -293,23 +295,13 @@ def _closed_key(facts: Sequence[Predicate]) -> frozenset[str]:
     >>> key("x = circle x a b c") == key("y = circle y c a b") != key("x = circle x a b d")
     True
     """
-    parent: dict[tuple[str, ...], tuple[str, ...]] = {}
-
-    def find(s: tuple[str, ...]) -> tuple[str, ...]:
-        while parent.setdefault(s, s) != s:
-            s = parent[s]
-        return s
-
+    equal = UnionFind()
     out: set[str] = set()
     for f in facts:
-        if f.kind.value == "cong" and len(f.args) == 4:
+        if f.kind is Kind.CONG:
             a, b, c, d = (str(x) for x in f.args)
-            s1, s2 = find(tuple(sorted((a, b)))), find(tuple(sorted((c, d))))
-            parent[max(s1, s2)] = min(s1, s2)
+            equal.union(tuple(sorted((a, b))), tuple(sorted((c, d))))
         else:
             out.add(str(f))
-    classes: dict[tuple[str, ...], list[str]] = {}
-    for seg in parent:
-        classes.setdefault(find(seg), []).append(" ".join(seg))
-    out.update("cong= " + " , ".join(sorted(segs)) for segs in classes.values())
+    out.update("cong= " + " , ".join(sorted(" ".join(s) for s in segs)) for segs in equal.to_sets())
     return frozenset(out)
