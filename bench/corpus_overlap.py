@@ -6,7 +6,7 @@ A corpus problem (its premises and goal, auxiliary clauses left out) and a bench
 problem are equal when their canonical forms are (:func:`synth.canon.canonical`:
 points renamed in order of appearance, independent clauses in a fixed order, the
 goal in canonical form). Also prints the overlap of premises alone (same figure,
-any goal). Default FILE: the jgex benchmark beside the repository.
+any goal). Default FILEs: the bundled benchmark sets (jgex and olympiad_dev).
 """
 from __future__ import annotations
 
@@ -20,8 +20,9 @@ sys.path[:] = [str(REPO)] + [p for p in sys.path if Path(p or ".").resolve() != 
 from geometry.problem import Problem, parse_problem, read_problems  # noqa: E402
 from lm.data import read_examples  # noqa: E402
 from synth.canon import canonical  # noqa: E402
+from prover.problem_sets import resolve, set_path  # noqa: E402
 
-DEFAULT = REPO.parent / "shared/benchmarks/jgex_ag_231.txt"
+DEFAULT = [str(set_path(name)) for name in ("jgex", "olympiad_dev")]  # prover/benchmarks/
 
 
 def _keys(p: Problem) -> tuple[str, str]:
@@ -33,11 +34,11 @@ def _keys(p: Problem) -> tuple[str, str]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("corpus")
-    ap.add_argument("files", nargs="*", default=[str(DEFAULT)])
+    ap.add_argument("files", nargs="*", default=DEFAULT, help="problem files or set names")
     args = ap.parse_args(argv)
     bench: dict[str, tuple[str, str]] = {}
     for f in args.files:
-        for p in read_problems(f):
+        for p in read_problems(resolve(f)):
             bench[f"{Path(f).stem}/{p.name}"] = _keys(p)
     whole = {k[0]: n for n, k in bench.items()}
     setups = {k[1]: n for n, k in bench.items()}

@@ -12,8 +12,8 @@ run and prints the top functions by cumulative time.
 
 The engine checks its budget between rule matchers; a hard alarm at
 ``timeout + grace`` seconds stops a matcher that runs away, and counts the problem
-as a timeout. The file defaults to ``../shared/benchmarks/jgex_ag_231.txt`` beside
-the repository. Benchmarks print numbers; they never fail on timing.
+as a timeout. The file defaults to the bundled ``jgex`` set
+(a set name or a path). Benchmarks print numbers; they never fail on timing.
 """
 from __future__ import annotations
 
@@ -36,8 +36,9 @@ if str(REPO) not in sys.path:
 from geometry.errors import ProblemError  # noqa: E402
 from geometry.problem import Problem, parse_problem, split_problem_text  # noqa: E402
 from prover.prove import prove_ddar  # noqa: E402
+from prover.problem_sets import resolve, set_path  # noqa: E402
 
-DEFAULT_FILE = REPO.parent / "shared/benchmarks/jgex_ag_231.txt"
+DEFAULT_FILE = set_path("jgex")  # the bundled benchmark (prover/benchmarks/)
 
 
 class _HardTimeout(Exception):
@@ -140,7 +141,7 @@ def load(path: Path, match: str | None, limit: int | None) -> list[Problem]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("file", nargs="?", type=Path, default=DEFAULT_FILE)
+    ap.add_argument("file", nargs="?", type=resolve, default=DEFAULT_FILE, help="problem file or set name (default jgex)")
     ap.add_argument("--timeout", type=float, default=60.0, help="per-problem engine budget in seconds (default 60)")
     ap.add_argument("--grace", type=float, default=30.0, help="hard alarm after timeout+grace seconds (default 30)")
     ap.add_argument("--seed", type=int, default=0)

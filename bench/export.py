@@ -9,7 +9,7 @@ render text, Markdown (with an SVG figure written beside it), HTML (figure inlin
 and JSON; the JSON must validate against ``prover/schema/proof.schema.json`` and
 replay with the proof checker. Prints one line per failed export (``-v``: every
 problem), then the counts per format and the time the exports took. ``--out DIR``
-keeps every exported file. The file defaults to ``../shared/benchmarks/jgex_ag_231.txt``
+keeps every exported file. The file defaults to the bundled ``jgex`` set
 beside the repository. Benchmarks print numbers; they never fail on timing.
 """
 from __future__ import annotations
@@ -29,8 +29,9 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from geometry.problem import parse_problem, split_problem_text
+from prover.problem_sets import resolve, set_path  # noqa: E402
 
-DEFAULT_FILE = REPO.parent / "shared/benchmarks/jgex_ag_231.txt"
+DEFAULT_FILE = set_path("jgex")  # the bundled benchmark (prover/benchmarks/)
 FORMATS = ("text", "markdown", "html", "json")
 
 
@@ -131,7 +132,7 @@ def summarise(rows: list[dict], wall: float) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("file", nargs="?", type=Path, default=DEFAULT_FILE)
+    ap.add_argument("file", nargs="?", type=resolve, default=DEFAULT_FILE, help="problem file or set name (default jgex)")
     ap.add_argument("--timeout", type=float, default=30.0, help="engine budget per problem, seconds (default 30)")
     ap.add_argument("--grace", type=float, default=30.0, help="hard alarm after timeout+grace seconds (default 30)")
     ap.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")

@@ -2,7 +2,7 @@
 
     python bench/false_goals.py [FILE] [--variants 5] [--jobs 2] [--timeout 10] [--seed 0]
 
-For every problem of the file (default ``../shared/benchmarks/jgex_ag_231.txt``
+For every problem of the file (default the bundled ``jgex`` set
 beside the repository) the diagram of the *original* problem is realised; then
 false goals are made by replacing one point of the goal by another point of the
 problem, keeping only variants that are false in the diagram with a clear margin
@@ -35,8 +35,9 @@ from geometry.diagram import realise  # noqa: E402
 from geometry.variants import false_variants  # noqa: E402
 from geometry.problem import parse_problem, split_problem_text  # noqa: E402
 from prover.prove import format_text, prove_ddar  # noqa: E402
+from prover.problem_sets import resolve, set_path  # noqa: E402
 
-DEFAULT_FILE = REPO.parent / "shared/benchmarks/jgex_ag_231.txt"
+DEFAULT_FILE = set_path("jgex")  # the bundled benchmark (prover/benchmarks/)
 @dataclass
 class Outcome:
     name: str
@@ -94,7 +95,7 @@ def sweep_problem(args: tuple[str, str, int, float, int]) -> Outcome:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("file", nargs="?", type=Path, default=DEFAULT_FILE)
+    ap.add_argument("file", nargs="?", type=resolve, default=DEFAULT_FILE, help="problem file or set name (default jgex)")
     ap.add_argument("--variants", type=int, default=5, help="false goals per problem (default 5)")
     ap.add_argument("--jobs", type=int, default=2, help="worker processes (default 2)")
     ap.add_argument("--timeout", type=float, default=10.0, help="engine budget per false goal, seconds (default 10)")

@@ -2,8 +2,8 @@
 
     python bench/fuzz.py N [--seed S] [--timeout T] [--hang-after H] [--log PATH] [--no-jgex]
 
-Mutates the lines of the bundled examples and of ../shared/benchmarks/jgex_ag_231.txt
-(skipped where absent) and runs each in this process (see prover/fuzz.py). Prints
+Mutates the lines of the bundled examples and of the bundled jgex set and runs
+each in this process (see prover/fuzz.py). Prints
 counts per outcome (clear error, realised, proved, unproved, crash, hang, proof
 rejected), the first offending lines, and the run time. With --log, every line's
 outcome is appended to a JSON-lines file and a rerun with the same arguments resumes
@@ -69,8 +69,6 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     lines = problem_lines(None if args.no_jgex else JGEX)
-    if not args.no_jgex and not JGEX.is_file():
-        print(f"note: {JGEX} not found, mutating the bundled examples only", file=sys.stderr)
     mutator = Mutator(lines, seed=args.seed)
     log = Path(args.log) if args.log else None
     start, counts, bugs = _resume(log, args.seed) if log else (0, Counter(), [])

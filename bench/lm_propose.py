@@ -5,8 +5,8 @@
 Loads the model (default: the bundled one), then for each problem and each k asks
 for k auxiliary clauses (beam search, k beams) and prints, per k, the milliseconds
 per call (median, p90), how many beams were malformed or duplicates, and how many
-clauses realise in the problem's figure. Default FILE: the jgex benchmark beside
-the repository. One torch thread, as in the search.
+clauses realise in the problem's figure. Default FILE: the bundled jgex
+set. One torch thread, as in the search.
 """
 from __future__ import annotations
 
@@ -20,8 +20,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path[:] = [str(REPO)] + [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 from geometry.problem import read_problems  # noqa: E402
+from prover.problem_sets import resolve, set_path  # noqa: E402
 
-DEFAULT = REPO.parent / "shared/benchmarks/jgex_ag_231.txt"
+DEFAULT = set_path("jgex")  # the bundled benchmark (prover/benchmarks/)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     proposer = load(args.model)
     print(f"model {proposer.ckpt.path}: loaded (with torch and transformers imported) in "
           f"{time.perf_counter() - t0:.2f} s")
-    problems = [p for p in read_problems(args.file) if p.goal is not None][: args.limit]
+    problems = [p for p in read_problems(resolve(args.file)) if p.goal is not None][: args.limit]
     for k in args.k:
         proposer.beams = k
         ms: list[float] = []

@@ -2,7 +2,7 @@
 
     python bench/realise.py [FILE] [--runs N] [--seed S]
 
-FILE defaults to ../shared/benchmarks/jgex_ag_231.txt beside the repository.
+FILE (a path or a set name) defaults to the bundled jgex set.
 Prints the median over N runs (default 5) of the time to parse every problem and
 to realise every problem, and the mean per problem. It never fails on timing.
 """
@@ -17,8 +17,9 @@ from typing import Callable
 
 from geometry.diagram import realise
 from geometry.problem import Problem, parse_problem, split_problem_text
+from prover.problem_sets import resolve, set_path  # noqa: E402
 
-DEFAULT = Path(__file__).resolve().parents[1].parent / "shared/benchmarks/jgex_ag_231.txt"
+DEFAULT = set_path("jgex")  # the bundled benchmark (prover/benchmarks/)
 
 
 def timed(fn: Callable[[], object], runs: int) -> float:
@@ -38,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0, help="seed of the diagrams (default 0)")
     args = parser.parse_args(argv)
 
-    pairs = split_problem_text(Path(args.file).read_text(encoding="utf-8"), args.file)
+    pairs = split_problem_text(resolve(args.file).read_text(encoding="utf-8"), args.file)
     n = len(pairs)
     problems: list[Problem] = [parse_problem(name, text) for name, text in pairs]
 

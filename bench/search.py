@@ -11,7 +11,7 @@ search does it:
 CPU time (parent and workers) is measured with ``getrusage``, so the numbers do not
 depend on what else runs on the machine. Run:
 
-    .venv/bin/python bench/search.py ../shared/benchmarks/jgex_ag_231.txt --candidates 40
+    .venv/bin/python bench/search.py jgex --candidates 40
 """
 from __future__ import annotations
 
@@ -34,6 +34,7 @@ from geometry.errors import ProblemError  # noqa: E402
 from geometry.problem import parse_problem, split_problem_text  # noqa: E402
 from prover.proposers import HeuristicProposer, SearchState  # noqa: E402
 from prover.prove import prove_ddar  # noqa: E402
+from prover.problem_sets import resolve  # noqa: E402
 
 
 def _cpu() -> float:
@@ -105,12 +106,12 @@ def measure(name: str, text: str, k: int, timeout: float) -> tuple[int, float, f
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("file", help="problem file")
+    ap.add_argument("file", help="problem file or set name (jgex, olympiad_dev, examples)")
     ap.add_argument("--candidates", type=int, default=40, help="heuristic candidates per problem (default 40)")
     ap.add_argument("--timeout", type=float, default=30.0, help="seconds per DD+AR call (default 30)")
     ap.add_argument("--limit", type=int, default=0, help="only the first N unproven problems")
     args = ap.parse_args(argv)
-    pairs = split_problem_text(Path(args.file).read_text(encoding="utf-8"), args.file)
+    pairs = split_problem_text(resolve(args.file).read_text(encoding="utf-8"), args.file)
     total = [0, 0.0, 0.0, 0, 0]
     problems = 0
     start = time.monotonic()

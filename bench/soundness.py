@@ -2,7 +2,7 @@
 
     python bench/soundness.py [FILE] [--figures 10] [--jobs 2] [--timeout 60] [--seed 0]
 
-For each problem of FILE (default: the jgex benchmark beside the repository), the
+For each problem of FILE (a path or a set name; default: the bundled jgex set), the
 prover classifies the goal, proves it in a figure where it holds, and replays the
 proof in ``--figures`` fresh figures of the problem: in each figure where the
 proof's configuration hypotheses hold, every line must hold. Prints, per outcome,
@@ -26,8 +26,9 @@ from geometry.errors import ProblemError  # noqa: E402
 from geometry.problem import parse_problem  # noqa: E402
 from prover.cli import read_problem_pairs  # noqa: E402
 from prover.prove import prove_ddar  # noqa: E402
+from prover.problem_sets import resolve, set_path  # noqa: E402
 
-DEFAULT = REPO.parent / "shared/benchmarks/jgex_ag_231.txt"
+DEFAULT = set_path("jgex")  # the bundled benchmark (prover/benchmarks/)
 
 
 def one(task: tuple[str, str, int, float, int]) -> dict:
@@ -53,7 +54,7 @@ def main() -> int:
     ap.add_argument("--timeout", type=float, default=60.0)
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
-    if not Path(args.file).is_file():
+    if not resolve(args.file).is_file():
         print(f"no such file: {args.file}", file=sys.stderr)
         return 2
     pairs = read_problem_pairs(args.file)

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Callable, NoReturn, Sequence
 
 from geometry.diagram import Diagram, realise
-from geometry.errors import ProblemError, RealisationError
+from geometry.errors import ProblemError, RealisationError, did_you_mean
 from geometry.problem import Problem, parse_problem, split_problem_text
 from prover import __version__
 
@@ -52,7 +52,8 @@ def commands() -> tuple[Command, ...]:
         Command("check", "parse and realise problems; report the ones with errors", _check_args, run_check),
         Command("draw", "draw the figure of one problem (SVG or PNG)", _draw_args, run_draw),
         Command("prove", "prove problems with DD+AR and print the proof", _prove_args, run_prove),
-        Command("bench", "run DD+AR on every problem of a file, one worker each", _bench_args, run_bench),
+        Command("bench", "run DD+AR (or the search) on every problem of a file, one worker each",
+                _bench_args, run_bench),
         Command("synth", "generate synthetic training data (or: synth stats DIR)", _synth_args, run_synth),
         Command(
             "constructions", "the construction catalogue: every construction, or one in full",
@@ -108,11 +109,18 @@ def _one_line(text: str) -> str:
 
 # ---------------------------------------------------------------------- shared helpers
 def read_problem_pairs(path: str) -> list[tuple[str, str]]:
-    """The (name, problem text) pairs of a file; file-level errors are raised."""
+    """The (name, problem text) pairs of a file, or of a bundled set named by ``path``
+    (:mod:`prover.problem_sets`: ``jgex``, ``olympiad_dev``, ``examples``); file-level
+    errors are raised."""
+    from prover import problem_sets
+
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = problem_sets.resolve(path).read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise UsageError(f"{path}: no such file") from None
+        raise UsageError(
+            f"{path}: no such file (bundled problem sets: {problem_sets.describe()})"
+            + did_you_mean(path, problem_sets.SETS)
+        ) from None
     except (OSError, UnicodeDecodeError) as e:
         raise UsageError(f"cannot read {path}: {e}") from None
     pairs = split_problem_text(text, path)
@@ -127,7 +135,7 @@ def select(pairs: list[tuple[str, str]], name: str | None, path: str) -> list[tu
         return pairs
     chosen = [pair for pair in pairs if pair[0] == name]
     if not chosen:
-        raise UsageError(f"{path}: no problem named {name!r}")
+        raise UsageError(f"{path}: no problem named {name!r}" + did_you_mean(name, (n for n, _ in pairs)))
     return chosen
 
 
@@ -145,8 +153,12 @@ def parse(name: str, text: str) -> Problem:
         raise (e if e.problem is not None else e.with_problem(name)) from None
 
 
+#: What a FILE argument may be.
+_FILE_HELP = "problem file (name line, problem line, ...) or a bundled set: jgex, olympiad_dev, examples"
+
+
 def _add_file_args(p: argparse.ArgumentParser, name_required: bool) -> None:
-    p.add_argument("file", metavar="FILE", help="problem file (name line, problem line, ...)")
+    p.add_argument("file", metavar="FILE", help=_FILE_HELP)
     if name_required:
         p.add_argument("name", metavar="NAME", help="the problem's name line")
     else:
@@ -233,7 +245,7 @@ def run_draw(args: argparse.Namespace) -> int:
 
 # ---------------------------------------------------------------------- prove
 def _prove_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("file", metavar="FILE", nargs="?", help="problem file (omit with --text)")
+    p.add_argument("file", metavar="FILE", nargs="?", help=_FILE_HELP + "; omit with --text")
     p.add_argument("name", metavar="NAME", nargs="?", help="only this problem")
     p.add_argument("--text", metavar="PROBLEM", help="a problem given on the command line")
     p.add_argument(
@@ -289,17 +301,24 @@ def run_prove(args: argparse.Namespace) -> int:
         pairs = select(read_problem_pairs(args.file), args.name, args.file)
     if args.figure is not None and Path(args.figure).suffix.lower() not in _FIGURE_SUFFIXES:
         raise UsageError(f"--figure {args.figure}: a figure is written as .svg or .png")
-    outcomes = prove_outcomes(pairs, args, parse, UsageError)  # DD+AR, then the search unless --no-search
+    many = args.name is None and args.text is None
+    # DD+AR, then the search unless --no-search; in a whole file a bad problem does not stop the others
+    run = prove_outcomes(pairs, args, parse, UsageError, keep_going=many)
+    outcomes = run.outcomes
     solved = sum(out.status == "solved" for out in outcomes)  # a rejected proof proves nothing
     figures = _prove_figures(args, outcomes)
-    text = render(outcomes, args.format, figures=figures, many=args.name is None and args.text is None)
+    text = render(outcomes, args.format, figures=figures, many=many) if outcomes else ""
     if args.format == "text" and len(pairs) > 1:
-        text += f"\nproved {solved}/{len(pairs)}\n"
+        errors = f", {run.errors} with errors" if run.errors else ""
+        text += f"\nproved {solved}/{len(pairs)}{errors}\n"
     if args.out:
         _write_atomic(Path(args.out), text)
         print(f"wrote {args.out}")
     else:
         sys.stdout.write(text)
+        sys.stdout.flush()
+    for note in run.notes:
+        print(note, file=sys.stderr)
     return 0 if solved == len(pairs) else 1
 
 
@@ -339,13 +358,16 @@ def _write_atomic(path: Path, text: str) -> None:
 
 # ---------------------------------------------------------------------- bench
 def _bench_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("file", metavar="FILE", help="problem file")
+    p.add_argument("file", metavar="FILE", help=_FILE_HELP)
     p.add_argument("--mode", choices=("ddar", "search"), default="ddar", help="ddar (default) or search")
     p.add_argument("--timeout", type=_positive, default=60.0, help="seconds per problem (default 60)")
     p.add_argument("--jobs", type=int, default=1, help="problems run at once (default 1)")
     p.add_argument("--seed", type=int, default=0, help="seed of the numeric diagrams (default 0)")
-    p.add_argument("--out", metavar="PATH", help="JSON lines, one per problem; a rerun resumes")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--out", metavar="PATH",
+                   help="JSON lines: the run's configuration, then one per problem; a rerun of the same "
+                        "configuration resumes, another is refused")
+    p.add_argument("--overwrite", action="store_true", help="start the --out file afresh (drop its rows)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar (it is shown only on a terminal)")
     from prover.search_cli import add_search_options
 
     add_search_options(p, jobs=False)  # --mode search: each problem's search runs one worker
@@ -355,6 +377,7 @@ def _bench_args(p: argparse.ArgumentParser) -> None:
 
 def run_bench(args: argparse.Namespace) -> int:
     from prover.bench import Task, run_bench as bench, summary
+    from prover.results import ResultsError
     from prover.search_cli import proposer_from_args
 
     if args.jobs < 1:
@@ -370,15 +393,21 @@ def run_bench(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else None
     if out is not None and out.exists() and out.is_dir():
         raise UsageError(f"--out {out}: is a directory")
-    if args.backend == "ray":
-        from prover.bench_ray import RayUnavailable, run_bench_ray
+    if args.overwrite and out is None:
+        raise UsageError("--overwrite starts an --out file afresh; give --out PATH")
+    try:  # a results file of another configuration is refused before any work
+        if args.backend == "ray":
+            from prover.bench_ray import RayUnavailable, run_bench_ray
 
-        try:
-            rows = run_bench_ray(tasks, out, args.jobs, address=args.address, progress=not args.quiet)
-        except RayUnavailable as e:
-            raise UsageError(str(e)) from None
-    else:
-        rows = bench(tasks, out, args.jobs, progress=not args.quiet)
+            try:
+                rows = run_bench_ray(tasks, out, args.jobs, address=args.address, progress=not args.quiet,
+                                     overwrite=args.overwrite)
+            except RayUnavailable as e:
+                raise UsageError(str(e)) from None
+        else:
+            rows = bench(tasks, out, args.jobs, progress=not args.quiet, overwrite=args.overwrite)
+    except ResultsError as e:
+        raise UsageError(str(e)) from None
     others: dict[str, int] = {}  # the problems not solved, by status
     for r in rows:
         if r["status"] != "solved":

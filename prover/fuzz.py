@@ -35,11 +35,11 @@ from geometry.diagram import realise
 from geometry.errors import ProblemError
 from geometry.predicates import ALIASES, ARITY, Arity, Kind, kind_of
 from geometry.problem import parse_problem, split_problem_text
+from prover.problem_sets import set_path
 
-#: The bundled examples (package data).
-EXAMPLES = Path(__file__).resolve().parent / "examples" / "examples.txt"
-#: The jgex benchmark, in ``shared/`` beside the checkout (absent in a bare clone).
-JGEX = Path(__file__).resolve().parents[2] / "shared" / "benchmarks" / "jgex_ag_231.txt"
+#: The bundled examples and jgex benchmark (package data).
+EXAMPLES = set_path("examples")
+JGEX = set_path("jgex")
 
 #: Tokens that no problem should contain, or that sit in the wrong place.
 JUNK = (

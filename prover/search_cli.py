@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from tqdm import tqdm
 
@@ -76,28 +77,51 @@ class ProgressLine:
         self.bar.close()
 
 
-def prove_outcomes(pairs, args: argparse.Namespace, parse: Callable, usage_error: type[Exception]) -> list:
+@dataclass
+class ProveRun:
+    """What ``prove`` did over its problems: the outcomes to render, and the lines for stderr
+    (problems that could not be read or drawn, searches that found no proof), printed after
+    the document so that they never come before it."""
+
+    outcomes: list = field(default_factory=list)
+    errors: int = 0  # problems reported as errors (not in ``outcomes``)
+    notes: list[str] = field(default_factory=list)
+
+
+def prove_outcomes(pairs, args: argparse.Namespace, parse: Callable, usage_error: type[Exception],
+                   keep_going: bool = False) -> ProveRun:
     """``prove``'s work: for each (name, text), DD+AR, then the search unless ``--no-search``.
-    Returns the outcomes for the exporters; the proposer is built (or refused) first."""
+    The proposer is built (or refused) first. With ``keep_going`` (a whole file) a problem
+    that cannot be read or drawn is one note and the others still run; otherwise its error
+    is raised."""
+    from geometry.errors import ProblemError
+
     config = config_from_args(args)
     proposer = None if args.no_search else proposer_from_args(args, usage_error)
-    outcomes = []
+    run = ProveRun()
     for name, text in pairs:
-        problem = parse(name, text)
-        line = ProgressLine(name) if proposer is not None else None
+        line = None
         try:
+            problem = parse(name, text)
+            line = ProgressLine(name) if proposer is not None else None
             result = prove(problem, proposer, config, progress=line, search_enabled=proposer is not None)
+        except ProblemError as e:
+            if not keep_going:
+                raise
+            run.errors += 1
+            labelled = e if e.problem is not None else e.with_problem(name)
+            run.notes.append(f"error {' '.join(str(labelled).split())}")
+            continue
         finally:
             if line is not None:
                 line.close()
         if proposer is not None and not result.solved and result.status in ("unsolved", "timeout"):
-            print(
+            run.notes.append(
                 f"search: no proof of {name} ({result.status}) after {result.tried} candidates, "
-                f"{result.skipped} proposals skipped, {result.seconds:.1f} s",
-                file=sys.stderr,
+                f"{result.skipped} proposals skipped, {result.seconds:.1f} s"
             )
-        outcomes.append(result.outcome)
-    return outcomes
+        run.outcomes.append(result.outcome)
+    return run
 
 
 def run_search_task(task) -> dict:

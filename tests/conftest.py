@@ -1,9 +1,4 @@
-"""Shared fixtures: the benchmark file that lives beside the repository.
-
-The benchmarks are not part of the package: they sit in ``shared/`` next to the
-checkout (``<repo>/../shared/benchmarks``). Tests that need them are skipped,
-with the reason, where that folder is absent.
-"""
+"""Shared fixtures: the bundled benchmark files (package data, :mod:`prover.problem_sets`)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,17 +6,16 @@ from pathlib import Path
 import pytest
 
 from geometry.problem import Problem, read_problems, split_problem_text
+from prover.problem_sets import set_path
 
 REPO = Path(__file__).resolve().parents[1]
-JGEX = Path(__file__).resolve().parents[2] / "shared/benchmarks/jgex_ag_231.txt"
-EXAMPLES = REPO / "prover/examples/examples.txt"
+JGEX = set_path("jgex")
+EXAMPLES = set_path("examples")
 
 
 @pytest.fixture(scope="session")
 def jgex_path() -> Path:
-    """The path of ``jgex_ag_231.txt`` (231 problems); skips the test when it is absent."""
-    if not JGEX.is_file():
-        pytest.skip(f"benchmark file not found: {JGEX} (expected in shared/ beside the repository)")
+    """The path of the bundled ``jgex_ag_231.txt`` (231 problems)."""
     return JGEX
 
 
@@ -39,8 +33,5 @@ def examples_path() -> Path:
 
 @pytest.fixture(scope="session")
 def real_problem_lines(examples_path: Path) -> list[str]:
-    """Problem lines of the bundled examples, and of the benchmark where it is present."""
-    lines = [t for _, t in split_problem_text(examples_path.read_text(encoding="utf-8"))]
-    if JGEX.is_file():
-        lines += [t for _, t in split_problem_text(JGEX.read_text(encoding="utf-8"))]
-    return lines
+    """Problem lines of the bundled examples and of the jgex benchmark."""
+    return [t for path in (examples_path, JGEX) for _, t in split_problem_text(path.read_text(encoding="utf-8"))]
