@@ -1,14 +1,13 @@
 """``geoprover bench``: every problem of a file in its own worker, with a hard time limit.
 
-Results go to a JSON-lines file as they arrive (one line per problem: name,
-status solved|unsolved|timeout|error, seconds, steps, facts, aux); a rerun with
-the same output file skips the problems already there.
+Results go to a JSON-lines file as they arrive: a first line with the run's
+configuration, then one line per problem (name, status solved|unsolved|timeout|error,
+seconds, steps, facts, aux). A rerun with the same output file and configuration
+skips the problems already there; see :mod:`prover.results`.
 """
 from __future__ import annotations
 
-import json
 import multiprocessing as mp
-import os
 import resource
 import time
 from collections.abc import Iterable
@@ -19,6 +18,8 @@ from tqdm import tqdm
 
 from geometry.errors import ProblemError
 from geometry.problem import parse_problem
+
+from .results import ResultsFile, bench_config, open_results
 
 #: Address-space limit of one worker (bytes).
 MEMORY_LIMIT = 4 * 1024**3
@@ -84,35 +85,32 @@ def _worker(task: Task, conn) -> None:
         conn.close()
 
 
-def read_done(out: Path) -> dict[str, dict]:
-    """Rows already in ``out`` (a truncated last line from a killed run is dropped)."""
-    done: dict[str, dict] = {}
-    if not out.exists():
-        return done
-    for line in out.read_text(encoding="utf-8").splitlines():
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError:
-            continue
-        if isinstance(row, dict) and "name" in row:
-            done[row["name"]] = row
-    return done
+def start_results(tasks: list[Task], out: Path | None, overwrite: bool = False) -> ResultsFile | None:
+    """The results file of a run of ``tasks`` (both backends): started, or resumed when it was
+    written with the same configuration; :class:`prover.results.ResultsError` otherwise."""
+    if out is None or not tasks:
+        return None
+    return open_results(out, bench_config(tasks[0]), [t.name for t in tasks], overwrite=overwrite)
 
 
-def run_bench(tasks: list[Task], out: Path | None, jobs: int, progress: bool = True) -> list[dict]:
-    """Run ``tasks`` with ``jobs`` concurrent workers; returns every row (old and new)."""
+def progress_bar(total: int, initial: int, progress: bool) -> tqdm:
+    """The run's bar on stderr, shown only where stderr is a terminal (and not ``progress=False``)."""
+    return tqdm(total=total, initial=initial, disable=None if progress else True, unit="problem")
+
+
+def run_bench(tasks: list[Task], out: Path | None, jobs: int, progress: bool = True,
+              overwrite: bool = False) -> list[dict]:
+    """Run ``tasks`` with ``jobs`` concurrent workers; returns every row (old and new).
+
+    ``out`` is resumed (or refused) by :func:`start_results` before any worker starts.
+    """
+    sink = start_results(tasks, out, overwrite)
     import prover.prove  # noqa: F401  (imported once here, so forked workers start warm)
 
-    done = read_done(out) if out else {}
-    if out and done:
-        # rewrite without a possibly truncated tail, atomically
-        tmp = out.with_suffix(out.suffix + ".tmp")
-        tmp.write_text("".join(json.dumps(done[t.name]) + "\n" for t in tasks if t.name in done), encoding="utf-8")
-        os.replace(tmp, out)
+    done: dict[str, dict] = dict(sink.done) if sink else {}
     todo = [t for t in tasks if t.name not in done]
     ctx = mp.get_context("fork")
-    sink = open(out, "a", encoding="utf-8") if out else None
-    bar = tqdm(total=len(tasks), initial=len(tasks) - len(todo), disable=not progress, unit="problem")
+    bar = progress_bar(len(tasks), len(tasks) - len(todo), progress)
     running: list[tuple[Task, mp.Process, object, float]] = []
     queue = list(reversed(todo))
     try:
@@ -133,8 +131,7 @@ def run_bench(tasks: list[Task], out: Path | None, jobs: int, progress: bool = T
                     continue
                 done[task.name] = row
                 if sink:
-                    sink.write(json.dumps(row) + "\n")
-                    sink.flush()
+                    sink.write(row)
                 bar.update(1)
                 bar.set_postfix(solved=sum(r.get("status") == "solved" for r in done.values()))
             running = still

@@ -3,18 +3,15 @@
 Each problem is one Ray task (one CPU) running the same :func:`prover.bench.run_task`
 as the local backend, so rows are identical; a task that outlives its problem's
 time limit (plus a grace) is cancelled with force. Without ``address`` a local Ray is
-started with ``jobs`` CPUs. The output file resumes as with the local backend.
+started with ``jobs`` CPUs. The output file is started, resumed or refused by the same
+:func:`prover.bench.start_results` as with the local backend.
 """
 from __future__ import annotations
 
-import json
-import os
 import time
 from pathlib import Path
 
-from tqdm import tqdm
-
-from .bench import Task, read_done, run_task
+from .bench import Task, progress_bar, run_task, start_results
 
 #: Seconds a task may run past its problem's time limit before it is cancelled.
 GRACE = 10.0
@@ -29,17 +26,14 @@ def _run(task: Task) -> dict:
 
 
 def run_bench_ray(tasks: list[Task], out: Path | None, jobs: int, *, address: str | None = None,
-                  progress: bool = True) -> list[dict]:
+                  progress: bool = True, overwrite: bool = False) -> list[dict]:
     """Run ``tasks`` as Ray tasks, at most ``jobs`` at once; returns every row (old and new)."""
     try:
         import ray
     except ImportError:
         raise RayUnavailable("--backend ray needs Ray: pip install 'geoprover[ray]'") from None
-    done = read_done(out) if out else {}
-    if out and done:
-        tmp = out.with_suffix(out.suffix + ".tmp")
-        tmp.write_text("".join(json.dumps(done[t.name]) + "\n" for t in tasks if t.name in done), encoding="utf-8")
-        os.replace(tmp, out)
+    sink = start_results(tasks, out, overwrite)  # refused here, before Ray starts
+    done: dict[str, dict] = dict(sink.done) if sink else {}
     todo = [t for t in tasks if t.name not in done]
     started_ray = False
     if not ray.is_initialized():
@@ -50,11 +44,12 @@ def run_bench_ray(tasks: list[Task], out: Path | None, jobs: int, *, address: st
             else:
                 ray.init(num_cpus=jobs, **kwargs)
         except (ConnectionError, RuntimeError, ValueError) as e:
+            if sink:
+                sink.close()
             raise RayUnavailable(f"cannot start or reach Ray: {e}") from None
         started_ray = True
     remote = ray.remote(num_cpus=1, max_retries=0)(_run)
-    sink = open(out, "a", encoding="utf-8") if out else None
-    bar = tqdm(total=len(tasks), initial=len(tasks) - len(todo), disable=not progress, unit="problem")
+    bar = progress_bar(len(tasks), len(tasks) - len(todo), progress)
     queue = list(reversed(todo))
     running: dict = {}  # ObjectRef -> (task, started)
     try:
@@ -80,8 +75,7 @@ def run_bench_ray(tasks: list[Task], out: Path | None, jobs: int, *, address: st
             for row in rows:
                 done[row["name"]] = row
                 if sink:
-                    sink.write(json.dumps(row) + "\n")
-                    sink.flush()
+                    sink.write(row)
                 bar.update(1)
     finally:
         for ref in running:

@@ -8,7 +8,9 @@ steps in words with their reasons, renumbered for reading:
   equal radii, a symmetric or degenerate form of a fact already shown) are folded
   into that line, and whatever cites them cites it instead;
 * each auxiliary construction (the clauses after ``|``) is introduced in words,
-  with the premises it brings, just before the first step that needs it;
+  with the premises it brings, just before the first step that needs it, or with
+  the givens when a configuration hypothesis names its points: every auxiliary
+  point is introduced before anything mentions it;
 * the last line is written as the goal was written.
 
 The renderers (text, Markdown, HTML) only lay the document out.
@@ -72,7 +74,7 @@ class Line:
 
 @dataclass(frozen=True)
 class AuxIntro:
-    """An auxiliary construction, introduced where the proof first needs it."""
+    """An auxiliary construction, introduced before anything mentions its points."""
 
     clause: int  # 1-based, counted over all clauses
     points: tuple[str, ...]
@@ -91,7 +93,7 @@ class ProofDoc:
     setup: tuple[Sentence, ...]
     goal: Sentence
     givens: tuple[Line, ...]
-    body: tuple[Item, ...]
+    body: tuple[Item, ...]  # the proof: its steps, and the auxiliary constructions where they enter
     #: every engine line that is shown -> its displayed number
     shown: Mapping[int, int] = field(default_factory=dict)
     #: every engine line that is folded away -> the displayed line it restates
@@ -100,14 +102,23 @@ class ProofDoc:
     #: configuration hypotheses H1, H2, ... (what the steps read off the figure); none:
     #: the proof holds in every figure of the problem
     hypotheses: tuple[Sentence, ...] = ()
+    #: the auxiliary constructions that a hypothesis names, with their premises: shown
+    #: after the givens and before the hypotheses (earlier auxiliary clauses come too)
+    constructions: tuple[Item, ...] = ()
+
+    @property
+    def items(self) -> tuple[Item, ...]:
+        """Every numbered line and construction, in reading order (the hypotheses stand
+        between the constructions and the body)."""
+        return self.givens + self.constructions + self.body
 
     @property
     def lines(self) -> tuple[Line, ...]:
-        return self.givens + tuple(i for i in self.body if isinstance(i, Line))
+        return tuple(i for i in self.items if isinstance(i, Line))
 
     @property
     def aux_intros(self) -> tuple[AuxIntro, ...]:
-        return tuple(i for i in self.body if isinstance(i, AuxIntro))
+        return tuple(i for i in self.items if isinstance(i, AuxIntro))
 
     @property
     def aux_points(self) -> tuple[str, ...]:
@@ -197,7 +208,7 @@ class _Builder:
         for line in proof.premises:
             if self._is_aux(line.clause):
                 self.aux_lines.setdefault(line.clause or 0, []).append(line)
-        mentioned = set(proof.points)
+        mentioned = set(proof.points) | {p for c in proof.conditions for p in c.points}
         self.aux_clauses = sorted(
             set(self.aux_lines)
             | {i for i in range(self.n_main + 1, len(self.clauses) + 1) if mentioned & set(self.clauses[i - 1].points)}
@@ -213,6 +224,12 @@ class _Builder:
         setup = tuple(Sentence(clause_sentence(c, L, self.points), c.points) for c in problem.clauses)
         goal = Sentence(goal_sentence([self.goal], L), self.goal.points)
         givens = tuple(self.line(x) for x in self.proof.premises if not self._is_aux(x.clause))
+        # The hypotheses are stated before the proof: the constructions they name come first.
+        named = [self.aux_point_clause.get(p) for c in self.proof.conditions for p in c.points]
+        named = [k for k in named if k is not None]
+        if named:
+            self.introduce(max(named))
+        constructions, self.body = tuple(self.body), []
         for line in self.proof.steps:
             if line.number in self.folded:
                 continue
@@ -223,8 +240,8 @@ class _Builder:
                 self.introduce(max(needs))  # type: ignore[type-var]
             self.body.append(self.line(line))
         hypotheses = tuple(Sentence(hypothesis_text(c, L), c.points) for c in self.proof.conditions)
-        texts = [x.text for x in givens] + [x.text for x in self.body if isinstance(x, Line)]
-        texts += [goal.text] + [s.text for s in setup]
+        texts = [x.text for x in givens + constructions + tuple(self.body) if isinstance(x, Line)]
+        texts += [goal.text] + [s.text for s in setup] + [h.text for h in hypotheses]
         return ProofDoc(
             name=problem.name,
             problem=problem,
@@ -238,6 +255,7 @@ class _Builder:
             folded={n: self.shown[t] for n, t in self.folded.items() if t in self.shown},
             convention=ANGLE_CONVENTION if any("∠" in t for t in texts) else None,
             hypotheses=hypotheses,
+            constructions=constructions,
         )
 
     def introduce(self, upto: int) -> None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from html import escape
 from pathlib import Path
 
 from geometry.diagram import Diagram
@@ -46,13 +47,17 @@ class _Drawing:
     subtitle: str
 
 
-def _drawing(diagram: Diagram, goal: Predicate | None) -> _Drawing:
+def _drawing(diagram: Diagram, goal: Predicate | None, titled: bool = True) -> _Drawing:
+    """``titled``: the figure shows the problem's name (a page has its own heading)."""
     problem = diagram.problem
     labels = Labels(problem.points())
     names = labels.mapping()
     goals = goal_of(problem, goal)
+    drawn = diagram.rename(names)
+    if not titled:
+        drawn = replace(drawn, problem=replace(drawn.problem, name=""))
     return _Drawing(
-        diagram=diagram.rename(names),
+        diagram=drawn,
         highlight=tuple(g.rename(names) for g in goals),
         aux=tuple(names.get(p, p) for p in aux_points(problem, diagram)),
         subtitle=goal_sentence(list(goals), labels) if goals else "",
@@ -113,13 +118,22 @@ _REF = re.compile(r'(url\(#|xlink:href="#|href="#)([^)"]+)')
 
 
 def page_figure(diagram: Diagram, prefix: str, goal: Predicate | None = None) -> PageFigure:
-    """The figure as inline SVG: ids prefixed with ``prefix``, sized by its container."""
-    d = _drawing(diagram, goal)
+    """The figure as inline SVG: ids prefixed with ``prefix``, sized by its container.
+
+    It has no title: the page's heading beside it names the problem (a long name
+    would wrap over the drawing, and say the same thing twice)."""
+    d = _drawing(diagram, goal, titled=False)
     layout = figure_svg_layout(d.diagram, highlight=d.highlight, aux_points=d.aux, subtitle=d.subtitle)
     svg = _PROLOG.sub("", layout.svg, count=1)
     svg = _METADATA.sub("", svg)
     svg = _ID.sub(lambda m: f'id="{prefix}{m.group(1)}"', svg)
     svg = _REF.sub(lambda m: f"{m.group(1)}{prefix}{m.group(2)}", svg)
-    svg = re.sub(r'<svg ([^>]*?)width="[^"]*" height="[^"]*"', r'<svg \1class="gp-svg" role="img"', svg, count=1)
+    label = escape(f"Figure of {diagram.problem.name}", quote=True)  # the title it does not draw
+    svg = re.sub(
+        r'<svg ([^>]*?)width="[^"]*" height="[^"]*"',
+        lambda m: f'<svg {m.group(1)}class="gp-svg" role="img" aria-label="{label}"',
+        svg,
+        count=1,
+    )
     svg = svg.replace("</svg>", '<g class="gp-overlay"></g>\n</svg>')
     return PageFigure(svg.strip(), layout, diagram.points, has_aux=bool(d.aux), has_goal=bool(d.highlight))

@@ -15,7 +15,7 @@ from html import escape
 from geometry.problem import Clause
 
 from .configuration import conclusion, figure_note
-from .document import AuxIntro, Line, ProofDoc
+from .document import AuxIntro, Item, Line, ProofDoc
 from .figures import Marks, PageFigure
 
 
@@ -47,6 +47,26 @@ def _line(doc_anchor: str, line: Line) -> str:
     )
 
 
+def _items(
+    anchor: str, items: tuple[Item, ...], clauses: tuple[Clause, ...], figure: PageFigure | None,
+    marks: dict[str, Marks],
+) -> list[str]:
+    """Numbered lines inside an open list; a construction closes it and opens the next."""
+    out = []
+    for item in items:
+        if isinstance(item, AuxIntro):
+            key = f"x{item.clause}"
+            out.append(
+                f'</ol><p class="aux" {_hover(key)}><span class="tag">Auxiliary construction</span> '
+                f'{escape(item.text)}</p><ol class="lines">'
+            )
+            if figure is not None:
+                marks[key] = figure.marks([*clauses[item.clause - 1].premises(), *item.points])
+        else:
+            out.append(_line(anchor, item))
+    return out
+
+
 def proof_section(doc: ProofDoc, figure: PageFigure | None, anchor: str, notes: tuple[str, ...] = ()) -> Section:
     """The section of a proven problem."""
     clauses = doc.problem.all_clauses()
@@ -58,7 +78,7 @@ def proof_section(doc: ProofDoc, figure: PageFigure | None, anchor: str, notes: 
     if doc.convention:
         out.append(f'<p class="convention">{escape(doc.convention)}</p>')
     out.append('<h3>Given</h3><ol class="lines">')
-    out += [_line(anchor, x) for x in doc.givens]
+    out += _items(anchor, doc.givens + doc.constructions, clauses, figure, marks)
     if doc.hypotheses:
         out.append(f'</ol><h3>Configuration</h3><p>{escape(figure_note(len(doc.hypotheses)))}</p><ul class="hyps">')
         for i, h in enumerate(doc.hypotheses, start=1):
@@ -67,17 +87,7 @@ def proof_section(doc: ProofDoc, figure: PageFigure | None, anchor: str, notes: 
                 marks[f"h{i}"] = figure.marks(list(h.points))
         out.append("</ul><ol>")
     out.append('</ol><h3>Proof</h3><ol class="lines">')
-    for item in doc.body:
-        if isinstance(item, AuxIntro):
-            key = f"x{item.clause}"
-            out.append(
-                f'</ol><p class="aux" {_hover(key)}><span class="tag">Auxiliary construction</span> '
-                f'{escape(item.text)}</p><ol class="lines">'
-            )
-            if figure is not None:
-                marks[key] = figure.marks([*clauses[item.clause - 1].premises(), *item.points])
-        else:
-            out.append(_line(anchor, item))
+    out += _items(anchor, doc.body, clauses, figure, marks)
     out.append("</ol>")
     out.append(f'<p class="qed">{escape(conclusion(doc))}</p>')
     out += [f'<p class="note">{escape(n)}</p>' for n in notes]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from .configuration import conclusion, figure_note
-from .document import AuxIntro, Line, ProofDoc
+from .document import AuxIntro, Item, Line, ProofDoc
 
 #: Characters that could start emphasis, code, links or HTML; ``_`` only where it
 #: is not inside a word (CommonMark ignores intraword underscores).
@@ -30,6 +30,24 @@ def _item(line: Line) -> str:
     return f"{line.number}. {escape(line.text)} — *{escape(line.reason)}*{_cites(line)}"
 
 
+def _items(items: tuple[Item, ...]) -> list[str]:
+    """Numbered lines as list items; a construction as a paragraph between lists."""
+    out: list[str] = []
+    in_list = False
+    for item in items:
+        if isinstance(item, AuxIntro):
+            if in_list:
+                out.append("")
+            out += [f"*Auxiliary construction:* {escape(item.text)}", ""]
+            in_list = False
+        else:
+            out.append(_item(item))
+            in_list = True
+    if out and not in_list:
+        out.pop()  # the caller adds the blank line after a block
+    return out
+
+
 def render(doc: ProofDoc, figure: str | None = None, notes: tuple[str, ...] = ()) -> str:
     """The proof document as Markdown; ``figure`` is the image's path or URL, if any."""
     out = [f"## {escape(doc.name)}", ""]
@@ -39,21 +57,12 @@ def render(doc: ProofDoc, figure: str | None = None, notes: tuple[str, ...] = ()
     if doc.convention:
         out += [f"*{escape(doc.convention)}*", ""]
     out += ["**Given**", ""]
-    out += [_item(x) for x in doc.givens]
+    out += _items(doc.givens + doc.constructions)
     if doc.hypotheses:
         out += ["", f"**Configuration.** {escape(figure_note(len(doc.hypotheses)))}", ""]
         out += [f"- H{i}. {escape(h.text)}." for i, h in enumerate(doc.hypotheses, start=1)]
     out += ["", "**Proof**", ""]
-    in_list = False
-    for item in doc.body:
-        if isinstance(item, AuxIntro):
-            if in_list:
-                out.append("")
-            out += [f"*Auxiliary construction:* {escape(item.text)}", ""]
-            in_list = False
-        else:
-            out.append(_item(item))
-            in_list = True
+    out += _items(doc.body)
     out += ["", escape(conclusion(doc))]
     out += [f"\n> **{escape(n)}**" for n in notes]
     return "\n".join(out) + "\n"

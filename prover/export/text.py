@@ -9,7 +9,7 @@ from __future__ import annotations
 import textwrap
 
 from .configuration import conclusion, figure_note
-from .document import AuxIntro, Line, ProofDoc
+from .document import AuxIntro, Item, Line, ProofDoc
 
 WIDTH = 100  # wrap paragraphs here
 STATEMENT_COLUMN = 40  # most characters given to a statement before its reason
@@ -35,19 +35,23 @@ def render(doc: ProofDoc, notes: tuple[str, ...] = ()) -> str:
     width = min(STATEMENT_COLUMN, max(len(x.text) for x in all_lines))
     num = len(str(max(x.number for x in all_lines)))
     lines += ["", "Given:"]
-    lines += [_line(x, width, num) for x in doc.givens]
+    lines += _items(doc.givens + doc.constructions, width, num)
     if doc.hypotheses:
         lines += ["", paragraph(figure_note(len(doc.hypotheses)))]
         lines += [paragraph(f"H{i}. {h.text}.", "  ") for i, h in enumerate(doc.hypotheses, start=1)]
     lines += ["", "Proof:"]
-    for item in doc.body:
-        if isinstance(item, AuxIntro):
-            lines.append(paragraph(f"Auxiliary construction: {item.text}", " " * (num + 4)))
-        else:
-            lines.append(_line(item, width, num))
+    lines += _items(doc.body, width, num)
     lines += ["", paragraph(conclusion(doc))]
     lines += [paragraph(n) for n in notes]
     return "\n".join(lines)
+
+
+def _items(items: tuple[Item, ...], width: int, num: int) -> list[str]:
+    return [
+        paragraph(f"Auxiliary construction: {x.text}", " " * (num + 4)) if isinstance(x, AuxIntro)
+        else _line(x, width, num)
+        for x in items
+    ]
 
 
 def _line(line: Line, width: int, num: int) -> str:

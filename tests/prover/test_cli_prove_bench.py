@@ -1,12 +1,12 @@
 """The prove and bench subcommands, as a user runs them."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from prover.cli import main
+from prover.results import read_results
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "prover" / "examples" / "examples.txt"
 
@@ -71,7 +71,7 @@ def test_prove_names_the_unrealisable_problem(problems: Path, capsys) -> None:
 
 
 def _rows(path: Path) -> dict[str, dict]:
-    return {r["name"]: r for r in map(json.loads, path.read_text(encoding="utf-8").splitlines())}
+    return {r["name"]: r for r in read_results(path)[1]}  # after the configuration line
 
 
 def test_bench_writes_a_row_per_problem_and_resumes(problems: Path, tmp_path: Path, capsys) -> None:
@@ -87,10 +87,11 @@ def test_bench_writes_a_row_per_problem_and_resumes(problems: Path, tmp_path: Pa
     # a killed run leaves a truncated last line; the rerun drops it and redoes that problem only
     lines = out.read_text(encoding="utf-8").splitlines()
     out.write_text("\n".join(lines[:-1]) + "\n" + lines[-1][: len(lines[-1]) // 2], encoding="utf-8")
-    assert main(["bench", str(problems), "--out", str(out), "--quiet"]) == 0
+    # (the same configuration: --jobs is not part of it)
+    assert main(["bench", str(problems), "--timeout", "20", "--out", str(out), "--quiet"]) == 0
     assert capsys.readouterr().out.strip().splitlines()[-1] == "solved 1/3"
     again = out.read_text(encoding="utf-8").splitlines()
-    assert len(again) == 3 and set(_rows(out)) == set(rows)
+    assert len(again) == 4 and set(_rows(out)) == set(rows)  # the configuration and a row per problem
 
 
 def test_bench_is_the_same_with_one_or_two_jobs(problems: Path, tmp_path: Path) -> None:
@@ -115,3 +116,23 @@ def test_bench_bad_input(argv: list[str], problems: Path, capsys) -> None:
     assert main(argv) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("geoprover: error: ")
+
+
+def test_prove_file_reports_a_bad_problem_and_proves_the_others(tmp_path: Path, capsys) -> None:
+    path = tmp_path / "mixed.txt"
+    path.write_text(
+        "first\na b c = triangle a b c; m = midpoint m a b; n = midpoint n a c ? para m n b c\n"
+        "broken\na b c = triangle a b c; d = no_such_construction d a b ? para a b c d\n"
+        "last\na b c = triangle a b c; d = foot d a b c; e = foot e b c a; h = on_line h a d, on_line h b e"
+        " ? perp c h a b\n",
+        encoding="utf-8",
+    )
+    assert main(["prove", str(path), "--no-search"]) == 1  # one problem failed
+    captured = capsys.readouterr()
+    assert captured.out.count("∎") == 2  # the problems on both sides of the bad one are proved
+    assert "proved 2/3, 1 with errors" in captured.out
+    assert captured.err.strip().splitlines() == [
+        "error broken: clause 2: unknown construction (at 'no_such_construction')"
+    ]
+    # named alone, the same problem is bad input: one error line, exit 2
+    assert main(["prove", str(path), "broken"]) == 2

@@ -98,3 +98,36 @@ def test_the_page_renders_a_screenshot(page: Path) -> None:
                page.parent)
     assert shot.exists() and shot.stat().st_size > 20_000, run.stderr[-2000:]
     assert not [ln for ln in run.stderr.splitlines() if "CONSOLE" in ln]
+
+
+LONG_NAME = "a very long problem name that goes on and on imo_sl_2020_g7b_constr"
+
+
+def _drawn_text(svg: str) -> list[str]:
+    """The strings a matplotlib SVG draws (it writes each one as a comment before its glyphs)."""
+    return [t.strip() for t in re.findall(r"<!-- (.*?) -->", svg)]
+
+
+def test_the_page_names_its_problem_once_and_the_figure_does_not_repeat_it(tmp_path: Path) -> None:
+    """The section's heading names the problem; its figure has no title to wrap over the
+    drawing (a screen reader gets the name from its label), while a figure of its own
+    (``geoprover draw``, ``prove --figure``) keeps it."""
+    from prover.export import write_figure
+
+    problems = {p.name: p for p in read_problems(EXAMPLES)}
+    problem = problems["orthocenter"]
+    out = prove_ddar(type(problem)(LONG_NAME, problem.clauses, problem.aux, problem.goals), seed=0, timeout=30)
+    page = render([out], "html")
+    (svg,) = re.findall(r"<svg .*?</svg>", page, re.DOTALL)
+    drawn = " ".join(_drawn_text(svg))
+    assert "Prove that CH ⊥ AB." in drawn  # the goal still says what the red marks are
+    assert "very long" not in drawn and "imo_sl_2020_g7b_constr" not in drawn, drawn
+    assert f'aria-label="Figure of {LONG_NAME}"' in svg
+    assert re.findall(r"<h2>(.*?)</h2>", page) == [LONG_NAME]
+    body = re.sub(r"<[^>]+>", " ", page[page.index("<main>"):])  # what the page shows, tags aside
+    assert body.count(LONG_NAME) == 1
+
+    path = tmp_path / "figure.svg"
+    write_figure(out.diagram, path, out.proof.goal)
+    own = " ".join(_drawn_text(path.read_text(encoding="utf-8")))
+    assert "imo_sl_2020_g7b_constr" in own and "Prove that CH ⊥ AB." in own

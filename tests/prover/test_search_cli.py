@@ -1,12 +1,12 @@
 """``geoprover prove`` with the search, and ``geoprover bench --mode search``, as a user runs them."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from prover.cli import main
+from prover.results import read_results
 
 PROBLEMS = """\
 bisectors
@@ -63,7 +63,7 @@ def test_bad_search_options_are_one_line(problems: Path, option: str, capsys) ->
 def test_bench_search_rows(problems: Path, tmp_path: Path, capsys) -> None:
     out = tmp_path / "rows.jsonl"
     assert main(["bench", str(problems), "--mode", "search", "--timeout", "60", "--out", str(out), "--quiet"]) == 0
-    rows = {r["name"]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    rows = {r["name"]: r for r in read_results(out)[1]}
     assert capsys.readouterr().out.strip().endswith("solved 2/2")
     hard, easy = rows["bisectors"], rows["midline"]
     assert hard["status"] == "solved" and hard["checked"]
@@ -78,6 +78,6 @@ def test_bench_on_a_local_ray(problems: Path, tmp_path: Path, capsys) -> None:
     argv = ["bench", str(problems), "--mode", "search", "--backend", "ray", "--jobs", "2", "--timeout", "60",
             "--out", str(out), "--quiet"]
     assert main(argv) == 0
-    rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    rows = read_results(out)[1]
     assert sorted(r["name"] for r in rows) == ["bisectors", "midline"]
     assert all(r["status"] == "solved" for r in rows)
