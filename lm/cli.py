@@ -1,7 +1,8 @@
 """The ``geoprover train`` and ``geoprover lm`` subcommands (registered in :mod:`prover.cli`).
 
-torch and transformers are imported only when one of these runs; where the ``lm``
-extra is not installed that is one clear error line.
+torch and transformers are imported only when one of these runs, after its arguments
+(files, problem, ``-k``, model folder) are checked; where the ``lm`` extra is not
+installed that is one clear error line (:data:`lm.proposer.LM_EXTRA`).
 """
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ import shlex
 import sys
 from pathlib import Path
 
-LM_EXTRA = "the language model needs the lm extra: pip install 'geoprover[lm]'"
+from .proposer import LM_EXTRA, ModelFolderError, coincidences, missing_extra, model_folder
+
+__all__ = ["LM_EXTRA", "lm_args", "run_lm", "run_train", "train_args"]
 
 
 def train_args(p: argparse.ArgumentParser) -> None:
@@ -83,16 +86,39 @@ def lm_args(p: argparse.ArgumentParser) -> None:
 
 
 def run_lm(args: argparse.Namespace, usage_error: type[Exception], load_problem, parse) -> int:  # noqa: ANN001
+    # Every argument is checked before torch is imported or the model loaded (seconds).
     if getattr(args, "k", 1) < 1:
         raise usage_error("-k must be at least 1")
+    missing = missing_extra()
+    if missing is not None:
+        raise usage_error(f"{LM_EXTRA} (missing: {missing})")
+    try:
+        model = model_folder(args.model)
+    except ModelFolderError as e:
+        raise usage_error(str(e)) from None
+    problem = None
+    if args.lm_command == "export":
+        out = Path(args.out)
+        if out.resolve() == model.resolve():
+            raise usage_error("--out must differ from --model")
+    elif args.lm_command == "eval":
+        if not Path(args.data).is_dir():
+            raise usage_error(f"--data {args.data}: no such folder")
+    else:  # propose
+        if args.text is not None:
+            if args.file:
+                raise usage_error("give FILE NAME or --text, not both")
+            problem = parse("problem", args.text)
+        else:
+            if not (args.file and args.name):
+                raise usage_error("lm propose needs FILE NAME or --text PROBLEM")
+            problem = load_problem(args.file, args.name)
+        if problem.goal is None:
+            raise usage_error("the problem has no goal ('? ...') to propose for")
     try:
         from .model import CheckpointError, load_checkpoint
-        from .proposer import bundled_model_dir
     except ImportError as e:
         raise usage_error(f"{LM_EXTRA} ({e})") from None
-    model = Path(args.model) if args.model else bundled_model_dir()
-    if not args.model and not model.is_dir():
-        raise usage_error(f"no bundled model in {model} (train one with geoprover train, or pass --model DIR)")
     try:
         ckpt = load_checkpoint(model)
     except CheckpointError as e:
@@ -102,9 +128,6 @@ def run_lm(args: argparse.Namespace, usage_error: type[Exception], load_problem,
 
         from .model import save_checkpoint
 
-        out = Path(args.out)
-        if out.resolve() == model.resolve():
-            raise usage_error("--out must differ from --model")
         save_checkpoint(out, ckpt.model, ckpt.tokenizer, {k: v for k, v in ckpt.meta.items() if k != "format"},
                         dtype=torch.float16 if args.half else None)
         print(f"wrote {out}")
@@ -113,8 +136,6 @@ def run_lm(args: argparse.Namespace, usage_error: type[Exception], load_problem,
         from .data import CorpusReadError
         from .evaluate import evaluate, format_report, report_dict
 
-        if not Path(args.data).is_dir():
-            raise usage_error(f"--data {args.data}: no such folder")
         try:
             report = evaluate(ckpt, args.data, k=args.k, limit=args.limit)
         except CorpusReadError as e:
@@ -123,22 +144,37 @@ def run_lm(args: argparse.Namespace, usage_error: type[Exception], load_problem,
         if args.json:
             Path(args.json).write_text(json.dumps(report_dict(report), indent=1), encoding="utf-8")
         return 0
-    # propose
-    if args.text is not None:
-        if args.file:
-            raise usage_error("give FILE NAME or --text, not both")
-        problem = parse("problem", args.text)
-    else:
-        if not (args.file and args.name):
-            raise usage_error("lm propose needs FILE NAME or --text PROBLEM")
-        problem = load_problem(args.file, args.name)
-    if problem.goal is None:
-        raise usage_error("the problem has no goal ('? ...') to propose for")
+    return _propose(ckpt, problem, args.k)
+
+
+def _propose(ckpt, problem, k: int) -> int:  # noqa: ANN001 - lm.model.Checkpoint, geometry Problem
+    """``lm propose``: the first ``k`` clauses that add a point the figure does not have yet;
+    those that only rebuild an existing point (or an earlier proposal's) are dropped and named."""
     from .proposer import LMProposer
 
-    got = LMProposer(ckpt, beams=max(args.k, 8)).propose_clauses(problem, args.k)
-    for clause, score in got.clauses:
-        print(f"{score:8.3f}  {clause.to_text()}")
-    print(f"{len(got.clauses)} clauses, {got.malformed} malformed and {got.duplicates} duplicate beams dropped, "
-          f"{1000 * got.seconds:.0f} ms", file=sys.stderr)
+    beams = max(k, 8)
+    got = LMProposer(ckpt, beams=beams).propose_clauses(problem, beams)  # the extra beams fill in for drops
+    clauses = [c for c, _ in got.clauses]
+    verdicts = coincidences(problem, clauses)
+    kept: list[tuple[str, float]] = []
+    existing: list[str] = []
+    repeats = 0
+    for (clause, score), verdict in zip(got.clauses, verdicts):
+        if len(kept) >= k:
+            break
+        if verdict is None:
+            kept.append((clause.to_text(), score))
+        elif verdict.existing is not None:
+            existing.append(verdict.existing)
+        else:
+            repeats += 1
+    for text, score in kept:
+        print(f"{score:8.3f}  {text}")
+    print(f"{len(kept)} clause{'' if len(kept) == 1 else 's'}, {got.malformed} malformed and {got.duplicates} "
+          f"duplicate beams dropped, {1000 * got.seconds:.0f} ms", file=sys.stderr)
+    if existing:
+        names = ", ".join(dict.fromkeys(existing))
+        print(f"dropped {len(existing)}: same point as an existing one ({names})", file=sys.stderr)
+    if repeats:
+        print(f"dropped {repeats}: same point as an earlier proposal", file=sys.stderr)
     return 0

@@ -7,29 +7,113 @@ far), runs beam search through ``generate`` and returns the distinct clauses it
 wrote, best first, each parsed back into the problem's own point names; text that
 is not a clause of the language is dropped and counted, never raised.
 
+This module imports without torch: ``load(..., lazy=True)`` checks only that the
+``lm`` extra is installed (:func:`missing_extra`) and that the folder holds a
+checkpoint's files (:func:`model_folder`); torch, transformers and the weights are
+loaded when the first proposal is asked for, so a problem DD+AR proves alone never
+pays for them. :func:`existing_points` and :func:`coincidences` tell which proposed
+clauses only rebuild a point the figure already has.
+
 >>> import lm.proposer as m
 >>> m.bundled_model_dir().name
 'model'
 """
 from __future__ import annotations
 
+import importlib.util
+import json
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import torch
+import numpy as np
 
+from geometry.diagram import Diagram, extend_diagram, realise
+from geometry.errors import ProblemError
 from geometry.problem import Clause, Problem
+from geometry.tolerance import REL_TOL
 
-from .model import Checkpoint, CheckpointError, load_checkpoint
-from .serialize import END_AUX, SEP, MalformedClause, clause_key, decode_clause, encode_problem
+# lm.serialize (networkx, a quarter of a second) and lm.model (torch) are imported when
+# the model runs: every geoprover command imports this module through lm.cli.
+if TYPE_CHECKING:
+    from .model import Checkpoint
 
-__all__ = ["LMProposer", "Proposed", "bundled_model_dir", "load"]
+__all__ = [
+    "CHECKPOINT_FILES",
+    "CHECKPOINT_FORMAT",
+    "LM_EXTRA",
+    "Coincident",
+    "LMProposer",
+    "ModelFolderError",
+    "Proposed",
+    "bundled_model_dir",
+    "coincidences",
+    "existing_points",
+    "load",
+    "missing_extra",
+    "model_folder",
+]
+
+#: What to tell a user without the language-model stack (as the README says it).
+LM_EXTRA = "the language model needs the lm extra: pip install -e '.[lm]'"
+#: The modules of the ``lm`` extra that proposing needs (looked up, not imported).
+EXTRA_MODULES = ("torch", "transformers", "sentencepiece", "safetensors")
+#: The files of a checkpoint folder (lm.model.META_FILE, the weights and config that
+#: ``save_pretrained`` writes, lm.tokenizer.TOKENIZER_FILE).
+CHECKPOINT_FILES = ("geoprover_lm.json", "config.json", "model.safetensors", "tokenizer.model")
+#: The checkpoint format this version reads (lm.model.FORMAT, the "format" of geoprover_lm.json).
+CHECKPOINT_FORMAT = 1
+
+
+class ModelFolderError(ValueError):
+    """A model folder that is missing or lacks a checkpoint's files (found without loading it)."""
 
 
 def bundled_model_dir() -> Path:
     """The model shipped inside the package."""
     return Path(__file__).resolve().parent / "model"
+
+
+def missing_extra() -> str | None:
+    """The first module of the ``lm`` extra that is not installed (None: all are); imports none of them."""
+    for name in EXTRA_MODULES:
+        try:
+            if importlib.util.find_spec(name) is None:
+                return name
+        except (ImportError, ValueError):
+            return name
+    return None
+
+
+def model_folder(model: str | Path | None = None) -> Path:
+    """The checkpoint folder ``model`` names (default: the bundled model), checked without loading
+    it: the files are there and the metadata is of this version's format (the weights and the
+    tokenizer are read only by :func:`lm.model.load_checkpoint`).
+
+    Raises :class:`ModelFolderError` with one line naming what is missing.
+    """
+    path = Path(model) if model is not None else bundled_model_dir()
+    if model is None and not (path / CHECKPOINT_FILES[0]).exists():
+        raise ModelFolderError(f"no bundled model in {path} (train one with geoprover train, or pass --model DIR)")
+    if not path.is_dir():
+        raise ModelFolderError(f"{path}: no such model folder")
+    if not (path / CHECKPOINT_FILES[0]).is_file():
+        raise ModelFolderError(f"{path}: not a geoprover model folder (no {CHECKPOINT_FILES[0]})")
+    for name in CHECKPOINT_FILES[1:]:
+        if not (path / name).is_file():
+            raise ModelFolderError(f"{path}: incomplete checkpoint (no {name})")
+    meta_path = path / CHECKPOINT_FILES[0]
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise ModelFolderError(f"{meta_path}: unreadable ({e})") from None
+    found = meta.get("format") if isinstance(meta, dict) else "?"
+    if found != CHECKPOINT_FORMAT:
+        raise ModelFolderError(f"{meta_path}: checkpoint format {found} is not {CHECKPOINT_FORMAT} "
+                               "(retrain or use a matching geoprover)")
+    return path
 
 
 @dataclass
@@ -43,16 +127,58 @@ class Proposed:
 
 
 class LMProposer:
-    """Beam search over the model's next auxiliary clause."""
+    """Beam search over the model's next auxiliary clause.
+
+    Built on a loaded :class:`lm.model.Checkpoint`, or on a checkpoint folder, which is
+    then loaded (torch, transformers, the weights) the first time :attr:`ckpt` is needed.
+    """
 
     name = "lm"
 
-    def __init__(self, checkpoint: Checkpoint, beams: int = 32, max_new_tokens: int = 24) -> None:
-        self.ckpt = checkpoint
+    def __init__(self, checkpoint: Checkpoint | str | Path, beams: int = 32, max_new_tokens: int = 24) -> None:
         self.beams = beams
         self.max_new_tokens = max_new_tokens
+        self._ckpt: Checkpoint | None = None
+        self._error: Exception | None = None  # why loading failed (not retried)
+        if isinstance(checkpoint, (str, Path)):
+            self.path = Path(checkpoint)
+        else:
+            self.path = Path(checkpoint.path)
+            self._use(checkpoint)
+
+    def _use(self, checkpoint: Checkpoint) -> None:
+        from .serialize import END_AUX, SEP
+
         tok = checkpoint.tokenizer
         self._stop = [tok.word_id(SEP), tok.word_id(END_AUX), tok.eos_id]
+        self._ckpt = checkpoint
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the model is in memory (a lazy proposer loads it on the first proposal)."""
+        return self._ckpt is not None
+
+    @property
+    def ckpt(self) -> Checkpoint:
+        """The checkpoint, loaded on first use; raises :class:`lm.model.CheckpointError`
+        (a ValueError) or ImportError when it cannot be, each time it is asked for."""
+        if self._ckpt is None:
+            if self._error is not None:
+                raise self._error
+            try:
+                import torch
+
+                from .model import load_checkpoint
+
+                # The search runs DD+AR in worker processes beside it: one thread keeps torch from
+                # spinning against them (and a small model decodes no slower on one core).
+                torch.set_num_threads(1)
+                self._use(load_checkpoint(self.path))
+            except (ImportError, ValueError, OSError) as e:
+                self._error = e
+                raise
+        assert self._ckpt is not None
+        return self._ckpt
 
     def propose_clauses(self, problem: Problem, k: int) -> Proposed:
         """At most ``k`` distinct auxiliary clauses for ``problem``, best first."""
@@ -60,15 +186,20 @@ class LMProposer:
         out = Proposed()
         if problem.goal is None or k < 1:
             return out
+        ckpt = self.ckpt
+        import torch
+
+        from .serialize import MalformedClause, clause_key, decode_clause, encode_problem
+
         prompt = encode_problem(problem)
-        tok = self.ckpt.tokenizer
+        tok = ckpt.tokenizer
         ids = tok.encode(prompt.text, bos=True)
-        room = self.ckpt.model.config.max_position_embeddings - len(ids)
+        room = ckpt.model.config.max_position_embeddings - len(ids)
         if room < 4:
             return out
         beams = max(1, min(k, self.beams))
         with torch.inference_mode():
-            gen = self.ckpt.model.generate(
+            gen = ckpt.model.generate(
                 torch.tensor([ids]),
                 attention_mask=torch.ones((1, len(ids)), dtype=torch.long),
                 num_beams=beams,
@@ -117,15 +248,96 @@ class LMProposer:
         return [Proposal(c.to_text(), s, self.name) for c, s in got.clauses]
 
 
-def load(model: str | Path | None = None, beams: int = 32) -> LMProposer:
+def load(model: str | Path | None = None, beams: int = 32, lazy: bool = False) -> LMProposer:
     """A proposer on the checkpoint at ``model`` (default: the bundled model).
 
-    Raises :class:`lm.model.CheckpointError` (a ValueError) with one line naming what is wrong.
+    With ``lazy`` only the cheap checks run here (the extra is installed, the folder holds
+    a checkpoint's files) and the model is loaded on the first proposal.
+    Raises :class:`ModelFolderError` or :class:`lm.model.CheckpointError` (ValueErrors)
+    with one line naming what is wrong, ImportError without the ``lm`` extra.
     """
-    path = Path(model) if model is not None else bundled_model_dir()
-    if model is None and not (path / "geoprover_lm.json").exists():
-        raise CheckpointError(f"no bundled model in {path} (train one: geoprover train ...; or pass --model DIR)")
-    # The search runs DD+AR in worker processes beside it: one thread keeps torch from
-    # spinning against them (and a small model decodes no slower on one core).
-    torch.set_num_threads(1)
-    return LMProposer(load_checkpoint(path), beams=beams)
+    missing = missing_extra()
+    if missing is not None:
+        raise ImportError(f"{LM_EXTRA} (missing: {missing})", name=missing)
+    proposer = LMProposer(model_folder(model), beams=beams)
+    if not lazy:
+        proposer.ckpt  # noqa: B018 - loads it now
+    return proposer
+
+
+# ---------------------------------------------------------------------- points the figure has
+@dataclass(frozen=True)
+class Coincident:
+    """Why a proposed clause adds no point: its new point is ``existing`` (a point of the
+    problem), or the point of the ``earlier`` proposal (its index)."""
+
+    existing: str | None = None
+    earlier: int | None = None
+
+
+def _scale(points: Mapping[str, complex]) -> float:
+    """The figure's radius about its centroid: coordinates are compared at REL_TOL of it."""
+    zs = list(points.values())
+    if len(zs) < 2:
+        return 1.0
+    centre = sum(zs) / len(zs)
+    return max(abs(z - centre) for z in zs) or 1.0
+
+
+def _same(z: complex, points: Mapping[str, complex], tol: float) -> str | None:
+    """The first point of ``points`` within ``tol`` of ``z``."""
+    return next((n for n, w in points.items() if abs(z - w) <= tol), None)
+
+
+def existing_points(diagram: Diagram, clauses: Sequence[Clause],
+                    seed: int | np.random.Generator = 0) -> dict[str, str]:
+    """The new points of ``clauses`` that land on a point ``diagram`` already has (new -> existing).
+
+    :func:`geometry.diagram.extend_diagram` refuses a point that (nearly) coincides with
+    an existing one, so the clauses are drawn among only the points they are built from
+    and their points compared with the whole figure, at REL_TOL of its scale. Clauses that
+    cannot be drawn even so give nothing.
+    """
+    new_names = {p for c in clauses for p in c.points}
+    used = {a for c in clauses for call in c.constructions for a in call.args if isinstance(a, str)}
+    base = {n: z for n, z in diagram.points.items() if n in used and n not in new_names}
+    try:
+        drawn = extend_diagram(Diagram(diagram.problem, base, diagram.seed, diagram.with_aux), clauses, seed)
+    except (ProblemError, ArithmeticError, ValueError, KeyError):
+        return {}
+    tol = REL_TOL * _scale(diagram.points)
+    out = {}
+    for p in (p for c in clauses for p in c.points):
+        hit = _same(drawn.points[p], diagram.points, tol) if p in drawn.points else None
+        if hit is not None:
+            out[p] = hit
+    return out
+
+
+def coincidences(problem: Problem, clauses: Sequence[Clause], seed: int = 0) -> list[Coincident | None]:
+    """For each proposed clause (one at a time on ``problem``): None when it adds a new
+    point, else the :class:`Coincident` it repeats (a point of the problem, or an earlier
+    proposal's point). Everything is None when the problem cannot be drawn."""
+    try:
+        diagram = realise(problem, seed=seed)
+    except ProblemError:
+        return [None] * len(clauses)
+    tol = REL_TOL * _scale(diagram.points)
+    placed: list[tuple[int, complex]] = []
+    out: list[Coincident | None] = []
+    for i, clause in enumerate(clauses):
+        rng = np.random.default_rng([seed, i])
+        try:
+            ext = extend_diagram(diagram, [clause], rng)
+        except (ProblemError, ArithmeticError, ValueError, KeyError):
+            hit = existing_points(diagram, [clause], rng)
+            out.append(Coincident(existing=next(iter(hit.values()))) if hit else None)
+            continue
+        zs = [ext.points[p] for p in clause.points]
+        earlier = next((j for j, w in placed if any(abs(z - w) <= tol for z in zs)), None)
+        if earlier is not None:
+            out.append(Coincident(earlier=earlier))
+            continue
+        placed.extend((i, z) for z in zs)
+        out.append(None)
+    return out

@@ -15,8 +15,8 @@ cannot be built in the figure, so a proposer may be wrong without harm.
 * :class:`FakeLM` returns clauses it was given (for tests).
 * :class:`MixProposer` interleaves two proposers (language model and heuristics).
 * :func:`make_proposer` builds one by name; the language model comes from the
-  ``lm`` package, and asking for it where no model is installed raises
-  :class:`ProposerUnavailable`.
+  ``lm`` package (loaded on its first proposal), and asking for it where no model
+  is installed raises :class:`ProposerUnavailable`.
 
 >>> from geometry.problem import parse_problem
 >>> from geometry.diagram import realise
@@ -28,7 +28,6 @@ cannot be built in the figure, so a proposer may be wrong without harm.
 """
 from __future__ import annotations
 
-import importlib
 import math
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -147,18 +146,17 @@ class MixProposer:
 
 
 def load_lm_proposer(model: str | None) -> Proposer:
-    """The language-model proposer of the ``lm`` package (module ``lm.proposer``,
-    function ``load(model_dir_or_None) -> Proposer``); ProposerUnavailable where
-    that module or a trained model is missing."""
+    """The language-model proposer of the ``lm`` package (:func:`lm.proposer.load`), lazy:
+    here only cheap checks run (the ``lm`` extra is installed, the model folder holds a
+    checkpoint's files) and torch and the weights are loaded on its first proposal, so a
+    problem DD+AR proves alone costs no more than with the heuristics.
+    ProposerUnavailable where the extra or the model is missing."""
+    from lm.proposer import load
+
     try:
-        module = importlib.import_module("lm.proposer")
-    except ImportError as e:
-        raise ProposerUnavailable(
-            f"the language model needs the lm extra (pip install 'geoprover[lm]'; missing: {e.name}); "
-            "or use --proposer heuristic"
-        ) from None
-    try:
-        return module.load(model)
+        return load(model, lazy=True)
+    except ImportError as e:  # the message is lm.proposer.LM_EXTRA, naming the missing module
+        raise ProposerUnavailable(f"{e}; or use --proposer heuristic") from None
     except (OSError, ValueError) as e:
         raise ProposerUnavailable(f"cannot load the language model: {e}") from None
 

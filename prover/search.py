@@ -2,8 +2,9 @@
 
 If DD+AR alone does not prove the goal, a beam search runs over states (the
 problem plus the auxiliary clauses added so far). Each state asks its proposer
-for ``k`` clauses; those that do not parse, cannot be built in the figure or
-repeat a point already tried are skipped and counted. Each survivor extends the
+for ``k`` clauses; those that do not parse, cannot be built in the figure, only
+rebuild a point the figure already has, or repeat a point already tried are skipped
+and counted. Each survivor extends the
 saturated parent state (:func:`geometry.diagram.extend_diagram` keeps the figure,
 :func:`ddar.extend.extend_engine` keeps the facts) and DD+AR continues in a
 worker process forked from the parent, which holds the saturated state warm. The
@@ -40,6 +41,7 @@ from geometry.diagram import Diagram, extend_diagram, realise
 from geometry.errors import ProblemError
 from geometry.predicates import Predicate
 from geometry.problem import Problem, parse_problem
+from lm.proposer import existing_points
 
 from .proposers import Proposal, Proposer, SearchState
 from .prove import REPLAY_FIGURES, REPLAY_OFFSET, Outcome, prove_ddar
@@ -91,6 +93,7 @@ class SearchOutcome:
     errors: int = 0  # candidates whose worker failed or was killed at its time limit
     seconds: float = 0.0
     ddar_seconds: float = 0.0
+    existing_points: int = 0  # proposals whose new point is a point the state already has
 
     @property
     def solved(self) -> bool:
@@ -98,7 +101,7 @@ class SearchOutcome:
 
     @property
     def skipped(self) -> int:
-        return self.unparseable + self.unrealisable + self.duplicates
+        return self.unparseable + self.unrealisable + self.existing_points + self.duplicates
 
 
 # ---------------------------------------------------------------------- states
@@ -137,6 +140,7 @@ class _Stats:
     tried: int = 0
     unparseable: int = 0
     unrealisable: int = 0
+    existing_points: int = 0
     duplicates: int = 0
     rejected: int = 0
     errors: int = 0
@@ -181,6 +185,7 @@ def search(problem: Problem, proposer: Proposer, config: SearchConfig = SearchCo
         return SearchOutcome(
             outcome, status, aux, stats.tried, stats.unparseable, stats.unrealisable, stats.duplicates,
             stats.rejected, stats.errors, time.monotonic() - start, ddar_seconds,
+            existing_points=stats.existing_points,
         )
 
     if _status(base) not in _SEARCHABLE or config.depth == 0:
@@ -227,7 +232,7 @@ def search(problem: Problem, proposer: Proposer, config: SearchConfig = SearchCo
 def _reporter(progress, depth: int, stats: _Stats, start: float) -> Callable[[int], None]:
     def report(queued: int) -> None:
         if progress is not None:
-            skipped = stats.unparseable + stats.unrealisable + stats.duplicates
+            skipped = stats.unparseable + stats.unrealisable + stats.existing_points + stats.duplicates
             best = stats.best if stats.best > -math.inf else 0.0
             progress(SearchProgress(depth, stats.tried, skipped, best, time.monotonic() - start, queued))
 
@@ -307,13 +312,15 @@ def _prepare(node: _Node, prop: Proposal, rng: np.random.Generator, stats: _Stat
     for c in added:
         for p in c.points:
             inner[p] = f"x{len(inner):03d}"
+    renamed = [c.rename(inner) for c in added]
     try:
-        diagram = extend_diagram(node.engine.diagram, [c.rename(inner) for c in added], rng)
-    except ProblemError:
-        stats.unrealisable += 1
-        return None
-    except (ArithmeticError, ValueError, KeyError):
-        stats.unrealisable += 1
+        diagram = extend_diagram(node.engine.diagram, renamed, rng)
+    except (ProblemError, ArithmeticError, ValueError, KeyError):
+        # the figure refuses a point on top of an existing one: say so apart from the rest
+        if existing_points(node.engine.diagram, renamed, rng):
+            stats.existing_points += 1
+        else:
+            stats.unrealisable += 1
         return None
     key = _state_key(node, diagram)
     if key in stats.seen:

@@ -146,7 +146,7 @@ def run_search_task(task) -> dict:
         row["aux_clauses"] = list(res.aux)
         row["candidates"] = res.tried
         row["skipped"] = {"unparseable": res.unparseable, "unrealisable": res.unrealisable,
-                          "duplicates": res.duplicates}
+                          "existing_points": res.existing_points, "duplicates": res.duplicates}
         row["rejected"] = res.rejected
         row["ddar_seconds"] = round(res.ddar_seconds, 4)
         if out.proof is not None:

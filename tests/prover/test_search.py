@@ -23,6 +23,8 @@ BISECTORS = (
     "a b c = triangle a b c; d = angle_bisector d a b c, on_dia d b c; "
     "e = angle_bisector e b a c, on_dia e a c ? para d e a b"
 )
+# The same with M, the midpoint of AB, drawn (DD+AR still needs help).
+MIDPOINT_BISECTORS = BISECTORS.replace("a b c = triangle a b c;", "a b c = triangle a b c; m = midpoint m a b;")
 # The feet E, F of perpendiculars from B and A to CD, G the midpoint of AB: GE = GF.
 FEET = "b c d = triangle b c d; e = foot e b c d; a = free a; f = foot f a c d; g = midpoint g b a ? cong f g g e"
 # C on the perpendicular bisector of AB, DB and EA perpendicular to AB, E on CD: C is the
@@ -77,6 +79,31 @@ def test_malformed_and_unrealisable_proposals_are_skipped_and_counted() -> None:
     assert res.unrealisable == 2
     assert res.duplicates == 1
     assert res.tried == 1
+
+
+def test_a_proposal_of_an_existing_point_is_dropped_and_counted() -> None:
+    """A clause that only rebuilds a point the figure has (M is the midpoint of AB, D is on the
+    bisector at B and the circle on BC) is skipped before DD+AR and counted apart from the
+    unrealisable ones."""
+    proposals = [
+        "f = midpoint f b a",  # = m
+        "f = angle_bisector f a b c, on_dia f b c",  # = d
+        "f = intersection_ll f a b a b",  # no point at all: unrealisable
+        "f = midpoint f a c",  # a new point: tried
+    ]
+    res = search(_problem(MIDPOINT_BISECTORS), FakeLM(proposals), SearchConfig(timeout=60, depth=1))
+    assert res.existing_points == 2
+    assert res.unrealisable == 1 and res.unparseable == 0 and res.duplicates == 0
+    assert res.tried == 1 and res.skipped == 3
+
+
+def test_a_bench_row_counts_the_existing_points(monkeypatch: pytest.MonkeyPatch) -> None:
+    import prover.search_cli as search_cli
+    from prover.bench import Task
+
+    monkeypatch.setattr(search_cli, "make_proposer", lambda name, model=None: FakeLM(["f = midpoint f b a"]))
+    row = search_cli.run_search_task(Task("t", MIDPOINT_BISECTORS, timeout=60, seed=0, mode="search", depth=1))
+    assert row["skipped"] == {"unparseable": 0, "unrealisable": 0, "existing_points": 1, "duplicates": 0}
 
 
 class _Broken:
