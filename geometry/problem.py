@@ -142,6 +142,30 @@ class Problem:
             text += " ? " + "; ".join(str(g) for g in self.goals)
         return text
 
+    def with_aux_clause(self, clause: str) -> "Problem":
+        """This problem with ``clause`` (one clause's text, in the problem's point names)
+        appended as its last auxiliary clause.
+
+        Raises :class:`ParseError` naming the clause (numbered after the problem's) when the
+        text is not one clause over the problem's points.
+
+        >>> p = parse_problem("t", "a b c = triangle a b c ? cong a b a c")
+        >>> p.with_aux_clause("m = midpoint m b c").to_text()
+        'a b c = triangle a b c | m = midpoint m b c ? cong a b a c'
+        >>> p.with_aux_clause("m = midpoint m b d")
+        Traceback (most recent call last):
+        geometry.errors.ParseError: t: clause 2: point 'd' is not defined (at 'd')
+        """
+        number = len(self.clauses) + len(self.aux) + 1
+        for sep in ";|?":
+            if sep in clause:
+                raise ParseError("an auxiliary clause is one clause", problem=self.name, clause=number, token=sep)
+        try:
+            added = _parse_clause(clause, set(self.points()))
+        except ParseError as e:
+            raise ParseError(e.message, problem=self.name, clause=number, token=e.token) from None
+        return replace(self, aux=self.aux + (added,))
+
 
 # ---------------------------------------------------------------------- parsing
 def parse_problem(name: str, text: str) -> Problem:

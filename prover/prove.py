@@ -20,7 +20,8 @@ from ddar.engine import Budget, Engine, Result
 from ddar.proof import Proof, traceback
 from ddar.rules import load_rules
 from geometry.diagram import Diagram, realise
-from geometry.errors import ProblemError, RealisationError
+from geometry.errors import ParseError, ProblemError, RealisationError
+from geometry.predicates import degeneracy
 from geometry.problem import Problem
 
 #: Figures in which the goal is checked before proving.
@@ -127,25 +128,53 @@ def _collinear(d: Diagram, a: str, b: str, c: str) -> bool:
     return Predicate(Kind.COLL, (a, b, c)).holds(d.points)
 
 
+@dataclass(frozen=True)
+class DDARRun:
+    """:func:`run_ddar`'s result: the outcome the exporters render, and the engine it saturated
+    (names ``x000``, ``x001``, ... given by ``inner``), which the search extends instead of
+    saturating again. ``engine`` is None when the goal is false in every figure drawn."""
+
+    outcome: Outcome
+    engine: Engine | None
+    inner: dict[str, str]
+
+
 def prove_ddar(
     problem: Problem, *, seed: int = 0, timeout: float = 60.0, replay_figures: int = REPLAY_FIGURES,
     figure: Diagram | None = None,
 ) -> Outcome:
     """Classify the goal, run DD+AR in a figure where it holds and, if proven, trace back,
-    check the proof in that figure and replay it in fresh figures.
+    check the proof in that figure and replay it in fresh figures (:func:`run_ddar`'s outcome).
 
     ``figure`` runs DD+AR in that figure instead, with the goal not classified (the
     soundness bench hands it goals that are false there).
     """
+    return run_ddar(problem, seed=seed, timeout=timeout, replay_figures=replay_figures, figure=figure).outcome
+
+
+def run_ddar(
+    problem: Problem, *, seed: int = 0, timeout: float = 60.0, replay_figures: int = REPLAY_FIGURES,
+    figure: Diagram | None = None,
+) -> DDARRun:
+    """:func:`prove_ddar`, keeping the saturated engine.
+
+    A degenerate goal (:func:`geometry.predicates.degeneracy`: true by its form alone, false
+    whatever the figure, or naming an ill-defined object) raises :class:`ParseError`, as the
+    parser does, so a goal is never "proved" as a statement true by itself.
+    """
     if problem.goal is None:
         raise ProblemError("the problem has no goal ('? ...')", problem=problem.name)
-    cls = classify_goal(problem, seed=seed) if figure is None else None
-    if cls is not None and cls.status == "none":
-        return Outcome(problem, cls.figures[0], "false", 0, 0.0, None, None, cls)
-    diagram = figure if cls is None else next(d for d, ok in zip(cls.figures, cls.holds) if ok)
+    for goal in problem.goals:  # the parser's rule, for problems built without it
+        why = degeneracy(goal)
+        if why:
+            raise ParseError(f"goal: degenerate: {why}", problem=problem.name, token=str(goal))
     # The engine works on names given in order of appearance, so that its search, and
     # the proof it finds, do not depend on how the problem names its points.
     inner = {p: f"x{i:03d}" for i, p in enumerate(problem.points())}
+    cls = classify_goal(problem, seed=seed) if figure is None else None
+    if cls is not None and cls.status == "none":
+        return DDARRun(Outcome(problem, cls.figures[0], "false", 0, 0.0, None, None, cls), None, inner)
+    diagram = figure if cls is None else next(d for d, ok in zip(cls.figures, cls.holds) if ok)
     outer = {v: k for k, v in inner.items()}
     engine = Engine(diagram.rename(inner))
     result: Result = engine.prove(problem.goal.rename(inner), Budget(timeout=timeout))
@@ -153,20 +182,30 @@ def prove_ddar(
     status = result.status
     if result.solved and result.goal_fact is not None:
         proof = traceback(engine, result.goal_fact).rename(outer, problem)
-        check = check_proof(proof, diagram.points)
-        replayed = replay(proof, _fresh_figures(problem, seed + REPLAY_OFFSET, replay_figures))
-        if not replayed.ok:
-            check = CheckResult(False, check.errors + replayed.failures)
+        check, replayed = verify(proof, diagram.points, seed, replay_figures)
         if not check.ok:
             status = "rejected"
-    return Outcome(problem, diagram, status, result.facts, result.seconds, proof, check, cls, replayed)
+    outcome = Outcome(problem, diagram, status, result.facts, result.seconds, proof, check, cls, replayed)
+    return DDARRun(outcome, engine, inner)
+
+
+def verify(proof: Proof, points: dict[str, complex], seed: int,
+           figures: int = REPLAY_FIGURES) -> tuple[CheckResult, ReplayResult]:
+    """The one check of a proof: the checker in the figure it was found in (``points``), then
+    a replay in ``figures`` fresh figures of its problem (seeds from ``seed + REPLAY_OFFSET``).
+    A replay failure makes the check fail with the replay's reasons."""
+    check = check_proof(proof, points)
+    replayed = replay(proof, _fresh_figures(proof.problem, seed + REPLAY_OFFSET, figures))
+    if not replayed.ok:
+        check = CheckResult(False, check.errors + replayed.failures)
+    return check, replayed
 
 
 def _fresh_figures(problem: Problem, seed: int, count: int):
     for s in range(seed, seed + count):
         try:
             yield realise(problem, seed=s).points
-        except RealisationError:
+        except ProblemError:
             continue
 
 

@@ -1,27 +1,31 @@
 """Proof search: DD+AR first, then auxiliary constructions proposed and tried.
 
 If DD+AR alone does not prove the goal, a beam search runs over states (the
-problem plus the auxiliary clauses added so far). Each state asks its proposer
-for ``k`` clauses; those that do not parse, cannot be built in the figure, only
-rebuild a point the figure already has, or repeat a point already tried are skipped
-and counted. Each survivor extends the
-saturated parent state (:func:`geometry.diagram.extend_diagram` keeps the figure,
-:func:`ddar.extend.extend_engine` keeps the facts) and DD+AR continues in a
-worker process forked from the parent, which holds the saturated state warm. The
-best ``beam_size`` unproven states (scored by the new facts they give about the
-original figure) go on to the next depth, up to ``depth`` clauses.
+problem plus the auxiliary clauses added so far). The root state is DD+AR's own
+saturated engine (:func:`prover.prove.run_ddar`: the base DD+AR runs once). Each
+state asks its proposer for ``k`` clauses; those that do not parse, cannot be built
+in the figure, only rebuild a point the figure already has, or repeat a point already
+tried are skipped and counted. Each survivor extends the saturated parent state
+(:func:`geometry.diagram.extend_diagram` keeps the figure,
+:func:`ddar.extend.extend_engine` keeps the facts) and DD+AR continues in a worker
+process forked from the parent, which holds the saturated state warm. A worker
+reports a typed :class:`CandidateResult`; the parent scores the unproven ones with
+the configuration's :class:`StateValue` (by default :class:`NewFactsValue`, the new
+facts a candidate gives about the original figure) and the best ``beam_size`` go on
+to the next depth, up to ``depth`` clauses.
 
-A proof counts only when the checker (:func:`ddar.check.check_proof`) accepts it.
-One time budget covers the whole problem: workers are killed when it is spent,
-whatever a single DD+AR call does. The result does not depend on timing: when a
-candidate proves the goal, the candidates ranked before it still finish, and the
-first in rank order wins, so the same seed gives the same proof with any
-number of workers (timeouts aside).
+A proof counts only when the checker accepts it and it replays in fresh figures
+(:func:`prover.prove.verify`, the one check-and-replay). One time budget covers the
+whole problem: workers are killed when it is spent, whatever a single DD+AR call
+does. The result does not depend on timing: when a candidate proves the goal, the
+candidates ranked before it still finish, and the first in rank order wins, so the
+same seed gives the same proof with any number of workers (timeouts aside).
 """
 from __future__ import annotations
 
 import copy
 import ctypes
+import enum
 import math
 import os
 import pickle
@@ -30,28 +34,55 @@ import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import Protocol
 
 import numpy as np
 
-from ddar.check import CheckResult, ReplayResult, check_proof, replay
+from ddar.check import CheckResult, ReplayResult
 from ddar.engine import Budget, Engine
 from ddar.extend import extend_engine
 from ddar.proof import Proof, traceback
-from geometry.diagram import Diagram, extend_diagram, realise
+from geometry.diagram import Diagram, extend_diagram
 from geometry.errors import ProblemError
-from geometry.predicates import Predicate
-from geometry.problem import Problem, parse_problem
+from geometry.problem import Problem
 from lm.proposer import existing_points
 
 from .proposers import Proposal, Proposer, SearchState
-from .prove import REPLAY_FIGURES, REPLAY_OFFSET, Outcome, prove_ddar
+from .prove import Outcome, run_ddar, verify
 
-__all__ = ["SearchConfig", "SearchProgress", "SearchOutcome", "search", "prove"]
+__all__ = [
+    "CandidateResult", "CandidateStatus", "NewFactsValue", "SearchConfig", "SearchOutcome", "SearchProgress",
+    "StateValue", "prove", "search", "verify",
+]
+
+
+# ---------------------------------------------------------------------- values of states
+class StateValue(Protocol):
+    """How promising an unproven state is (higher is expanded first): a named, replaceable
+    part of :class:`SearchConfig`. It sees what DD+AR derived for the candidate and the
+    proposal that made it."""
+
+    name: str
+
+    def __call__(self, result: CandidateResult, proposal: Proposal) -> float: ...
+
+
+@dataclass(frozen=True)
+class NewFactsValue:
+    """``log(1 + new facts about the original figure) + proposal_weight * proposal score``:
+    a point that teaches DD+AR more about the problem's own points is more promising; the
+    proposer's score breaks ties."""
+
+    proposal_weight: float = 0.01
+    name: str = "new_facts"
+
+    def __call__(self, result: CandidateResult, proposal: Proposal) -> float:
+        return math.log1p(result.new_facts) + self.proposal_weight * proposal.score
 
 
 @dataclass(frozen=True)
 class SearchConfig:
-    """Settings of one search (the command line's options)."""
+    """Settings of one search (the command line's options) and its state value."""
 
     beam_size: int = 4
     depth: int = 2
@@ -60,10 +91,15 @@ class SearchConfig:
     jobs: int = 1  # worker processes
     seed: int = 0
     candidate_timeout: float | None = None  # per DD+AR call; default from the base DD+AR's time
+    value: StateValue = NewFactsValue()
 
     def __post_init__(self) -> None:
         if self.beam_size < 1 or self.depth < 0 or self.k < 1 or self.jobs < 1 or not self.timeout > 0:
             raise ValueError("beam_size, k and jobs must be >= 1, depth >= 0 and timeout > 0")
+
+    def candidate_seconds(self, ddar_seconds: float) -> float:
+        """The time limit of one candidate's DD+AR: 20 times the base DD+AR's, at least 5 s."""
+        return self.candidate_timeout or min(max(5.0, 20 * ddar_seconds), self.timeout)
 
 
 @dataclass(frozen=True)
@@ -73,7 +109,7 @@ class SearchProgress:
     depth: int
     tried: int  # candidates whose DD+AR finished
     skipped: int  # proposals dropped before DD+AR
-    best: float  # best score of an unproven state so far
+    best: float  # best value of an unproven state so far
     elapsed: float
     queued: int = 0  # candidates waiting at this depth
 
@@ -102,6 +138,34 @@ class SearchOutcome:
     @property
     def skipped(self) -> int:
         return self.unparseable + self.unrealisable + self.existing_points + self.duplicates
+
+
+# ---------------------------------------------------------------------- candidate results
+class CandidateStatus(enum.Enum):
+    SOLVED = "solved"  # a proof the checker accepts and that replays
+    REJECTED = "rejected"  # a proof the checker refused
+    UNSOLVED = "unsolved"  # DD+AR reached its fixpoint without the goal
+    TIMEOUT = "timeout"  # DD+AR ran out of its candidate time
+    ERROR = "error"  # the worker failed, died or was killed
+
+
+@dataclass(frozen=True)
+class CandidateResult:
+    """What DD+AR made of one candidate (computed in a worker, pickled back)."""
+
+    status: CandidateStatus
+    seconds: float = 0.0
+    facts: int = 0
+    new_facts: int = 0  # facts about the original figure's points derived after the extension
+    proof: Proof | None = None
+    check: CheckResult | None = None
+    replayed: ReplayResult | None = None
+    diagram: Diagram | None = None  # the extended figure, in the problem's names (with a proof)
+    error: str = ""
+
+    @classmethod
+    def failed(cls, error: str) -> CandidateResult:
+        return cls(CandidateStatus.ERROR, error=error)
 
 
 # ---------------------------------------------------------------------- states
@@ -147,13 +211,28 @@ class _Stats:
     best: float = -math.inf
     seen: set = field(default_factory=set)
 
+    @property
+    def skipped(self) -> int:
+        return self.unparseable + self.unrealisable + self.existing_points + self.duplicates
+
+    def count(self, result: CandidateResult, value: float | None) -> None:
+        """Count one finished candidate (``value``: its state value when unproven)."""
+        self.tried += 1
+        if result.status is CandidateStatus.REJECTED:
+            self.rejected += 1
+        elif result.status is CandidateStatus.UNSOLVED:
+            assert value is not None
+            self.best = max(self.best, value)
+        elif result.status is not CandidateStatus.SOLVED:
+            self.errors += 1
+
 
 def prove(problem: Problem, proposer: Proposer | None, config: SearchConfig = SearchConfig(),
           progress: Callable[[SearchProgress], None] | None = None, search_enabled: bool = True) -> SearchOutcome:
     """DD+AR on ``problem``, then (unless disabled or no proposer) the search."""
     if not search_enabled or proposer is None:
         start = time.monotonic()
-        out = prove_ddar(problem, seed=config.seed, timeout=config.timeout)
+        out = run_ddar(problem, seed=config.seed, timeout=config.timeout).outcome
         return SearchOutcome(out, _status(out), seconds=time.monotonic() - start, ddar_seconds=out.seconds)
     return search(problem, proposer, config, progress)
 
@@ -175,139 +254,169 @@ def search(problem: Problem, proposer: Proposer, config: SearchConfig = SearchCo
 
     Raises :class:`ProblemError` for a problem without a goal or without a diagram.
     """
-    start = time.monotonic()
-    deadline = start + config.timeout
-    base = prove_ddar(problem, seed=config.seed, timeout=config.timeout)
-    ddar_seconds = time.monotonic() - start
-    stats = _Stats()
+    return _Search(problem, proposer, config, progress).run()
 
-    def finish(outcome: Outcome, status: str, aux: tuple[str, ...] = ()) -> SearchOutcome:
-        return SearchOutcome(
-            outcome, status, aux, stats.tried, stats.unparseable, stats.unrealisable, stats.duplicates,
-            stats.rejected, stats.errors, time.monotonic() - start, ddar_seconds,
-            existing_points=stats.existing_points,
+
+class _Search:
+    """One problem's search: the base DD+AR, then depth after depth of candidates."""
+
+    def __init__(self, problem: Problem, proposer: Proposer, config: SearchConfig,
+                 progress: Callable[[SearchProgress], None] | None) -> None:
+        self.problem, self.proposer, self.config, self.progress = problem, proposer, config, progress
+        self.start = time.monotonic()
+        self.deadline = self.start + config.timeout
+        self.stats = _Stats()
+        self.depth = 0
+        self.ddar_seconds = 0.0
+
+    def run(self) -> SearchOutcome:
+        base = run_ddar(self.problem, seed=self.config.seed, timeout=self.config.timeout)
+        self.ddar_seconds = time.monotonic() - self.start
+        self.base = base.outcome
+        if _status(self.base) not in _SEARCHABLE or self.config.depth == 0:
+            return self._finish(self.base, _status(self.base))
+        assert self.problem.goal is not None and base.engine is not None  # run_ddar raised otherwise
+        self.goal = self.problem.goal
+        self.ctime = self.config.candidate_seconds(self.ddar_seconds)
+        self.original = frozenset(base.engine.pts)  # the points whose new facts a candidate's value counts
+        beam = [_Node(self.problem, base.inner, base.engine, ())]
+        self.stats.seen.add(())
+        for depth in range(1, self.config.depth + 1):
+            self.depth = depth
+            cands = self._candidates(beam)
+            self._report(len(cands))
+            results = self._run_all(cands)
+            for i, res in sorted(results.items()):
+                if res.status is CandidateStatus.SOLVED:
+                    return self._finish(self._solved(res), "solved", cands[i].problem_aux())
+            if time.monotonic() >= self.deadline:
+                return self._finish(self.base, "timeout")
+            if depth == self.config.depth:
+                break
+            beam = self._next_beam(cands, results)
+            if not beam:
+                break
+        return self._finish(self.base, "timeout" if time.monotonic() >= self.deadline else "unsolved")
+
+    def _solved(self, res: CandidateResult) -> Outcome:
+        assert res.diagram is not None
+        return replace(
+            self.base, problem=res.diagram.problem, diagram=res.diagram, status="solved", facts=res.facts,
+            seconds=res.seconds, proof=res.proof, check=res.check, replayed=res.replayed,
         )
 
-    if _status(base) not in _SEARCHABLE or config.depth == 0:
-        return finish(base, _status(base))
-    goal = problem.goal
-    assert goal is not None  # prove_ddar raised otherwise
-    root = _root(problem, base.diagram, deadline)
-    if root is None:
-        return finish(base, "timeout")
-    ctime = config.candidate_timeout or min(max(5.0, 20 * ddar_seconds), config.timeout)
-    beam = [root]
-    stats.seen.add(())
-    for depth in range(1, config.depth + 1):
-        cands = _candidates(beam, proposer, config, depth, stats, deadline)
-        report = _reporter(progress, depth, stats, start)
-        report(len(cands))
-        results = _run_all(cands, goal, root, config.jobs, deadline, ctime, stats, report, config.seed)
-        for i, res in sorted(results.items()):
-            if res.get("status") == "solved":
-                cand = cands[i]
-                outcome = replace(
-                    base, problem=res["problem"], diagram=res["diagram"], status="solved", facts=res["facts"],
-                    seconds=res["seconds"], proof=res["proof"], check=res["check"], replayed=res["replayed"],
-                )
-                return finish(outcome, "solved", cand.problem_aux())
-        if time.monotonic() >= deadline:
-            return finish(base, "timeout")
-        if depth == config.depth:
-            break
+    def _finish(self, outcome: Outcome, status: str, aux: tuple[str, ...] = ()) -> SearchOutcome:
+        s = self.stats
+        return SearchOutcome(
+            outcome, status, aux, s.tried, s.unparseable, s.unrealisable, s.duplicates, s.rejected, s.errors,
+            time.monotonic() - self.start, self.ddar_seconds, existing_points=s.existing_points,
+        )
+
+    def _report(self, queued: int) -> None:
+        if self.progress is not None:
+            best = self.stats.best if self.stats.best > -math.inf else 0.0
+            self.progress(SearchProgress(self.depth, self.stats.tried, self.stats.skipped, best,
+                                         time.monotonic() - self.start, queued))
+
+    def _value(self, cand: _Candidate, res: CandidateResult) -> float | None:
+        return self.config.value(res, cand.proposal) if res.status is CandidateStatus.UNSOLVED else None
+
+    def _next_beam(self, cands: list[_Candidate], results: dict[int, CandidateResult]) -> list[_Node]:
+        """The ``beam_size`` most valuable unproven candidates, saturated again in this process."""
         scored = sorted(
-            ((res["score"], i) for i, res in results.items() if res.get("status") == "unsolved"),
+            ((value, i) for i, res in results.items() if (value := self._value(cands[i], res)) is not None),
             key=lambda t: (-t[0], t[1]),
         )
         beam = []
-        for score, i in scored[: config.beam_size]:
-            node = _materialise(cands[i], goal, ctime, deadline, score)
+        for value, i in scored[: self.config.beam_size]:
+            node = self._materialise(cands[i], value)
             if node is not None:
                 beam.append(node)
-        if not beam:
-            break
-    return finish(base, "timeout" if time.monotonic() >= deadline else "unsolved")
+        return beam
 
+    # ------------------------------------------------------------------ candidates
+    def _candidates(self, beam: list[_Node]) -> list[_Candidate]:
+        """Each state's proposals, parsed and realised, interleaved by rank across states."""
+        per_node: list[list[_Candidate]] = []
+        for n, node in enumerate(beam):
+            if time.monotonic() >= self.deadline:
+                break
+            state = SearchState(node.problem, node.outer_points(), self.depth - 1, self.deadline)
+            try:
+                props = list(self.proposer.propose(state, self.config.k))[: self.config.k]
+            except Exception:  # a proposer bug must not end the search  # noqa: BLE001
+                props = []
+                self.stats.errors += 1
+            out = []
+            for r, prop in enumerate(props):
+                if time.monotonic() >= self.deadline:
+                    break
+                rng = np.random.default_rng([self.config.seed, self.depth, n, r])
+                cand = _prepare(node, prop, rng, self.stats)
+                if cand is not None:
+                    out.append(cand)
+            per_node.append(out)
+        cands = [lst[r] for r in range(max(map(len, per_node), default=0)) for lst in per_node if r < len(lst)]
+        for i, c in enumerate(cands):
+            c.index = i
+        return cands
 
-def _reporter(progress, depth: int, stats: _Stats, start: float) -> Callable[[int], None]:
-    def report(queued: int) -> None:
-        if progress is not None:
-            skipped = stats.unparseable + stats.unrealisable + stats.existing_points + stats.duplicates
-            best = stats.best if stats.best > -math.inf else 0.0
-            progress(SearchProgress(depth, stats.tried, skipped, best, time.monotonic() - start, queued))
+    def _materialise(self, cand: _Candidate, value: float) -> _Node | None:
+        """The saturated state of a candidate, rebuilt in this process (for the next depth)."""
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            return None
+        engine = copy.deepcopy(cand.node.engine)
+        extend_engine(engine, cand.diagram)
+        res = engine.prove(self.goal.rename(cand.inner), Budget(timeout=min(self.ctime, left)))
+        if res.status == "timeout":
+            return None
+        return _Node(cand.problem, cand.inner, engine, cand.node.aux + (cand.proposal.clause,), value)
 
-    return report
-
-
-def _root(problem: Problem, diagram: Diagram, deadline: float) -> _Node | None:
-    """The saturated state of the problem in DD+AR's figure (engine names as :func:`prove_ddar` uses)."""
-    inner = {p: f"x{i:03d}" for i, p in enumerate(problem.points())}
-    engine = Engine(diagram.rename(inner))
-    left = deadline - time.monotonic()
-    if left <= 0:
-        return None
-    res = engine.prove(problem.goal.rename(inner), Budget(timeout=left))  # type: ignore[union-attr]
-    if res.status == "timeout":
-        return None
-    return _Node(problem, inner, engine, ())
+    # ------------------------------------------------------------------ evaluation
+    def _run_all(self, cands: list[_Candidate]) -> dict[int, CandidateResult]:
+        """DD+AR on the candidates, ``jobs`` at a time, in rank order; stops early (deterministically)
+        once a candidate is proven and every candidate ranked before it has finished."""
+        results: dict[int, CandidateResult] = {}
+        running: dict[int, _Worker] = {}
+        nxt = 0
+        solved_at: int | None = None
+        try:
+            while time.monotonic() < self.deadline:
+                while nxt < len(cands) and len(running) < self.config.jobs and solved_at is None:
+                    cand = cands[nxt]
+                    running[nxt] = _spawn(lambda cand=cand: _evaluate(cand, self.goal, self.original, self.ctime,
+                                                                       self.config.seed))
+                    nxt += 1
+                if not running:
+                    break
+                for i, res in _collect(running, self.ctime + 2.0):
+                    results[i] = res
+                    self.stats.count(res, self._value(cands[i], res))
+                    if res.status is CandidateStatus.SOLVED:
+                        solved_at = i if solved_at is None else min(solved_at, i)
+                    self._report(len(cands) - nxt)
+                if solved_at is not None:
+                    for i in [i for i in running if i > solved_at]:
+                        _kill(running.pop(i))
+                    if not running:
+                        break
+        finally:
+            for w in running.values():
+                _kill(w)
+        return results
 
 
 # ---------------------------------------------------------------------- candidates
-def _with_aux(problem: Problem, clause: str) -> str:
-    """The problem's text with one more auxiliary clause."""
-    main = "; ".join(c.to_text() for c in problem.clauses)
-    aux = [c.to_text() for c in problem.aux] + [clause.strip()]
-    goals = "; ".join(str(g) for g in problem.goals)
-    return f"{main} | {'; '.join(aux)} ? {goals}"
-
-
-def _candidates(beam: list[_Node], proposer: Proposer, config: SearchConfig, depth: int,
-                stats: _Stats, deadline: float) -> list[_Candidate]:
-    """Each state's proposals, parsed and realised, interleaved by rank across states."""
-    per_node: list[list[_Candidate]] = []
-    for n, node in enumerate(beam):
-        if time.monotonic() >= deadline:
-            break
-        state = SearchState(node.problem, node.outer_points(), depth - 1, deadline)
-        try:
-            props = list(proposer.propose(state, config.k))[: config.k]
-        except Exception:  # a proposer bug must not end the search  # noqa: BLE001
-            props = []
-            stats.errors += 1
-        out = []
-        for r, prop in enumerate(props):
-            if time.monotonic() >= deadline:
-                break
-            rng = np.random.default_rng([config.seed, depth, n, r])
-            cand = _prepare(node, prop, rng, stats)
-            if cand is not None:
-                out.append(cand)
-        per_node.append(out)
-    cands = []
-    for r in range(max((len(x) for x in per_node), default=0)):
-        for lst in per_node:
-            if r < len(lst):
-                cands.append(lst[r])
-    for i, c in enumerate(cands):
-        c.index = i
-    return cands
-
-
 def _prepare(node: _Node, prop: Proposal, rng: np.random.Generator, stats: _Stats) -> _Candidate | None:
     """Parse and realise one proposal in the state's figure; None (counted) if it fails."""
     text = prop.clause if isinstance(prop.clause, str) else ""
-    if not text.strip() or "?" in text or "|" in text:
-        stats.unparseable += 1
-        return None
     try:
-        ext = parse_problem(node.problem.name, _with_aux(node.problem, text))
+        ext = node.problem.with_aux_clause(text)
     except ProblemError:
         stats.unparseable += 1
         return None
-    added = ext.aux[len(node.problem.aux):]
-    if not added or [c.to_text() for c in ext.clauses] != [c.to_text() for c in node.problem.clauses]:
-        stats.unparseable += 1
-        return None
+    added = ext.aux[-1:]
     inner = dict(node.inner)
     for c in added:
         for p in c.points:
@@ -340,23 +449,7 @@ def _state_key(node: _Node, diagram: Diagram) -> tuple:
 
 
 # ---------------------------------------------------------------------- evaluation
-def verify(proof: Proof, points: dict[str, complex], seed: int) -> tuple[CheckResult, ReplayResult]:
-    """As :func:`prove_ddar` checks its proofs: the checker in the figure, then a replay in
-    fresh figures of the (extended) problem."""
-    check = check_proof(proof, points)
-    figures = []
-    for s in range(seed + REPLAY_OFFSET, seed + REPLAY_OFFSET + REPLAY_FIGURES):
-        try:
-            figures.append(realise(proof.problem, seed=s).points)
-        except ProblemError:
-            continue
-    replayed = replay(proof, figures)
-    if not replayed.ok:
-        check = CheckResult(False, check.errors + replayed.failures)
-    return check, replayed
-
-
-def _evaluate(cand: _Candidate, goal: Predicate, root: _Node, ctime: float, seed: int) -> dict:
+def _evaluate(cand: _Candidate, goal, original: frozenset[str], ctime: float, seed: int) -> CandidateResult:
     """DD+AR on one candidate, in a worker (the engine is the worker's own copy)."""
     t0 = time.monotonic()
     engine = cand.node.engine
@@ -369,27 +462,13 @@ def _evaluate(cand: _Candidate, goal: Predicate, root: _Node, ctime: float, seed
         diagram = cand.diagram.rename(outer)
         proof = traceback(engine, res.goal_fact).rename(outer, diagram.problem)
         check, replayed = verify(proof, diagram.points, seed)
-        return {
-            "status": "solved" if check.ok else "rejected", "proof": proof, "check": check, "diagram": diagram,
-            "problem": diagram.problem, "facts": res.facts, "seconds": seconds, "replayed": replayed,
-        }
-    original = set(root.engine.pts)
-    new = [f for f in engine.facts[before:] if set(f.pred.points) <= original and f.premises]
-    score = math.log1p(len(new)) + 0.01 * cand.proposal.score
-    return {"status": "unsolved" if res.status != "timeout" else "timeout", "score": score, "seconds": seconds}
-
-
-def _materialise(cand: _Candidate, goal: Predicate, ctime: float, deadline: float, score: float) -> _Node | None:
-    """The saturated state of a candidate, rebuilt in this process (for the next depth)."""
-    left = deadline - time.monotonic()
-    if left <= 0:
-        return None
-    engine = copy.deepcopy(cand.node.engine)
-    extend_engine(engine, cand.diagram)
-    res = engine.prove(goal.rename(cand.inner), Budget(timeout=min(ctime, left)))
+        status = CandidateStatus.SOLVED if check.ok else CandidateStatus.REJECTED
+        return CandidateResult(status, seconds, res.facts, proof=proof, check=check, replayed=replayed,
+                               diagram=diagram)
     if res.status == "timeout":
-        return None
-    return _Node(cand.problem, cand.inner, engine, cand.node.aux + (cand.proposal.clause,), score)
+        return CandidateResult(CandidateStatus.TIMEOUT, seconds, res.facts)
+    new = sum(1 for f in engine.facts[before:] if set(f.pred.points) <= original and f.premises)
+    return CandidateResult(CandidateStatus.UNSOLVED, seconds, res.facts, new_facts=new)
 
 
 @dataclass
@@ -414,7 +493,7 @@ def _die_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def _spawn(fn: Callable[[], dict]) -> _Worker:
+def _spawn(fn: Callable[[], CandidateResult]) -> _Worker:
     """Run ``fn`` in a forked child; its pickled result comes back through a pipe."""
     parent = os.getpid()
     r, w = os.pipe()
@@ -426,8 +505,8 @@ def _spawn(fn: Callable[[], dict]) -> _Worker:
             _die_with_parent(parent)
             try:
                 data = pickle.dumps(fn())
-            except BaseException as e:  # noqa: BLE001 - reported to the parent as an error row
-                data = pickle.dumps({"status": "error", "error": f"{type(e).__name__}: {e}"})
+            except BaseException as e:  # noqa: BLE001 - reported to the parent as an error result
+                data = pickle.dumps(CandidateResult.failed(f"{type(e).__name__}: {e}"))
             view = memoryview(data)
             while view:
                 n = os.write(w, view)
@@ -459,68 +538,29 @@ def _reap(worker: _Worker) -> None:
         pass
 
 
-def _run_all(cands: list[_Candidate], goal: Predicate, root: _Node, jobs: int, deadline: float,
-             ctime: float, stats: _Stats, report: Callable[[int], None], seed: int) -> dict[int, dict]:
-    """DD+AR on the candidates, ``jobs`` at a time, in rank order; stops early (deterministically)
-    once a candidate is proven and every candidate ranked before it has finished."""
-    results: dict[int, dict] = {}
-    running: dict[int, _Worker] = {}
-    nxt = 0
-    solved_at: int | None = None
-    try:
-        while True:
-            now = time.monotonic()
-            if now >= deadline:
-                break
-            while nxt < len(cands) and len(running) < jobs and solved_at is None:
-                cand = cands[nxt]
-                running[nxt] = _spawn(lambda cand=cand: _evaluate(cand, goal, root, ctime, seed))
-                nxt += 1
-            if not running:
-                break
-            ready, _, _ = select.select([w.fd for w in running.values()], [], [], 0.05)
-            ready_fds = set(ready)
-            for i, w in list(running.items()):
-                if w.fd in ready_fds:
-                    chunk = os.read(w.fd, 1 << 20)
-                    if chunk:
-                        w.chunks.append(chunk)
-                        continue
-                    _reap(w)
-                    del running[i]
-                    results[i] = _decode(b"".join(w.chunks))
-                elif time.monotonic() - w.started > ctime + 2.0:
-                    _kill(w)
-                    del running[i]
-                    results[i] = {"status": "error", "error": "time limit"}
-                else:
-                    continue
-                res = results[i]
-                status = res.get("status")
-                stats.tried += 1
-                if status == "solved":
-                    solved_at = i if solved_at is None else min(solved_at, i)
-                elif status == "rejected":
-                    stats.rejected += 1
-                elif status == "unsolved":
-                    stats.best = max(stats.best, res["score"])
-                else:
-                    stats.errors += 1
-                report(len(cands) - nxt)
-            if solved_at is not None:
-                for i in [i for i in running if i > solved_at]:
-                    _kill(running.pop(i))
-                if not running:
-                    break
-    finally:
-        for w in running.values():
+def _collect(running: dict[int, _Worker], limit: float):
+    """Wait briefly for the running workers; yield ``(index, result)`` for each that finished,
+    and kill (reporting an error) each that ran past ``limit`` seconds."""
+    ready, _, _ = select.select([w.fd for w in running.values()], [], [], 0.05)
+    ready_fds = set(ready)
+    for i, w in list(running.items()):
+        if w.fd in ready_fds:
+            chunk = os.read(w.fd, 1 << 20)
+            if chunk:
+                w.chunks.append(chunk)
+                continue
+            _reap(w)
+            del running[i]
+            yield i, _decode(b"".join(w.chunks))
+        elif time.monotonic() - w.started > limit:
             _kill(w)
-    return results
+            del running[i]
+            yield i, CandidateResult.failed("time limit")
 
 
-def _decode(data: bytes) -> dict:
+def _decode(data: bytes) -> CandidateResult:
     try:
         res = pickle.loads(data)
     except Exception:  # noqa: BLE001 - a worker that died mid-write
-        return {"status": "error", "error": "worker died"}
-    return res if isinstance(res, dict) else {"status": "error", "error": "bad result"}
+        return CandidateResult.failed("worker died")
+    return res if isinstance(res, CandidateResult) else CandidateResult.failed("bad result")
