@@ -1,29 +1,38 @@
-"""Proof search: DD+AR first, then auxiliary constructions proposed and tried.
+"""Proof search: DD+AR first, then auxiliary constructions proposed and tried, best first.
 
-If DD+AR alone does not prove the goal, a beam search runs over states (the
-problem plus the auxiliary clauses added so far). The root state is DD+AR's own
-saturated engine (:func:`prover.prove.run_ddar`: the base DD+AR runs once). Each
-state asks its proposer for ``k`` clauses; those that do not parse, cannot be built
-in the figure, only rebuild a point the figure already has, or repeat a point already
+If DD+AR alone does not prove the goal, the search runs over states (the problem
+plus the auxiliary clauses added so far). The root state is DD+AR's own saturated
+engine (:func:`prover.prove.run_ddar`: the base DD+AR runs once). A state asks its
+proposer for clauses, ``k`` at a time; those that do not parse, cannot be built in
+the figure, only rebuild a point the figure already has, or repeat a state already
 tried are skipped and counted. Each survivor extends the saturated parent state
 (:func:`geometry.diagram.extend_diagram` keeps the figure,
 :func:`ddar.extend.extend_engine` keeps the facts) and DD+AR continues in a worker
 process forked from the parent, which holds the saturated state warm. A worker
-reports a typed :class:`CandidateResult`; the parent scores the unproven ones with
-the configuration's :class:`StateValue` (by default :class:`NewFactsValue`, the new
-facts a candidate gives about the original figure) and the best ``beam_size`` go on
-to the next depth, up to ``depth`` clauses.
+reports a typed :class:`CandidateResult`.
+
+Every unproven candidate becomes an open state, valued by the configuration's
+:class:`StateValue` (by default :class:`NewFactsValue`, the new facts it gives about
+the original figure). A round expands the ``beam_size`` open states of highest
+priority, each with its next ``k`` proposals: the first round is the root's first
+``k``, the second the best four of their states (the old beam search's two depths);
+later rounds go on while time remains, with further batches of a state's proposals
+(each batch taken lowers its priority by ``batch_penalty``) and deeper states (the
+depth limit starts at ``first_depth`` and grows to ``depth`` once every state below it
+is used up). So the search ends ``unsolved`` before its budget only when every
+candidate up to ``depth`` clauses has been tried; otherwise it ends ``timeout``.
 
 A proof counts only when the checker accepts it and it replays in fresh figures
 (:func:`prover.prove.verify`, the one check-and-replay). One time budget covers the
 whole problem: workers are killed when it is spent, whatever a single DD+AR call
 does. The result does not depend on timing: when a candidate proves the goal, the
-candidates ranked before it still finish, and the first in rank order wins, so the
-same seed gives the same proof with any number of workers (timeouts aside).
+candidates ranked before it in its round still finish, and the first in rank order
+wins, so the same seed gives the same proof with any number of workers (timeouts aside).
 """
 from __future__ import annotations
 
 import copy
+import heapq
 import ctypes
 import enum
 import math
@@ -84,18 +93,22 @@ class NewFactsValue:
 class SearchConfig:
     """Settings of one search (the command line's options) and its state value."""
 
-    beam_size: int = 4
-    depth: int = 2
+    beam_size: int = 4  # states expanded together in a round
+    depth: int = 4  # the most auxiliary clauses a proof may add
     k: int = 256  # clauses asked of the proposer per state
     timeout: float = 60.0  # seconds for the whole problem, DD+AR included
     jobs: int = 1  # worker processes
     seed: int = 0
     candidate_timeout: float | None = None  # per DD+AR call; default from the base DD+AR's time
     value: StateValue = NewFactsValue()
+    first_depth: int = 2  # the depth limit starts here and grows to ``depth`` while time remains
+    batch_penalty: float = 1.0  # a state's next batch of proposals ranks this much lower per batch taken
 
     def __post_init__(self) -> None:
         if self.beam_size < 1 or self.depth < 0 or self.k < 1 or self.jobs < 1 or not self.timeout > 0:
             raise ValueError("beam_size, k and jobs must be >= 1, depth >= 0 and timeout > 0")
+        if self.first_depth < 1:
+            raise ValueError("first_depth must be >= 1")
 
     def candidate_seconds(self, ddar_seconds: float) -> float:
         """The time limit of one candidate's DD+AR: 20 times the base DD+AR's, at least 5 s."""
@@ -115,6 +128,32 @@ class SearchProgress:
 
 
 @dataclass(frozen=True)
+class SearchReport:
+    """How a search went: rounds of expansion, depth reached (auxiliary clauses of the deepest
+    candidate tried), candidates tried per depth, the priority of the best state left open,
+    and where the time went (seconds; the workers' share summed over workers)."""
+
+    rounds: int = 0
+    depth_reached: int = 0
+    per_depth: tuple[int, ...] = ()  # candidates tried with 1, 2, ... auxiliary clauses
+    best_open: float | None = None
+    proposing: float = 0.0
+    preparing: float = 0.0
+    materialising: float = 0.0
+    saturating: float = 0.0
+    checking: float = 0.0
+
+    def as_dict(self) -> dict:
+        """For a bench row or JSON (seconds rounded to ms)."""
+        return {
+            "rounds": self.rounds, "depth_reached": self.depth_reached, "per_depth": list(self.per_depth),
+            "best_open": None if self.best_open is None else round(self.best_open, 4),
+            "seconds": {k: round(getattr(self, k), 3)
+                        for k in ("proposing", "preparing", "materialising", "saturating", "checking")},
+        }
+
+
+@dataclass(frozen=True)
 class SearchOutcome:
     """The result of :func:`search`; ``outcome`` is what the exporters render."""
 
@@ -130,6 +169,7 @@ class SearchOutcome:
     seconds: float = 0.0
     ddar_seconds: float = 0.0
     existing_points: int = 0  # proposals whose new point is a point the state already has
+    report: SearchReport = SearchReport()
 
     @property
     def solved(self) -> bool:
@@ -162,6 +202,7 @@ class CandidateResult:
     replayed: ReplayResult | None = None
     diagram: Diagram | None = None  # the extended figure, in the problem's names (with a proof)
     error: str = ""
+    check_seconds: float = 0.0  # traceback, checker and replay
 
     @classmethod
     def failed(cls, error: str) -> CandidateResult:
@@ -257,8 +298,52 @@ def search(problem: Problem, proposer: Proposer, config: SearchConfig = SearchCo
     return _Search(problem, proposer, config, progress).run()
 
 
+@dataclass
+class _Open:
+    """An open state: expandable while its proposer has clauses left and its depth is below
+    the depth limit. ``node`` is its saturated engine, built (from ``cand``) when first expanded."""
+
+    value: float
+    depth: int  # auxiliary clauses added
+    node: _Node | None = None
+    cand: _Candidate | None = None
+    batches: int = 0  # batches of ``k`` proposals taken so far
+    more: bool = False  # the last batch was full: the proposer may have more
+
+    def priority(self, penalty: float) -> float:
+        return self.value - penalty * self.batches
+
+
+@dataclass
+class _Tally:
+    """What the search spent its time on (seconds) and how deep it went."""
+
+    proposing: float = 0.0
+    preparing: float = 0.0  # parsing and realising proposals in the parent's figure
+    materialising: float = 0.0  # re-saturating a state in the parent before expanding it
+    saturating: float = 0.0  # in the workers: extending the engine and DD+AR
+    checking: float = 0.0  # in the workers: traceback, checker and replay
+    per_depth: dict[int, int] = field(default_factory=dict)  # candidates tried, by depth of the new state
+    rounds: int = 0
+
+    def add(self, res: CandidateResult, depth: int) -> None:
+        self.saturating += res.seconds
+        self.checking += res.check_seconds
+        self.per_depth[depth] = self.per_depth.get(depth, 0) + 1
+
+
 class _Search:
-    """One problem's search: the base DD+AR, then depth after depth of candidates."""
+    """One problem's search: the base DD+AR, then rounds of best-first expansion.
+
+    Every unproven candidate becomes an open state, valued by the configuration's
+    :class:`StateValue`. A round expands the ``beam_size`` open states of highest
+    priority (value, lowered by ``batch_penalty`` for each batch of proposals a state
+    has already given), each with its next ``k`` proposals, interleaved by rank. The
+    first two rounds are the old beam search's two depths; later rounds go on while time
+    remains: further batches of the same states, deeper states (the depth limit grows from
+    ``first_depth`` to ``depth`` once every state below it is used up). The search ends
+    ``unsolved`` before its budget only when no open state has anything left to try.
+    """
 
     def __init__(self, problem: Problem, proposer: Proposer, config: SearchConfig,
                  progress: Callable[[SearchProgress], None] | None) -> None:
@@ -266,8 +351,13 @@ class _Search:
         self.start = time.monotonic()
         self.deadline = self.start + config.timeout
         self.stats = _Stats()
+        self.tally = _Tally()
         self.depth = 0
         self.ddar_seconds = 0.0
+        self.heap: list[tuple[float, int, _Open]] = []
+        self.deferred: list[_Open] = []  # states at the depth limit, opened when it grows
+        self.pushed = 0
+        self.limit = min(config.first_depth, config.depth)
 
     def run(self) -> SearchOutcome:
         base = run_ddar(self.problem, seed=self.config.seed, timeout=self.config.timeout)
@@ -279,24 +369,73 @@ class _Search:
         self.goal = self.problem.goal
         self.ctime = self.config.candidate_seconds(self.ddar_seconds)
         self.original = frozenset(base.engine.pts)  # the points whose new facts a candidate's value counts
-        beam = [_Node(self.problem, base.inner, base.engine, ())]
         self.stats.seen.add(())
-        for depth in range(1, self.config.depth + 1):
-            self.depth = depth
-            cands = self._candidates(beam)
+        self._push(_Open(math.inf, 0, node=_Node(self.problem, base.inner, base.engine, ())))
+        while time.monotonic() < self.deadline:
+            chosen = self._choose()
+            if not chosen:
+                return self._finish(self.base, "unsolved")  # every candidate up to the depth limit tried
+            self.tally.rounds += 1
+            self.depth = max(o.depth for o, _ in chosen) + 1
+            cands = self._candidates(chosen)
             self._report(len(cands))
             results = self._run_all(cands)
             for i, res in sorted(results.items()):
                 if res.status is CandidateStatus.SOLVED:
                     return self._finish(self._solved(res), "solved", cands[i].problem_aux())
-            if time.monotonic() >= self.deadline:
-                return self._finish(self.base, "timeout")
-            if depth == self.config.depth:
-                break
-            beam = self._next_beam(cands, results)
-            if not beam:
-                break
-        return self._finish(self.base, "timeout" if time.monotonic() >= self.deadline else "unsolved")
+            self._open_children(cands, results)
+            self._reopen([state for state, _ in chosen])
+        return self._finish(self.base, "timeout")
+
+    # ------------------------------------------------------------------ the open states
+    def _push(self, state: _Open) -> None:
+        if state.depth >= self.limit:
+            self.deferred.append(state)
+            return
+        self.pushed += 1
+        heapq.heappush(self.heap, (-state.priority(self.config.batch_penalty), self.pushed, state))
+
+    def _choose(self) -> list[tuple[_Open, _Node]]:
+        """The next round's states (up to ``beam_size``), each with its saturated engine."""
+        chosen: list[tuple[_Open, _Node]] = []
+        while len(chosen) < self.config.beam_size and time.monotonic() < self.deadline:
+            if not self.heap:
+                if chosen or not self._deepen():
+                    break
+                continue
+            _, _, state = heapq.heappop(self.heap)
+            node = state.node if state.node is not None else self._materialise(state)
+            if node is not None:
+                chosen.append((state, node))
+        return chosen
+
+    def _deepen(self) -> bool:
+        """Raise the depth limit by one, opening the states held at it; False at ``depth``."""
+        if self.limit >= self.config.depth:
+            return False
+        self.limit += 1
+        held, self.deferred = self.deferred, []
+        for state in held:
+            self._push(state)
+        return bool(self.heap) or self._deepen()
+
+    def _open_children(self, cands: list[_Candidate], results: dict[int, CandidateResult]) -> None:
+        self.child_values: dict[int, float] = {}  # id of the parent node -> its best child's value
+        for i, res in sorted(results.items()):
+            value = self._value(cands[i], res)
+            if value is not None:
+                self._push(_Open(value, len(cands[i].node.aux) + 1, cand=cands[i]))
+                key = id(cands[i].node)
+                self.child_values[key] = max(value, self.child_values.get(key, -math.inf))
+
+    def _reopen(self, states: list[_Open]) -> None:
+        """Put back the round's states whose proposers may have more; the root, which has no
+        value of its own, is as promising as its best child."""
+        for state in states:
+            if state.more and time.monotonic() < self.deadline:
+                if state.value == math.inf:
+                    state.value = self.child_values.get(id(state.node), 0.0)
+                self._push(state)
 
     def _solved(self, res: CandidateResult) -> Outcome:
         assert res.diagram is not None
@@ -306,10 +445,17 @@ class _Search:
         )
 
     def _finish(self, outcome: Outcome, status: str, aux: tuple[str, ...] = ()) -> SearchOutcome:
-        s = self.stats
+        s, t = self.stats, self.tally
+        best = max((-p for p, _, _ in self.heap if -p < math.inf), default=None)
+        report = SearchReport(
+            rounds=t.rounds, depth_reached=max(t.per_depth, default=0),
+            per_depth=tuple(t.per_depth.get(d, 0) for d in range(1, max(t.per_depth, default=0) + 1)),
+            best_open=best, proposing=t.proposing, preparing=t.preparing, materialising=t.materialising,
+            saturating=t.saturating, checking=t.checking,
+        )
         return SearchOutcome(
             outcome, status, aux, s.tried, s.unparseable, s.unrealisable, s.duplicates, s.rejected, s.errors,
-            time.monotonic() - self.start, self.ddar_seconds, existing_points=s.existing_points,
+            time.monotonic() - self.start, self.ddar_seconds, existing_points=s.existing_points, report=report,
         )
 
     def _report(self, queued: int) -> None:
@@ -321,57 +467,61 @@ class _Search:
     def _value(self, cand: _Candidate, res: CandidateResult) -> float | None:
         return self.config.value(res, cand.proposal) if res.status is CandidateStatus.UNSOLVED else None
 
-    def _next_beam(self, cands: list[_Candidate], results: dict[int, CandidateResult]) -> list[_Node]:
-        """The ``beam_size`` most valuable unproven candidates, saturated again in this process."""
-        scored = sorted(
-            ((value, i) for i, res in results.items() if (value := self._value(cands[i], res)) is not None),
-            key=lambda t: (-t[0], t[1]),
-        )
-        beam = []
-        for value, i in scored[: self.config.beam_size]:
-            node = self._materialise(cands[i], value)
-            if node is not None:
-                beam.append(node)
-        return beam
-
     # ------------------------------------------------------------------ candidates
-    def _candidates(self, beam: list[_Node]) -> list[_Candidate]:
-        """Each state's proposals, parsed and realised, interleaved by rank across states."""
+    def _candidates(self, chosen: list[tuple[_Open, _Node]]) -> list[_Candidate]:
+        """Each chosen state's next batch of proposals, parsed and realised, interleaved by rank."""
         per_node: list[list[_Candidate]] = []
-        for n, node in enumerate(beam):
+        for n, (state, node) in enumerate(chosen):
             if time.monotonic() >= self.deadline:
                 break
-            state = SearchState(node.problem, node.outer_points(), self.depth - 1, self.deadline)
-            try:
-                props = list(self.proposer.propose(state, self.config.k))[: self.config.k]
-            except Exception:  # a proposer bug must not end the search  # noqa: BLE001
-                props = []
-                self.stats.errors += 1
+            props = self._proposals(state, node)
+            t0 = time.monotonic()
             out = []
             for r, prop in enumerate(props):
                 if time.monotonic() >= self.deadline:
                     break
-                rng = np.random.default_rng([self.config.seed, self.depth, n, r])
+                rng = np.random.default_rng([self.config.seed, self.tally.rounds, n, r])
                 cand = _prepare(node, prop, rng, self.stats)
                 if cand is not None:
                     out.append(cand)
+            self.tally.preparing += time.monotonic() - t0
             per_node.append(out)
         cands = [lst[r] for r in range(max(map(len, per_node), default=0)) for lst in per_node if r < len(lst)]
         for i, c in enumerate(cands):
             c.index = i
         return cands
 
-    def _materialise(self, cand: _Candidate, value: float) -> _Node | None:
-        """The saturated state of a candidate, rebuilt in this process (for the next depth)."""
+    def _proposals(self, state: _Open, node: _Node) -> list[Proposal]:
+        """The state's next ``k`` proposals; the state goes back to the open set if it may have more."""
+        k, b = self.config.k, state.batches
+        t0 = time.monotonic()
+        try:
+            props = list(self.proposer.propose(SearchState(node.problem, node.outer_points(), state.depth,
+                                                           self.deadline), k * (b + 1)))[: k * (b + 1)]
+        except Exception:  # a proposer bug must not end the search  # noqa: BLE001
+            props = []
+            self.stats.errors += 1
+        self.tally.proposing += time.monotonic() - t0
+        state.node, state.batches = node, b + 1
+        state.more = len(props) == k * (b + 1)  # a full batch: there may be more
+        return props[k * b:]
+
+    def _materialise(self, state: _Open) -> _Node | None:
+        """The saturated engine of a candidate's state, rebuilt in this process."""
+        cand = state.cand
+        assert cand is not None
         left = self.deadline - time.monotonic()
         if left <= 0:
             return None
+        t0 = time.monotonic()
         engine = copy.deepcopy(cand.node.engine)
         extend_engine(engine, cand.diagram)
         res = engine.prove(self.goal.rename(cand.inner), Budget(timeout=min(self.ctime, left)))
+        self.tally.materialising += time.monotonic() - t0
         if res.status == "timeout":
             return None
-        return _Node(cand.problem, cand.inner, engine, cand.node.aux + (cand.proposal.clause,), value)
+        state.cand = None  # the parent's engine is no longer needed through it
+        return _Node(cand.problem, cand.inner, engine, cand.node.aux + (cand.proposal.clause,), state.value)
 
     # ------------------------------------------------------------------ evaluation
     def _run_all(self, cands: list[_Candidate]) -> dict[int, CandidateResult]:
@@ -393,6 +543,7 @@ class _Search:
                 for i, res in _collect(running, self.ctime + 2.0):
                     results[i] = res
                     self.stats.count(res, self._value(cands[i], res))
+                    self.tally.add(res, len(cands[i].node.aux) + 1)
                     if res.status is CandidateStatus.SOLVED:
                         solved_at = i if solved_at is None else min(solved_at, i)
                     self._report(len(cands) - nxt)
@@ -464,7 +615,7 @@ def _evaluate(cand: _Candidate, goal, original: frozenset[str], ctime: float, se
         check, replayed = verify(proof, diagram.points, seed)
         status = CandidateStatus.SOLVED if check.ok else CandidateStatus.REJECTED
         return CandidateResult(status, seconds, res.facts, proof=proof, check=check, replayed=replayed,
-                               diagram=diagram)
+                               diagram=diagram, check_seconds=time.monotonic() - t0 - seconds)
     if res.status == "timeout":
         return CandidateResult(CandidateStatus.TIMEOUT, seconds, res.facts)
     new = sum(1 for f in engine.facts[before:] if set(f.pred.points) <= original and f.premises)

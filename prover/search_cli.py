@@ -20,9 +20,10 @@ def add_search_options(p: argparse.ArgumentParser, *, jobs: bool = True) -> None
                    help="who proposes auxiliary points: heuristic (default, no model), lm, or mix")
     p.add_argument("--model", metavar="DIR", help="language model folder (for --proposer lm or mix)")
     p.add_argument("--beam-size", type=_at_least_one, default=SearchConfig.beam_size,
-                   help=f"states kept per depth (default {SearchConfig.beam_size})")
+                   help=f"states expanded together in a round (default {SearchConfig.beam_size})")
     p.add_argument("--depth", type=_at_least_one, default=SearchConfig.depth,
-                   help=f"most auxiliary clauses added (default {SearchConfig.depth})")
+                   help=f"most auxiliary clauses added (default {SearchConfig.depth}; the search tries "
+                        f"{SearchConfig.first_depth} first and goes deeper while time remains)")
     p.add_argument("--candidates", type=_at_least_one, default=SearchConfig.k,
                    help=f"clauses asked of the proposer per state (default {SearchConfig.k})")
     if jobs:
@@ -148,6 +149,7 @@ def run_search_task(task) -> dict:
         row["skipped"] = {"unparseable": res.unparseable, "unrealisable": res.unrealisable,
                           "existing_points": res.existing_points, "duplicates": res.duplicates}
         row["rejected"] = res.rejected
+        row["search"] = res.report.as_dict()  # rounds, depth reached, candidates per depth, time split
         row["ddar_seconds"] = round(res.ddar_seconds, 4)
         if out.proof is not None:
             row["steps"] = len(out.proof.steps)
