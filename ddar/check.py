@@ -106,7 +106,11 @@ def is_instance(
 
 
 def _identity(pred: Predicate) -> bool:
-    """True statements of the form X = X (every equation they assert is 0 = 0)."""
+    """True statements of the form X = X (every equation they assert is 0 = 0).
+
+    Only proof steps are such statements (a rule's premise ``cong a b a b``, "AB = AB"):
+    a goal true by itself is refused by the parser (:func:`geometry.predicates.degeneracy`).
+    """
     eqs = angle_equations(pred) + ratio_equations(pred)
     return bool(eqs) and all(not c and k % 1 == 0 for c, k in eqs)
 

@@ -298,70 +298,284 @@ class Predicate:
 
 
 # ---------------------------------------------------------------------- degenerate statements
-_LINE_PAIRS = {
-    Kind.PARA: (0, 2), Kind.NPARA: (0, 2), Kind.PERP: (0, 2), Kind.NPERP: (0, 2),
-    Kind.ACONST: (0, 2), Kind.ACOMPUTE: (0, 2), Kind.EQANGLE: (0, 2, 4, 6), Kind.EQANGLE6: (0, 2, 4, 6),
-}
-_SEGMENT_PAIRS = {
-    Kind.CONG: (0, 2), Kind.RCONST: (0, 2), Kind.R2CONST: (0, 2), Kind.RCOMPUTE: (0, 2),
-    Kind.LCONST: (0,), Kind.L2CONST: (0,), Kind.LCOMPUTE: (0,), Kind.EQRATIO: (0, 2, 4, 6),
-    Kind.EQRATIO6: (0, 2, 4, 6), Kind.EQRATIO3: (0, 2),
-}
-#: Groups of argument positions that must name distinct points (triangles, centre and circle).
-_DISTINCT = {
-    Kind.SIMTRI: ((0, 1, 2), (3, 4, 5)), Kind.SIMTRI2: ((0, 1, 2), (3, 4, 5)),
-    Kind.CONTRI: ((0, 1, 2), (3, 4, 5)), Kind.CONTRI2: ((0, 1, 2), (3, 4, 5)),
-    Kind.SAMECLOCK: ((0, 1, 2), (3, 4, 5)), Kind.CIRCLE: ((0, 1, 2, 3),), Kind.MIDP: ((0, 1, 2),),
-    Kind.S_ANGLE: ((0, 1), (1, 2)), Kind.OBTUSE_ANGLE: ((0, 1), (1, 2)),
-    Kind.SAMESIDE: ((0, 1), (0, 2), (3, 4), (3, 5)), Kind.NSAMESIDE: ((0, 1), (0, 2), (3, 4), (3, 5)),
+def _objects(what: str, *groups: tuple[int, ...]) -> tuple[tuple[str, tuple[int, ...]], ...]:
+    return tuple((what, g) for g in groups)
+
+
+_TWO_LINES = _objects("line", (0, 1), (2, 3))
+_TWO_SEGMENTS = _objects("segment", (0, 1), (2, 3))
+_FOUR_LINES = _objects("line", (0, 1), (2, 3), (4, 5), (6, 7))
+_FOUR_SEGMENTS = _objects("segment", (0, 1), (2, 3), (4, 5), (6, 7))
+_TWO_TRIANGLES = _objects("triangle", (0, 1, 2), (3, 4, 5))
+#: The objects each kind names, by argument positions: a line or segment is two distinct
+#: points, a ray two distinct points (its origin first), a triangle three distinct vertices,
+#: the circle of ``circle o a b c`` three distinct points on it. ``eqratio3 a b c d e f``
+#: (AB ∥ CD, and AC/BD = EA/FB) names the lines AB, CD and the segments AC, BD, EA, FB;
+#: ``sameside a b c d e f`` the segments BC and EF, and A apart from the ends of BC (D of EF).
+_OBJECTS: dict[Kind, tuple[tuple[str, tuple[int, ...]], ...]] = {
+    **dict.fromkeys((Kind.PARA, Kind.NPARA, Kind.PERP, Kind.NPERP, Kind.ACONST, Kind.ACOMPUTE), _TWO_LINES),
+    **dict.fromkeys((Kind.EQANGLE, Kind.EQANGLE6), _FOUR_LINES),
+    **dict.fromkeys((Kind.CONG, Kind.RCONST, Kind.R2CONST, Kind.RCOMPUTE), _TWO_SEGMENTS),
+    **dict.fromkeys((Kind.EQRATIO, Kind.EQRATIO6), _FOUR_SEGMENTS),
+    **dict.fromkeys((Kind.LCONST, Kind.L2CONST, Kind.LCOMPUTE), _objects("segment", (0, 1))),
+    Kind.EQRATIO3: _objects("line", (0, 1), (2, 3)) + _objects("segment", (0, 2), (1, 3), (4, 0), (5, 1)),
+    Kind.MIDP: _objects("segment", (1, 2)),
+    Kind.CIRCLE: _objects("circle", (1, 2, 3)),
+    **dict.fromkeys((Kind.SIMTRI, Kind.SIMTRI2, Kind.CONTRI, Kind.CONTRI2, Kind.SAMECLOCK), _TWO_TRIANGLES),
+    **dict.fromkeys((Kind.S_ANGLE, Kind.OBTUSE_ANGLE), _objects("ray", (1, 0), (1, 2))),
+    **dict.fromkeys(
+        (Kind.SAMESIDE, Kind.NSAMESIDE),
+        _objects("segment", (1, 2), (4, 5)) + _objects("end", (0, 1), (0, 2), (3, 4), (3, 5)),
+    ),
 }
 #: Variadic kinds: how many distinct points they need.
 _AT_LEAST = {Kind.COLL: 3, Kind.NCOLL: 3, Kind.CYCLIC: 4}
+_TRIANGLE_KINDS = (Kind.SIMTRI, Kind.SIMTRI2, Kind.CONTRI, Kind.CONTRI2)
+
+
+@dataclass(frozen=True)
+class Degenerate:
+    """Why a statement cannot be a goal.
+
+    ``verdict`` is ``"ill-defined"`` (an object it names does not exist: a line through
+    one point, a triangle with a repeated vertex), ``"true"`` (true by its form alone),
+    ``"false"`` (false whatever the figure) or ``"known"`` (a ``*compute`` goal whose value
+    its form gives); ``message`` says what is wrong, in one line.
+    """
+
+    verdict: str
+    message: str
 
 
 def degeneracy(p: Predicate) -> str | None:
-    """Why ``p`` is too degenerate to mean anything as a goal (None when it is not).
+    """Why ``p`` is too degenerate to be a goal (None when it is not); see :func:`degenerate`."""
+    found = degenerate(p)
+    return found.message if found is not None else None
 
-    A line or segment needs two distinct points, a triangle three, ``coll`` three
-    distinct points and ``cyclic`` four. (A statement that is true by itself, such as
-    ``cong a b b a``, is not degenerate: it is proved in one step.)
+
+def degenerate(p: Predicate) -> Degenerate | None:
+    """The one rule for degenerate goals: ``p`` is refused when
+
+    (a) an object it names is ill-defined: a line, segment or ray named by two equal
+        points, a triangle with a repeated vertex, a circle through fewer than three
+        distinct points, ``coll``/``ncoll`` with fewer than 3 distinct points, ``cyclic``
+        with fewer than 4; or
+    (b) its form alone decides it, whatever the figure (distinct names being distinct
+        points): its two sides are the same object once each is put in canonical order
+        (``cong a b b a``, ``para a b a b``, ``eqangle a b c d b a d c``, ``eqratio a b a b c d
+        c d``, ``simtri a b c a b c``, ``sameside a b c a c b``, an equation whose terms
+        cancel, ``acompute a b b a``), or it is false by form (``perp a b a b``: a line is
+        not perpendicular to itself; ``midp a a b``; ``circle o o a b``; ``diff a b a``;
+        ``simtri a b c a c b``: a similarity that keeps orientation cannot swap two
+        vertices of a triangle and fix the third; ``contri2 a b c a c d``: a mirror
+        congruence fixing A is a reflection, which takes C back to B; ``aconst a b a b 1pi/3``).
+
+    Statements whose sides share points but are different objects mean something and
+    are accepted: ``cong a b a c``, ``perp a b a c``, ``para a b a c``, ``coll a b c a``, and
+    ``eqangle a b c d c d a b`` (∠(AB, CD) = ∠(CD, AB): AB ∥ CD or AB ⊥ CD) or ``eqratio a b c d
+    c d a b`` (AB = CD), which are equations in directed angles and ratios, not identities.
 
     >>> degeneracy(Predicate.parse("coll a a c".split()))
     "coll needs 3 distinct points, got 2 ('a c')"
     >>> degeneracy(Predicate.parse("para a b c c".split()))
     "'c c' is not a line: para needs two distinct points on each line"
-    >>> degeneracy(Predicate.parse("cong a b b a".split())) is None
-    True
+    >>> degeneracy(Predicate.parse("cong a b b a".split()))
+    "'a b' and 'b a' are the same segment: cong a b b a is true by itself"
+    >>> degeneracy(Predicate.parse("perp a b a b".split())).split(": ")[-1]
+    'perp a b a b is false whatever the figure'
+    >>> degenerate(Predicate.parse("simtri a b c a c b".split())).verdict
+    'false'
+    >>> [degeneracy(Predicate.parse(g.split())) for g in ("cong a b a c", "eqangle a b c d c d a b")]
+    [None, None]
     """
+    return _ill_defined(p) or _decided_by_form(p)
+
+
+def _ill_defined(p: Predicate) -> Degenerate | None:
     k, a = p.kind, p.args
+
+    def ill(message: str) -> Degenerate:
+        return Degenerate("ill-defined", message)
+
     if k in _AT_LEAST:
         distinct = list(dict.fromkeys(p.points))
         if len(distinct) < _AT_LEAST[k]:
-            return f"{k.value} needs {_AT_LEAST[k]} distinct points, got {len(distinct)} ({' '.join(distinct)!r})"
+            return ill(f"{k.value} needs {_AT_LEAST[k]} distinct points, got {len(distinct)} ({' '.join(distinct)!r})")
         return None
+    for what, group in _OBJECTS.get(k, ()):
+        names = [str(a[i]) for i in group]
+        if len(set(names)) == len(names):
+            continue
+        shown = " ".join(names)
+        if what in ("line", "segment", "ray"):
+            return ill(f"'{shown}' is not a {what}: {k.value} needs two distinct points on each {what}")
+        if what == "triangle":
+            return ill(f"'{shown}' is not a triangle: {k.value} needs three distinct vertices in each triangle")
+        if what == "circle":
+            return ill(f"'{shown}' do not make a circle: {k.value} needs three distinct points on the circle")
+        seg = f"'{a[group[0] + 1]} {a[group[0] + 2]}'"
+        return ill(f"'{names[0]}' is an end of segment {seg}: "
+                   f"{k.value} needs each point apart from the ends of its segment")
+    if k in (Kind.LEQUATION, Kind.AEQUATION):
+        what = "line" if k is Kind.AEQUATION else "segment"
+        for _, names in equation_terms(a):
+            for i in range(0, len(names) - 1, 2):
+                if names[i] == names[i + 1]:
+                    line = f"'{names[i]} {names[i + 1]}'"
+                    return ill(f"{line} is not a {what}: {k.value} needs two distinct points on each {what}")
+    return None
+
+
+def _parity(t: Sequence[Arg], u: Sequence[Arg]) -> int:
+    """0 when ``u`` is an even permutation of ``t`` (the same orientation), 1 when odd."""
+    perm = [list(t).index(x) for x in u]
+    inversions = sum(perm[i] > perm[j] for i in range(3) for j in range(i + 1, 3))
+    return inversions % 2
+
+
+def _decided_by_form(p: Predicate) -> Degenerate | None:
+    k, a, s = p.kind, p.args, str(p)
+
+    def true(why: str) -> Degenerate:
+        return Degenerate("true", f"{why}: {s} is true by itself")
+
+    def false(why: str) -> Degenerate:
+        return Degenerate("false", f"{why}: {s} is false whatever the figure")
+
+    def known(why: str) -> Degenerate:
+        return Degenerate("known", f"{why}: the value {s} asks for is given by its form")
+
+    def two(i: int) -> str:
+        return f"'{a[i]} {a[i + 1]}'"
+
+    def same(i: int, j: int) -> bool:
+        return pair(a[i], a[i + 1]) == pair(a[j], a[j + 1])  # type: ignore[arg-type]
+
+    if k in (Kind.PARA, Kind.NPARA, Kind.PERP, Kind.NPERP, Kind.CONG, Kind.ACONST, Kind.ACOMPUTE,
+             Kind.RCONST, Kind.R2CONST, Kind.RCOMPUTE) and same(0, 2):
+        what = "segment" if k in (Kind.CONG, Kind.RCONST, Kind.R2CONST, Kind.RCOMPUTE) else "line"
+        why = f"{two(0)} and {two(2)} are the same {what}"
+        if k in (Kind.PARA, Kind.CONG):
+            return true(why)
+        if k is Kind.NPERP:
+            return true(why + ", and a line is never perpendicular to itself")
+        if k is Kind.PERP:
+            return false(why + ", and a line is not perpendicular to itself")
+        if k is Kind.NPARA:
+            return false(why + ", and a line is parallel to itself")
+        if k is Kind.ACOMPUTE:
+            return known(why + ", so the angle is 0")
+        if k is Kind.RCOMPUTE:
+            return known(why + ", so the ratio is 1")
+        if k is Kind.ACONST:
+            return (true if p.literals[0].angle % 1 == 0 else false)(why + ", so the angle is 0")
+        return (true if p.literals[0].ratio == 1 else false)(why + ", so the ratio is 1")
+    if k in (Kind.EQANGLE, Kind.EQANGLE6, Kind.EQRATIO, Kind.EQRATIO6, Kind.EQRATIO3):
+        # X(s1, s2) = X(s3, s4) is an identity exactly when {s2, s3} = {s1, s4} (as lines or
+        # segments): both sides are one angle or ratio, or both are zero angles / ratios 1
+        angle = k in (Kind.EQANGLE, Kind.EQANGLE6)
+        starts = (0, 2, 4, 6)
+        if k is Kind.EQRATIO3:  # AC/BD = EA/FB
+            a = (a[0], a[2], a[1], a[3], a[4], a[0], a[5], a[1])
+        sides = [pair(a[i], a[i + 1]) for i in starts]  # type: ignore[arg-type]
+        if sides[0] == sides[2] and sides[1] == sides[3]:
+            what = f"angle from line {two(0)} to line {two(2)}" if angle else f"ratio {two(0)} / {two(2)}"
+            return true(f"both sides are the {what}")
+        if sides[0] == sides[1] and sides[2] == sides[3]:
+            what = "the angle of a line with itself, 0" if angle else "the ratio of a segment to itself, 1"
+            return true(f"both sides are {what} ({two(0)} and {two(2)}, {two(4)} and {two(6)})")
+        return None
+    if k in _TRIANGLE_KINDS:
+        t, u = a[:3], a[3:]
+        direct = k in (Kind.SIMTRI, Kind.CONTRI)
+        tt, uu = "'" + " ".join(map(str, t)) + "'", "'" + " ".join(map(str, u)) + "'"
+        if set(t) == set(u):
+            if t == u:
+                why = f"{tt} and {uu} are the same triangle, vertex for vertex"
+                return true(why) if direct else false(f"{why}, and {k.value} reverses orientation")
+            even = _parity(t, u) == 0
+            if direct and not even:
+                return false(f"{uu} is triangle {tt} with the opposite orientation, and {k.value} keeps orientation")
+            if not direct and even:
+                return false(f"{uu} is triangle {tt} with the same orientation, and {k.value} reverses orientation")
+            return None
+        fixed = [i for i in range(3) if t[i] == u[i]]
+        if direct and len(fixed) == 2:
+            (j,) = [i for i in range(3) if i not in fixed]
+            x, y = (t[i] for i in fixed)
+            return false(
+                f"the only similarity keeping orientation that fixes '{x}' and '{y}' is the identity, "
+                f"which does not take '{t[j]}' to '{u[j]}'"
+            )
+        if k is Kind.CONTRI2 and len(fixed) == 1:
+            (i,) = fixed
+            for j in range(3):
+                if j != i and u[j] in t:
+                    back = u[list(t).index(u[j])]
+                    return false(
+                        f"a congruence reversing orientation that fixes '{t[i]}' is a reflection, so as it "
+                        f"takes '{t[j]}' to '{u[j]}' it takes '{u[j]}' back to '{t[j]}', not to '{back}'"
+                    )
+        return None
+    if k is Kind.SAMECLOCK and set(a[:3]) == set(a[3:]):
+        tt, uu = "'" + " ".join(map(str, a[:3])) + "'", "'" + " ".join(map(str, a[3:])) + "'"
+        if _parity(a[:3], a[3:]) == 0:
+            return true(f"{uu} is triangle {tt} with the same orientation")
+        return false(f"{uu} is triangle {tt} with the opposite orientation")
+    if k in (Kind.SAMESIDE, Kind.NSAMESIDE) and a[0] == a[3] and {a[1], a[2]} == {a[4], a[5]}:
+        why = f"both sides say whether '{a[0]}' is between '{a[1]}' and '{a[2]}'"
+        return true(why) if k is Kind.SAMESIDE else false(why)
+    if k is Kind.MIDP and a[0] in (a[1], a[2]):
+        return false(f"'{a[0]}' is an end of the segment {two(1)}, not its midpoint")
+    if k is Kind.CIRCLE and a[0] in a[1:]:
+        return false(f"the centre '{a[0]}' is not on its own circle")
+    if k is Kind.S_ANGLE and a[0] == a[2]:
+        why = f"the rays '{a[1]} {a[0]}' and '{a[1]} {a[2]}' are the same, so the angle is 0"
+        return (true if p.literals[0].angle % 2 == 0 else false)(why)
+    if k is Kind.OBTUSE_ANGLE and a[0] == a[2]:
+        return false(f"the angle '{a[0]} {a[1]} {a[2]}' is zero")
     if k is Kind.DIFF:
         twice = [x for i, x in enumerate(a) if x in a[:i]]
-        return f"diff names {twice[0]!r} twice" if twice else None
-    for table, what in ((_LINE_PAIRS, "line"), (_SEGMENT_PAIRS, "segment")):
-        for i in table.get(k, ()):
-            if a[i] == a[i + 1]:
-                return f"'{a[i]} {a[i + 1]}' is not a {what}: {k.value} needs two distinct points on each {what}"
-    for group in _DISTINCT.get(k, ()):
-        names = [a[i] for i in group]
-        if len(set(names)) < len(names):
-            return f"{k.value} needs distinct points in {' '.join(map(str, names))!r}"
-    if k in (Kind.LEQUATION, Kind.AEQUATION):
-        return _equation_degeneracy(p)
+        if twice:
+            return false(f"it names '{twice[0]}' twice, and a point is not different from itself")
+        return None
+    if k is Kind.LEQUATION:
+        return _lequation_form(p, true, false)
+    if k is Kind.AEQUATION:
+        return _aequation_form(p, true, false)
     return None
 
 
-def _equation_degeneracy(p: Predicate) -> str | None:
-    what = "line" if p.kind is Kind.AEQUATION else "segment"
-    names = [x for x in p.points if x != "*"]
-    for i in range(0, len(names) - 1, 2):
-        if names[i] == names[i + 1]:
-            return f"'{names[i]} {names[i + 1]}' is not a {what}: {p.name} needs two distinct points on each {what}"
+def _lequation_form(p: Predicate, true, false) -> Degenerate | None:
+    """Like terms (the same product of segments) collected: nothing left, or lengths
+    (positive) that cannot add up to the constant."""
+    total: dict[tuple, Fraction] = {}
+    for coef, names in equation_terms(p.args):
+        key = tuple(sorted(pair(names[i], names[i + 1]) for i in range(0, len(names) - 1, 2)))
+        total[key] = total.get(key, Fraction(0)) + coef
+    left = [c for c in total.values() if c]
+    k = p.args[-1].ratio  # type: ignore[union-attr]
+    if not left:
+        why = f"its terms cancel, leaving 0 = {p.args[-1]}"
+        return true(why) if k == 0 else false(why)
+    if all(c > 0 for c in left) and k <= 0 or all(c < 0 for c in left) and k >= 0:
+        sign = "positive" if left[0] > 0 else "negative"
+        return false(f"lengths are positive, so its left side is {sign} and cannot be {p.args[-1]}")
     return None
+
+
+def _aequation_form(p: Predicate, true, false) -> Degenerate | None:
+    """Each line's coefficients collected (∠(l, m) is m − l): nothing left, so the left side is 0."""
+    total: dict[tuple[str, str], Fraction] = {}
+    for coef, names in equation_terms(p.args):
+        l1, l2 = pair(names[0], names[1]), pair(names[2], names[3])
+        total[l1] = total.get(l1, Fraction(0)) - coef
+        total[l2] = total.get(l2, Fraction(0)) + coef
+    if any(total.values()):
+        return None
+    k = p.args[-1].angle  # type: ignore[union-attr]
+    why = f"its angles cancel, leaving 0 = {p.args[-1]}"
+    return true(why) if k % 1 == 0 else false(why)
 
 
 # ---------------------------------------------------------------------- numerics

@@ -3,8 +3,9 @@
 A literal names its token in the error: an angle where a ratio belongs, a ratio
 where an angle belongs, a zero or negative length, a zero denominator, a number
 too large to mean anything. A goal that repeats points so that a line, segment,
-triangle or circle collapses is refused before any diagram is drawn; a goal that
-is true by itself (``cong a b b a``) is not degenerate.
+triangle or circle collapses, or whose form alone decides it (``cong a b b a`` is true
+by itself, ``perp a b a b`` false whatever the figure), is refused before any diagram
+is drawn (tests/geometry/test_degenerate_goals.py checks the rule over every predicate).
 """
 from __future__ import annotations
 
@@ -72,9 +73,10 @@ def test_construction_literal_of_the_wrong_kind(clause: str, token: str, says: s
         ("eqangle a b c d e e a b", "'e e' is not a line"),
         ("cong a b c c", "'c c' is not a segment"),
         ("eqratio a b c d a b e e", "'e e' is not a segment"),
-        ("midp m a a", "midp needs distinct points"),
-        ("circle o a b o", "circle needs distinct points"),
-        ("simtri a b b c d e", "simtri needs distinct points"),
+        ("midp m a a", "'a a' is not a segment"),
+        ("circle o a b o", "the centre 'o' is not on its own circle"),
+        ("circle o a a b", "'a a b' do not make a circle"),
+        ("simtri a b b c d e", "'a b b' is not a triangle"),
         ("aconst a a b c 1pi/3", "'a a' is not a line"),
         ("lconst a a 3", "'a a' is not a segment"),
     ],
@@ -87,8 +89,23 @@ def test_degenerate_goal_is_refused_by_the_parser(goal: str, says: str) -> None:
     assert info.value.token == goal
 
 
-@pytest.mark.parametrize("goal", ["cong a b b a", "para a b b a", "coll a b c a", "eqangle a b c d a b c d"])
-def test_goal_true_by_itself_is_not_degenerate(goal: str) -> None:
+@pytest.mark.parametrize(
+    "goal, says",
+    [
+        ("cong a b b a", "is true by itself"),
+        ("para a b b a", "is true by itself"),
+        ("eqangle a b c d a b c d", "is true by itself"),
+        ("perp a b a b", "is false whatever the figure"),
+    ],
+)
+def test_goal_decided_by_its_form_is_degenerate(goal: str, says: str) -> None:
+    # (until issue 22 these were proved in one step, or drawn and found false everywhere)
+    why = degeneracy(Predicate.parse(goal.split()))
+    assert why is not None and says in why
+
+
+@pytest.mark.parametrize("goal", ["coll a b c a", "cong a b a c", "perp a b a c", "eqangle a b c d c d a b"])
+def test_goal_with_a_repeated_point_can_mean_something(goal: str) -> None:
     assert degeneracy(Predicate.parse(goal.split())) is None
 
 
