@@ -25,8 +25,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from geometry.predicates import Kind, Predicate, _cross
-
 from geometry.tolerance import ANGLE_TOL, REL_TOL
+
+from .equations import angle_equations, holds_numerically
 
 #: The condition kinds, and the rule checks that become conditions (the others are
 #: non-degeneracy checks, true in every non-degenerate figure).
@@ -165,6 +166,4 @@ def _canonical_check(pred: Predicate) -> Predicate:
 
 def _off_by_right_angle(pred: Predicate, pts: Mapping[str, complex]) -> bool:
     """Whether the angle statement is off by 90 degrees in the figure (its alternative holds)."""
-    from .algebra import angle_equations, holds_numerically
-
     return all(holds_numerically(c, k + Fraction(1, 2), pts, tol=ANGLE_TOL) for c, k in angle_equations(pred))

@@ -28,7 +28,9 @@ This proves that MN ∥ BC.  ∎
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+from prover.outcome import Outcome
 
 from . import html as html_format
 from . import markdown as markdown_format
@@ -46,9 +48,6 @@ from .jsonfmt import (
     unsolved_json,
 )
 from .wording import Labels, clause_sentence, goal_sentence, say
-
-if TYPE_CHECKING:  # pragma: no cover
-    from prover.prove import Outcome
 
 #: The formats of ``geoprover prove --format``.
 FORMATS = ("text", "markdown", "html", "json")

@@ -39,6 +39,7 @@ from ddar.rules import load_rules
 from geometry.diagram import Diagram
 from geometry.predicates import Predicate
 from geometry.problem import parse_problem
+from prover.outcome import Outcome
 
 from .document import ProofDoc
 from .wording import Labels, ar_reason, clause_sentence, goal_sentence, rule_reason, say
@@ -233,10 +234,8 @@ def condition_from_json(data: Mapping[str, Any]) -> Condition:
     raise ValueError(f"unknown hypothesis {data!r}")
 
 
-def read_outcome(data: Mapping[str, Any]):
-    """A proof document read back as a :class:`prover.prove.Outcome` (re-checked), ready to render."""
-    from prover.prove import Outcome
-
+def read_outcome(data: Mapping[str, Any]) -> Outcome:
+    """A proof document read back as a :class:`prover.outcome.Outcome` (re-checked), ready to render."""
     r = read_proof(data)
     diagram = Diagram(r.proof.problem, r.points, int(data.get("seed", 0)))
     return Outcome(r.proof.problem, diagram, "solved", 0, 0.0, r.proof, check_proof(r.proof, r.points))

@@ -1,0 +1,209 @@
+"""Facts as linear equations, read from the fact alone.
+
+The unknowns are per segment ``(a, b)`` (the key :func:`geometry.predicates.pair`):
+
+* angles: the direction of line ab in units of 180 degrees, modulo 1
+  (:func:`angle_equations`; :func:`holds_numerically` checks one in a figure);
+* ratios: ``log |ab|``, with one extra unknown per prime for constant ratios
+  (:func:`ratio_equations`);
+* squared lengths: ``|ab|^2`` (:func:`square_equations`).
+
+None of these reads the configuration of a figure. The tables that hold the equations,
+and the length equations that do read the figure (the order of collinear points), are in
+:mod:`ddar.algebra`; the configuration conditions in :mod:`ddar.conditions`.
+
+>>> from geometry.predicates import Predicate
+>>> angle_equations(Predicate.parse("perp a b c d".split()))
+[({('a', 'b'): 1, ('c', 'd'): -1}, Fraction(1, 2))]
+>>> ratio_equations(Predicate.parse("cong a b c d".split()))
+[({('a', 'b'): 1, ('c', 'd'): -1}, Fraction(0, 1))]
+"""
+from __future__ import annotations
+
+import cmath
+import math
+from collections.abc import Hashable, Iterable, Mapping
+from fractions import Fraction
+
+import sympy
+
+from geometry.predicates import Kind, Predicate, equation_terms
+from geometry.predicates import pair as seg  # the key of a segment, and of a line through two points
+
+Equation = tuple[dict, Fraction]
+
+
+def add_term(c: dict, var: Hashable, k: Fraction | int) -> None:
+    """Add ``k * var`` to the linear combination ``c`` (a term that cancels is dropped)."""
+    v = c.get(var, 0) + k
+    if v:
+        c[var] = v
+    else:
+        c.pop(var, None)
+
+
+def _log_const(r: Fraction) -> dict:
+    """log r as a combination of the unknowns log p (p prime)."""
+    out: dict = {}
+    for p, e in sympy.factorint(r.numerator).items():
+        add_term(out, ("~log", p), e)
+    for p, e in sympy.factorint(r.denominator).items():
+        add_term(out, ("~log", p), -e)
+    return out
+
+
+def segment_sum(points: tuple[str, ...], *signs: int | Fraction) -> dict:
+    """sum of signs[i] * (unknown of segment points[2i] points[2i+1]); zero terms dropped."""
+    c: dict = {}
+    for i, sign in enumerate(signs):
+        add_term(c, seg(points[2 * i], points[2 * i + 1]), sign)
+    return c
+
+
+def angle_equations(p: Predicate) -> list[Equation]:
+    """The linear equations (mod 1) that an angle fact asserts."""
+    a = p.points
+    if p.kind is Kind.COLL:
+        base = seg(a[0], a[1])
+        pairs = {seg(x, y) for i, x in enumerate(a) for y in a[i + 1 :] if x != y}
+        return [({base: 1, s: -1}, Fraction(0)) for s in sorted(pairs) if s != base]
+    if p.kind in (Kind.PARA, Kind.PERP):
+        return [(segment_sum(a, 1, -1), Fraction(0) if p.kind is Kind.PARA else Fraction(1, 2))]
+    if p.kind is Kind.EQANGLE:  # (cd - ab) - (gh - ef)
+        return [(segment_sum(a, -1, 1, 1, -1), Fraction(0))]
+    if p.kind is Kind.ACONST:
+        return [(segment_sum(a, -1, 1), p.literals[0].angle % 1)]
+    if p.kind is Kind.AEQUATION:
+        c: dict = {}
+        for coef, pts in equation_terms(p.args):
+            if len(pts) == 4:
+                add_term(c, seg(pts[2], pts[3]), coef)
+                add_term(c, seg(pts[0], pts[1]), -coef)
+        return [(c, p.args[-1].angle % 1)]  # type: ignore[union-attr]
+    return []
+
+
+def ratio_equations(p: Predicate) -> list[Equation]:
+    """The linear equations over log-lengths that a length fact asserts."""
+    a = p.points
+    if p.kind is Kind.CONG:
+        return [(segment_sum(a, 1, -1), Fraction(0))]
+    if p.kind is Kind.EQRATIO:
+        return [(segment_sum(a, 1, -1, -1, 1), Fraction(0))]
+    if p.kind is Kind.RCONST:
+        c = segment_sum(a, 1, -1)
+        for v, k in _log_const(p.literals[0].ratio).items():
+            add_term(c, v, -k)
+        return [(c, Fraction(0))]
+    if p.kind is Kind.LCONST:
+        c = {seg(a[0], a[1]): 1}
+        for v, k in _log_const(p.literals[0].ratio).items():
+            add_term(c, v, -k)
+        return [(c, Fraction(0))]
+    if p.kind is Kind.MIDP:
+        m, x, y = a
+        half = {seg(m, x): 1, seg(x, y): -1, ("~log", 2): 1}
+        return [({seg(m, x): 1, seg(m, y): -1}, Fraction(0)), (half, Fraction(0))]
+    if p.kind is Kind.LEQUATION:
+        return _product_equation(p)
+    return []
+
+
+def segments_of(names: list[str]) -> list[tuple[str, str]] | None:
+    """The segments of one product term (pairs of distinct points), or None."""
+    if not names or len(names) % 2:
+        return None
+    segs = [(names[i], names[i + 1]) for i in range(0, len(names), 2)]
+    return None if any(x == y for x, y in segs) else segs
+
+
+def _product_equation(p: Predicate) -> list[Equation]:
+    """``c1 * (product of segments) + c2 * (product of segments) = 0`` with c1, c2 of opposite
+    signs (Menelaus, Ceva): in log-lengths, the two products differ by log(-c2 / c1)."""
+    terms = equation_terms(p.args)
+    if len(terms) != 2 or p.args[-1].ratio != 0:  # type: ignore[union-attr]
+        return []
+    (c1, n1), (c2, n2) = terms
+    s1, s2 = segments_of(n1), segments_of(n2)
+    if s1 is None or s2 is None or c1 * c2 >= 0:
+        return []
+    c: dict = {}
+    for x, y in s1:
+        add_term(c, seg(x, y), 1)
+    for x, y in s2:
+        add_term(c, seg(x, y), -1)
+    for v, k in _log_const(-c2 / c1).items():  # log(product 1) - log(product 2) - log(-c2 / c1) = 0
+        add_term(c, v, -k)
+    return [(c, Fraction(0))] if c else []
+
+
+def _squares(p: Predicate) -> list[tuple[Fraction, tuple[str, str]]] | None:
+    """An equation whose every term is the square of one segment, as (coefficient, segment)."""
+    out = []
+    for coef, names in equation_terms(p.args):
+        segs = segments_of(names)
+        if segs is None or len(segs) != 2 or seg(*segs[0]) != seg(*segs[1]):
+            return None
+        out.append((coef, segs[0]))
+    return out
+
+
+def median_equation(m: str, x: str, y: str, z: str) -> Equation:
+    """The length of the median ZM of triangle ZXY (M the midpoint of XY), squared:
+    ``4 ZM^2 = 2 ZX^2 + 2 ZY^2 - XY^2``."""
+    return {seg(z, m): 4, seg(z, x): -2, seg(z, y): -2, seg(x, y): 1}, Fraction(0)
+
+
+def square_equations(p: Predicate, names: Iterable[str] = ()) -> list[Equation]:
+    """Linear equations over squared lengths (one unknown ``AB^2`` per segment).
+
+    ``perp A B C D`` is ``AC^2 - AD^2 = BC^2 - BD^2`` (Pythagoras when two points coincide);
+    a midpoint M of AB gives ``AB^2 = 4 MA^2`` and, for every other point X of ``names``, the
+    median length ``4 XM^2 = 2 XA^2 + 2 XB^2 - AB^2`` (Stewart). Every equation holds in every
+    figure: the table reads no configuration.
+    """
+    a = p.points
+
+    def combo(*terms: tuple[str, str, Fraction | int]) -> dict:
+        c: dict = {}
+        for x, y, k in terms:
+            if x != y:
+                add_term(c, seg(x, y), k)
+        return c
+
+    if p.kind is Kind.CONG:
+        return [(combo((a[0], a[1], 1), (a[2], a[3], -1)), Fraction(0))]
+    if p.kind is Kind.PERP:
+        w, x, y, z = a
+        return [(combo((w, y, 1), (w, z, -1), (x, y, -1), (x, z, 1)), Fraction(0))]
+    if p.kind is Kind.MIDP:
+        m, x, y = a
+        out = [(combo((m, x, 1), (m, y, -1)), Fraction(0)), (combo((x, y, 1), (m, x, -4)), Fraction(0))]
+        for z in names:
+            if z not in (m, x, y):
+                out.append(median_equation(m, x, y, z))
+        return out
+    if p.kind is Kind.RCONST:
+        r = p.literals[0].ratio
+        return [(combo((a[0], a[1], 1), (a[2], a[3], -r * r)), Fraction(0))]
+    if p.kind is Kind.LCONST:
+        r = p.literals[0].ratio
+        return [(combo((a[0], a[1], 1)), r * r)]
+    if p.kind is Kind.LEQUATION:
+        terms = _squares(p)
+        if terms is None:
+            return []
+        return [(combo(*((x, y, k) for k, (x, y) in terms)), p.args[-1].ratio)]  # type: ignore[union-attr]
+    return []
+
+
+def holds_numerically(coeffs: Mapping, const: Fraction, pts: Mapping[str, complex], tol: float = 1e-7) -> bool:
+    """Whether an angle equation (units of 180 degrees, mod 1) holds in the diagram."""
+    total = -float(const)
+    for var, c in coeffs.items():
+        if var[0] == "~log":
+            return False
+        a, b = var
+        total += float(c) * (cmath.phase(pts[b] - pts[a]) / math.pi)
+    r = total % 1.0
+    return min(r, 1.0 - r) < tol
