@@ -22,7 +22,6 @@ import cProfile
 import io
 import json
 import pstats
-import signal
 import statistics
 import sys
 import time
@@ -35,14 +34,11 @@ if str(REPO) not in sys.path:
 
 from geometry.errors import ProblemError  # noqa: E402
 from geometry.problem import Problem, parse_problem, split_problem_text  # noqa: E402
+from geometry.workers import DeadlineExceeded, deadline  # noqa: E402
 from prover.prove import prove_ddar  # noqa: E402
 from prover.problem_sets import resolve, set_path  # noqa: E402
 
 DEFAULT_FILE = set_path("jgex")  # the bundled benchmark (prover/benchmarks/)
-
-
-class _HardTimeout(Exception):
-    pass
 
 
 @dataclass
@@ -57,23 +53,16 @@ class Row:
     error: str = ""
 
 
-def _alarm(signum, frame):  # pragma: no cover - signal handler
-    raise _HardTimeout()
-
-
 def run_one(problem: Problem, timeout: float, seed: int, check: bool, grace: float) -> Row:
     """Realise and prove one problem with :func:`prover.prove.prove_ddar`; never raises.
 
     The proof is always checked (the driver does it); ``check`` only decides whether
     the verdict is reported.
     """
-    use_alarm = hasattr(signal, "SIGALRM")
-    if use_alarm:
-        old = signal.signal(signal.SIGALRM, _alarm)
-        signal.setitimer(signal.ITIMER_REAL, timeout + grace)
     start = time.perf_counter()
     try:
-        out = prove_ddar(problem, seed=seed, timeout=timeout)
+        with deadline(timeout + grace):
+            out = prove_ddar(problem, seed=seed, timeout=timeout)
         row = Row(problem.name, out.status, out.seconds, out.facts)
         if out.proof is not None:
             row.steps, row.aux = len(out.proof.steps), tuple(out.proof.aux_points)
@@ -82,16 +71,12 @@ def run_one(problem: Problem, timeout: float, seed: int, check: bool, grace: flo
                 if not out.check.ok:
                     row.error = "; ".join(out.check.errors[:3])
         return row
-    except _HardTimeout:
+    except DeadlineExceeded:
         return Row(problem.name, "timeout", time.perf_counter() - start, error="hard alarm")
     except ProblemError as e:  # the problem does not realise
         return Row(problem.name, "error", 0.0, error=f"realise: {e}")
     except Exception as e:  # an engine bug: report it, keep going
         return Row(problem.name, "error", time.perf_counter() - start, error=f"{type(e).__name__}: {e}")
-    finally:
-        if use_alarm:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, old)
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -16,31 +16,23 @@ from __future__ import annotations
 
 import argparse
 import json
-import multiprocessing as mp
 import re
-import signal
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from geometry.problem import parse_problem, split_problem_text
+from geometry.problem import parse_problem, split_problem_text  # noqa: E402
+from geometry.workers import DeadlineExceeded, Died, Failed, LocalWorkers, Ok, Result, TimedOut, deadline  # noqa: E402
 from prover.problem_sets import resolve, set_path  # noqa: E402
 
 DEFAULT_FILE = set_path("jgex")  # the bundled benchmark (prover/benchmarks/)
 FORMATS = ("text", "markdown", "html", "json")
-
-
-class _HardTimeout(Exception):
-    pass
-
-
-def _alarm(signum, frame):  # pragma: no cover - signal handler
-    raise _HardTimeout()
 
 
 def _safe(name: str) -> str:
@@ -85,12 +77,10 @@ def run_one(task: tuple[str, str, float, float, int, str | None]) -> dict:
 
     name, text, timeout, grace, seed, out_dir = task
     row: dict = {"name": name}
-    old = signal.signal(signal.SIGALRM, _alarm)
-    signal.setitimer(signal.ITIMER_REAL, timeout + grace)
     start = time.perf_counter()
     try:
-        out = prove_ddar(parse_problem(name, text), seed=seed, timeout=timeout)
-        signal.setitimer(signal.ITIMER_REAL, 0)
+        with deadline(timeout + grace):
+            out = prove_ddar(parse_problem(name, text), seed=seed, timeout=timeout)
         row["status"] = "solved" if out.proof is not None else out.status
         row["prove_s"] = time.perf_counter() - start
         if out.proof is not None:
@@ -102,14 +92,25 @@ def run_one(task: tuple[str, str, float, float, int, str | None]) -> dict:
                     row["exports"] = export_all(out, Path(tmp))
             row["export_s"] = time.perf_counter() - t0
             row["steps"] = len(out.proof.steps)
-    except _HardTimeout:
+    except DeadlineExceeded:
         row["status"] = "timeout"
     except Exception as e:  # realisation or engine failure: not the exporters' business
         row.update(status="error", error=f"{type(e).__name__}: {e}")
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
     return row
+
+
+def _row(res: Result[int, dict], name: str) -> dict:
+    """The row of a worker that did not return one."""
+    match res:
+        case Ok(value=row):
+            return row
+        case Failed(error=error):
+            return {"name": name, "status": "error", "error": error}
+        case Died(exitcode=code):
+            return {"name": name, "status": "error", "error": f"worker died (exit {code})"}
+        case TimedOut():
+            return {"name": name, "status": "timeout"}
+    raise TypeError(res)
 
 
 def summarise(rows: list[dict], wall: float) -> str:
@@ -156,8 +157,15 @@ def main(argv: list[str] | None = None) -> int:
     tasks = [(n, t, args.timeout, args.grace, args.seed, out_dir) for n, t in pairs]
     t0 = time.perf_counter()
     rows: list[dict] = []
-    with mp.get_context("fork").Pool(max(1, args.jobs), maxtasksperchild=20) as pool:
-        for row in pool.imap_unordered(run_one, tasks):
+    import prover.export  # noqa: F401  (imported once here, so forked workers start warm)
+    import prover.prove  # noqa: F401
+
+    workers: LocalWorkers[int, dict] = LocalWorkers(max(1, args.jobs))
+    with workers:
+        for i, task in enumerate(tasks):
+            workers.submit(i, partial(run_one, task))
+        for res in workers.results():
+            row = _row(res, tasks[res.key][0])
             rows.append(row)
             bad = {f: e for f, e in row.get("exports", {}).items() if e != "ok"}
             if args.verbose or bad:

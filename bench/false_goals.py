@@ -18,13 +18,12 @@ Prints how many false goals were tried and how many were proven (this must be
 from __future__ import annotations
 
 import argparse
-import multiprocessing as mp
 import random
-import signal
 import sys
 import time
 import zlib
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -34,6 +33,7 @@ if str(REPO) not in sys.path:
 from geometry.diagram import realise  # noqa: E402
 from geometry.variants import false_variants  # noqa: E402
 from geometry.problem import parse_problem, split_problem_text  # noqa: E402
+from geometry.workers import DeadlineExceeded, LocalWorkers, Ok, deadline  # noqa: E402
 from prover.prove import format_text, prove_ddar  # noqa: E402
 from prover.problem_sets import resolve, set_path  # noqa: E402
 
@@ -48,14 +48,6 @@ class Outcome:
     seconds: float = 0.0
 
 
-class _HardTimeout(Exception):
-    pass
-
-
-def _alarm(signum, frame):  # pragma: no cover - signal handler
-    raise _HardTimeout()
-
-
 def sweep_problem(args: tuple[str, str, int, float, int]) -> Outcome:
     """Realise one problem and try its false variants (runs in a worker)."""
     name, text, limit, timeout, seed = args
@@ -68,26 +60,20 @@ def sweep_problem(args: tuple[str, str, int, float, int]) -> Outcome:
     except Exception as e:
         out.error = f"{type(e).__name__}: {e}"
         return out
-    if hasattr(signal, "SIGALRM"):
-        signal.signal(signal.SIGALRM, _alarm)
     for goal in variants:
         out.tried += 1
         status = "error"
         try:
-            if hasattr(signal, "SIGALRM"):
-                signal.setitimer(signal.ITIMER_REAL, timeout + 30)
-            # the driver of ``geoprover prove``, in the original problem's figure
-            result = prove_ddar(replace(problem, goals=(goal,)), figure=diagram, timeout=timeout, seed=seed)
+            with deadline(timeout + 30):
+                # the driver of ``geoprover prove``, in the original problem's figure
+                result = prove_ddar(replace(problem, goals=(goal,)), figure=diagram, timeout=timeout, seed=seed)
             status = result.status
             if result.proof is not None:  # derived by the engine, whatever the checker said
                 out.proven.append((str(goal), f"[{status}]\n" + format_text(result.proof)))
-        except _HardTimeout:
+        except DeadlineExceeded:
             status = "timeout"
         except Exception as e:
             out.error = f"{goal}: {type(e).__name__}: {e}"
-        finally:
-            if hasattr(signal, "SIGALRM"):
-                signal.setitimer(signal.ITIMER_REAL, 0)
         out.statuses[status] = out.statuses.get(status, 0) + 1
     out.seconds = time.perf_counter() - start
     return out
@@ -110,8 +96,12 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     outcomes: list[Outcome] = []
     if args.jobs > 1:
-        with mp.get_context("fork").Pool(args.jobs, maxtasksperchild=20) as pool:
-            for o in pool.imap_unordered(sweep_problem, tasks):
+        workers: LocalWorkers[int, Outcome] = LocalWorkers(args.jobs)
+        with workers:
+            for i, task in enumerate(tasks):
+                workers.submit(i, partial(sweep_problem, task))
+            for res in workers.results():
+                o = res.value if isinstance(res, Ok) else Outcome(tasks[res.key][0], error=f"worker: {res}")
                 outcomes.append(o)
                 _progress(o)
     else:

@@ -7,22 +7,25 @@ skips the problems already there; see :mod:`prover.results`.
 """
 from __future__ import annotations
 
-import multiprocessing as mp
-import resource
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from tqdm import tqdm
 
 from geometry.errors import ProblemError
 from geometry.problem import parse_problem
+from geometry.workers import Died, Failed, LocalWorkers, Ok, Result, TimedOut
 
 from .results import ResultsFile, bench_config, open_results
+from .search import SearchConfig
 
 #: Address-space limit of one worker (bytes).
 MEMORY_LIMIT = 4 * 1024**3
+#: Seconds a worker may run past its problem's time limit before it is killed.
+GRACE = 5.0
 
 
 @dataclass(frozen=True)
@@ -34,9 +37,9 @@ class Task:
     mode: str = "ddar"  # or "search" (DD+AR, then auxiliary points proposed)
     proposer: str = "heuristic"
     model: str | None = None
-    beam_size: int = 4
-    depth: int = 2
-    k: int = 256  # clauses asked of the proposer per search state
+    beam_size: int = SearchConfig.beam_size
+    depth: int = SearchConfig.depth
+    k: int = SearchConfig.k  # clauses asked of the proposer per search state
 
 
 def run_task(task: Task) -> dict:
@@ -72,19 +75,6 @@ def run_task(task: Task) -> dict:
     return row
 
 
-def _worker(task: Task, conn) -> None:
-    try:
-        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
-    except (ValueError, OSError):
-        pass
-    try:
-        conn.send(run_task(task))
-    except MemoryError:
-        conn.send({"name": task.name, "status": "error", "error": "out of memory"})
-    finally:
-        conn.close()
-
-
 def start_results(tasks: list[Task], out: Path | None, overwrite: bool = False) -> ResultsFile | None:
     """The results file of a run of ``tasks`` (both backends): started, or resumed when it was
     written with the same configuration; :class:`prover.results.ResultsError` otherwise."""
@@ -103,64 +93,47 @@ def run_bench(tasks: list[Task], out: Path | None, jobs: int, progress: bool = T
     """Run ``tasks`` with ``jobs`` concurrent workers; returns every row (old and new).
 
     ``out`` is resumed (or refused) by :func:`start_results` before any worker starts.
+    Each task runs in a forked worker (:class:`geometry.workers.LocalWorkers`) with
+    :data:`MEMORY_LIMIT` and :data:`GRACE` seconds past its own time limit.
     """
     sink = start_results(tasks, out, overwrite)
     import prover.prove  # noqa: F401  (imported once here, so forked workers start warm)
 
     done: dict[str, dict] = dict(sink.done) if sink else {}
     todo = [t for t in tasks if t.name not in done]
-    ctx = mp.get_context("fork")
     bar = progress_bar(len(tasks), len(tasks) - len(todo), progress)
-    running: list[tuple[Task, mp.Process, object, float]] = []
-    queue = list(reversed(todo))
     try:
-        while queue or running:
-            while queue and len(running) < jobs:
-                task = queue.pop()
-                recv, send = ctx.Pipe(duplex=False)
-                proc = ctx.Process(target=_worker, args=(task, send), daemon=True)
-                proc.start()
-                send.close()
-                running.append((task, proc, recv, time.monotonic()))
-            time.sleep(0.005)
-            still = []
-            for task, proc, recv, started in running:
-                row = _poll(task, proc, recv, started)
-                if row is None:
-                    still.append((task, proc, recv, started))
-                    continue
-                done[task.name] = row
+        workers: LocalWorkers[str, dict] = LocalWorkers(jobs, memory=MEMORY_LIMIT)
+        with workers:
+            for task in todo:
+                workers.submit(task.name, partial(run_task, task), limit=task.timeout + GRACE)
+            for res in workers.results():
+                row = result_row(res)
+                done[row["name"]] = row
                 if sink:
                     sink.write(row)
                 bar.update(1)
                 bar.set_postfix(solved=sum(r.get("status") == "solved" for r in done.values()))
-            running = still
     finally:
-        for _, proc, _, _ in running:
-            proc.kill()
         bar.close()
         if sink:
             sink.close()
     return [done[t.name] for t in tasks if t.name in done]
 
 
-def _poll(task: Task, proc, recv, started: float) -> dict | None:
-    elapsed = time.monotonic() - started
-    if recv.poll():
-        try:
-            row = recv.recv()
-        except EOFError:
-            row = {"name": task.name, "status": "error", "error": "worker died"}
-        proc.join(timeout=1)
-        return row
-    if not proc.is_alive():
-        code = proc.exitcode
-        return {"name": task.name, "status": "error", "error": f"worker died (exit {code})", "seconds": round(elapsed, 4)}
-    if elapsed > task.timeout + 5:
-        proc.kill()
-        proc.join()
-        return {"name": task.name, "status": "timeout", "seconds": round(elapsed, 4)}
-    return None
+def result_row(res: Result[str, dict]) -> dict:
+    """The row of a problem whose worker did not return one (or the row it returned)."""
+    match res:
+        case Ok(value=row):
+            return row
+        case Failed(key=name, error=error, seconds=seconds):
+            return {"name": name, "status": "error", "error": error, "seconds": round(seconds, 4)}
+        case Died(key=name, exitcode=code, seconds=seconds):
+            died = f"worker died (exit {code})"
+            return {"name": name, "status": "error", "error": died, "seconds": round(seconds, 4)}
+        case TimedOut(key=name, seconds=seconds):
+            return {"name": name, "status": "timeout", "seconds": round(seconds, 4)}
+    raise TypeError(f"not a worker result: {res!r}")
 
 
 def summary(rows: Iterable[dict], total: int) -> str:

@@ -32,14 +32,9 @@ wins, so the same seed gives the same proof with any number of workers (timeouts
 from __future__ import annotations
 
 import copy
-import heapq
-import ctypes
 import enum
+import heapq
 import math
-import os
-import pickle
-import select
-import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -54,6 +49,8 @@ from ddar.proof import Proof, traceback
 from geometry.diagram import Diagram, extend_diagram
 from geometry.errors import ProblemError
 from geometry.problem import Problem
+from geometry.tolerance import STATE_KEY_DIGITS
+from geometry.workers import Failed, LocalWorkers, Ok, Result, TimedOut
 from lm.proposer import existing_points
 
 from .proposers import Proposal, Proposer, SearchState
@@ -528,34 +525,37 @@ class _Search:
         """DD+AR on the candidates, ``jobs`` at a time, in rank order; stops early (deterministically)
         once a candidate is proven and every candidate ranked before it has finished."""
         results: dict[int, CandidateResult] = {}
-        running: dict[int, _Worker] = {}
-        nxt = 0
         solved_at: int | None = None
-        try:
-            while time.monotonic() < self.deadline:
-                while nxt < len(cands) and len(running) < self.config.jobs and solved_at is None:
-                    cand = cands[nxt]
-                    running[nxt] = _spawn(lambda cand=cand: _evaluate(cand, self.goal, self.original, self.ctime,
-                                                                       self.config.seed))
-                    nxt += 1
-                if not running:
-                    break
-                for i, res in _collect(running, self.ctime + 2.0):
+        with LocalWorkers(self.config.jobs) as workers:
+            for i, cand in enumerate(cands):
+                workers.submit(i, lambda cand=cand: _evaluate(cand, self.goal, self.original, self.ctime,
+                                                              self.config.seed), limit=self.ctime + 2.0)
+            while len(workers) and (left := self.deadline - time.monotonic()) > 0:
+                for done in workers.wait(min(0.05, left)):
+                    i, res = done.key, _candidate_result(done)
                     results[i] = res
                     self.stats.count(res, self._value(cands[i], res))
                     self.tally.add(res, len(cands[i].node.aux) + 1)
                     if res.status is CandidateStatus.SOLVED:
                         solved_at = i if solved_at is None else min(solved_at, i)
-                    self._report(len(cands) - nxt)
+                    self._report(workers.queued)
                 if solved_at is not None:
-                    for i in [i for i in running if i > solved_at]:
-                        _kill(running.pop(i))
-                    if not running:
-                        break
-        finally:
-            for w in running.values():
-                _kill(w)
+                    for i in range(solved_at + 1, len(cands)):
+                        if i not in results:
+                            workers.kill(i)
         return results
+
+
+def _candidate_result(done: Result) -> CandidateResult:
+    """A worker's result as a candidate's: its value, or an error saying what happened."""
+    if isinstance(done, Ok):
+        value = done.value
+        return value if isinstance(value, CandidateResult) else CandidateResult.failed("bad result")
+    if isinstance(done, Failed):
+        return CandidateResult.failed(done.error)
+    if isinstance(done, TimedOut):
+        return CandidateResult.failed("time limit")
+    return CandidateResult.failed(f"worker died (exit {done.exitcode})")
 
 
 # ---------------------------------------------------------------------- candidates
@@ -596,7 +596,8 @@ def _state_key(node: _Node, diagram: Diagram) -> tuple:
     main = {p for c in base for p in c.points}
     zs = [z for n, z in diagram.points.items() if n not in main]
     scale = max((abs(z) for z in diagram.points.values()), default=1.0) or 1.0
-    return tuple(sorted((round(z.real / scale, 6), round(z.imag / scale, 6)) for z in zs))
+    digits = STATE_KEY_DIGITS
+    return tuple(sorted((round(z.real / scale, digits), round(z.imag / scale, digits)) for z in zs))
 
 
 # ---------------------------------------------------------------------- evaluation
@@ -620,98 +621,3 @@ def _evaluate(cand: _Candidate, goal, original: frozenset[str], ctime: float, se
         return CandidateResult(CandidateStatus.TIMEOUT, seconds, res.facts)
     new = sum(1 for f in engine.facts[before:] if set(f.pred.points) <= original and f.premises)
     return CandidateResult(CandidateStatus.UNSOLVED, seconds, res.facts, new_facts=new)
-
-
-@dataclass
-class _Worker:
-    pid: int
-    fd: int
-    started: float
-    chunks: list[bytes] = field(default_factory=list)
-
-
-_PR_SET_PDEATHSIG = 1
-
-
-def _die_with_parent(parent: int) -> None:
-    """Ask Linux to kill this process when its parent dies (no orphans after a hard kill)."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() != parent:
-        os._exit(1)
-
-
-def _spawn(fn: Callable[[], CandidateResult]) -> _Worker:
-    """Run ``fn`` in a forked child; its pickled result comes back through a pipe."""
-    parent = os.getpid()
-    r, w = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns
-        code = 0
-        try:
-            os.close(r)
-            _die_with_parent(parent)
-            try:
-                data = pickle.dumps(fn())
-            except BaseException as e:  # noqa: BLE001 - reported to the parent as an error result
-                data = pickle.dumps(CandidateResult.failed(f"{type(e).__name__}: {e}"))
-            view = memoryview(data)
-            while view:
-                n = os.write(w, view)
-                view = view[n:]
-        except BaseException:  # noqa: BLE001
-            code = 1
-        finally:
-            os._exit(code)
-    os.close(w)
-    return _Worker(pid, r, time.monotonic())
-
-
-def _kill(worker: _Worker) -> None:
-    try:
-        os.kill(worker.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    _reap(worker)
-
-
-def _reap(worker: _Worker) -> None:
-    try:
-        os.close(worker.fd)
-    except OSError:
-        pass
-    try:
-        os.waitpid(worker.pid, 0)
-    except ChildProcessError:
-        pass
-
-
-def _collect(running: dict[int, _Worker], limit: float):
-    """Wait briefly for the running workers; yield ``(index, result)`` for each that finished,
-    and kill (reporting an error) each that ran past ``limit`` seconds."""
-    ready, _, _ = select.select([w.fd for w in running.values()], [], [], 0.05)
-    ready_fds = set(ready)
-    for i, w in list(running.items()):
-        if w.fd in ready_fds:
-            chunk = os.read(w.fd, 1 << 20)
-            if chunk:
-                w.chunks.append(chunk)
-                continue
-            _reap(w)
-            del running[i]
-            yield i, _decode(b"".join(w.chunks))
-        elif time.monotonic() - w.started > limit:
-            _kill(w)
-            del running[i]
-            yield i, CandidateResult.failed("time limit")
-
-
-def _decode(data: bytes) -> CandidateResult:
-    try:
-        res = pickle.loads(data)
-    except Exception:  # noqa: BLE001 - a worker that died mid-write
-        return CandidateResult.failed("worker died")
-    return res if isinstance(res, CandidateResult) else CandidateResult.failed("bad result")

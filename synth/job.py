@@ -8,21 +8,25 @@ and commits them with the position reached. So the same seed, config and count
 give the same corpus whatever the number of workers or the backend, and a run
 killed at any moment resumes from its last commit as if never stopped.
 
-Two backends run the chunks: ``local`` (a fork-based process pool, all cores
-by default) and ``ray`` (a Ray cluster, ``ray.init(address)``, or a local Ray).
+Two backends run the chunks through :mod:`geometry.workers`: ``local`` (forked
+children, all cores by default; one worker runs the chunks in this process) and
+``ray`` (a Ray cluster, ``ray.init(address)``, or a local Ray).
 """
 from __future__ import annotations
 
 import os
 import time
-from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
+from itertools import count
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 import numpy as np
 from tqdm import tqdm
+
+from geometry.workers import Died, Failed, LocalWorkers, Ok, RayUnavailable, RayWorkers, Result, Workers
 
 from .config import SynthConfig
 from .corpus import Corpus, Cursor, code_fingerprint, version
@@ -94,80 +98,60 @@ class InlineBackend:
         pass
 
 
-class LocalBackend:
-    """A fork-based process pool on this machine."""
+class WorkersBackend:
+    """Chunks as the jobs of a :mod:`geometry.workers` runner, put back in chunk order.
 
-    name = "local"
+    ``local``: children forked from this process, ``workers`` at a time; ``ray``: Ray
+    tasks (a chunk's arguments are pickled). A chunk that failed ends the job with a
+    :class:`BackendError` when its turn comes.
+    """
 
-    def __init__(self, jobs: int) -> None:
-        import multiprocessing as mp
-
-        self.workers = jobs
-        self._pool = mp.get_context("fork").Pool(jobs)
-
-    def results(self, args_of: Callable[[int], tuple], start: int) -> Iterator[ChunkResult]:
-        window: deque = deque()
-        nxt = start
-        while True:
-            while len(window) < _WINDOW * self.workers:
-                window.append(self._pool.apply_async(run_chunk, args_of(nxt)))
-                nxt += 1
-            yield window.popleft().get()
-
-    def close(self) -> None:
-        self._pool.terminate()
-        self._pool.join()
-
-
-class RayBackend:
-    """Chunks as Ray tasks: on the cluster at ``address``, or on a local Ray started here."""
-
-    name = "ray"
-
-    def __init__(self, jobs: int | None, address: str | None) -> None:
-        try:
-            import ray
-        except ImportError:
-            raise BackendError(
-                "--backend ray needs Ray: pip install 'geoprover[ray]' (or pip install 'ray>=2.9')"
-            ) from None
-        self._ray = ray
-        self._started = False
-        if not ray.is_initialized():
-            kwargs: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False,
-                                      "configure_logging": False}
-            if address:
-                ray.init(address=address, **kwargs)
-            else:
-                ray.init(num_cpus=jobs or os.cpu_count() or 1, **kwargs)
-            self._started = True
-        self.workers = int(ray.cluster_resources().get("CPU", 1))
-        self._task = ray.remote(num_cpus=1)(run_chunk)
+    def __init__(self, name: str, runner: Workers[int, ChunkResult], workers: int) -> None:
+        self.name = name
+        self.workers = workers
+        self._runner = runner
 
     def results(self, args_of: Callable[[int], tuple], start: int) -> Iterator[ChunkResult]:
-        window: deque = deque()
+        done: dict[int, Result[int, ChunkResult]] = {}
         nxt = start
-        while True:
-            while len(window) < _WINDOW * self.workers:
-                window.append(self._task.remote(*args_of(nxt)))
+        for chunk in count(start):
+            while nxt < chunk + _WINDOW * self.workers:
+                self._runner.submit(nxt, partial(run_chunk, *args_of(nxt)))
                 nxt += 1
-            yield self._ray.get(window.popleft())
+            while chunk not in done:
+                done.update((res.key, res) for res in self._runner.wait())
+            yield _chunk(done.pop(chunk))
 
     def close(self) -> None:
-        if self._started:
-            self._ray.shutdown()
+        self._runner.close()
+
+
+def _chunk(res: Result[int, ChunkResult]) -> ChunkResult:
+    match res:
+        case Ok(value=result):
+            return result
+        case Failed(error=error):
+            raise BackendError(f"chunk {res.key} failed: {error}")
+        case Died(exitcode=code):
+            raise BackendError(f"chunk {res.key}: worker died (exit {code})")
+    raise BackendError(f"chunk {res.key}: {res!r}")
 
 
 class BackendError(Exception):
-    """The asked-for backend cannot run here."""
+    """The asked-for backend cannot run here, or a chunk failed in it."""
 
 
 def make_backend(name: str, jobs: int | None, address: str | None = None) -> Backend:
     if name == "local":
         n = jobs or os.cpu_count() or 1
-        return InlineBackend() if n == 1 else LocalBackend(n)
+        return InlineBackend() if n == 1 else WorkersBackend("local", LocalWorkers(n), n)
     if name == "ray":
-        return RayBackend(jobs, address)
+        try:
+            # Ray queues the window itself; a worker that dies is retried, as Ray does by default
+            ray: RayWorkers[int, ChunkResult] = RayWorkers(jobs, address=address, retries=3)
+        except RayUnavailable as e:
+            raise BackendError(str(e)) from None
+        return WorkersBackend("ray", ray, ray.cpus)
     raise BackendError(f"unknown backend {name!r} (local or ray)")
 
 
