@@ -3,7 +3,7 @@
     python bench/fuzz.py N [--seed S] [--timeout T] [--hang-after H] [--log PATH] [--no-jgex]
 
 Mutates the lines of the bundled examples and of the bundled jgex set and runs
-each in this process (see prover/fuzz.py). Prints
+each in this process (see bench/fuzzing.py). Prints
 counts per outcome (clear error, realised, proved, unproved, crash, hang, proof
 rejected), the first offending lines, and the run time. With --log, every line's
 outcome is appended to a JSON-lines file and a rerun with the same arguments resumes
@@ -23,7 +23,7 @@ from pathlib import Path
 _HERE = Path(__file__).resolve().parent
 sys.path[:] = [str(_HERE.parent)] + [p for p in sys.path if Path(p or ".").resolve() != _HERE]
 
-from prover.fuzz import JGEX, LineResult, Mutator, Outcome, fuzz, problem_lines  # noqa: E402
+from bench.fuzzing import JGEX, LineResult, Mutator, Outcome, fuzz, problem_lines  # noqa: E402
 
 
 def _resume(log: Path, seed: int) -> tuple[int, Counter[Outcome], list[dict]]:

@@ -55,11 +55,6 @@ def _forked(fn) -> bool:
     return os.waitstatus_to_exitcode(status) == 0
 
 
-def _with_aux(problem, clause: str) -> str:
-    main = "; ".join(c.to_text() for c in problem.clauses)
-    return f"{main} | {clause} ? " + "; ".join(str(g) for g in problem.goals)
-
-
 def measure(name: str, text: str, k: int, timeout: float) -> tuple[int, float, float, int, int] | None:
     """(candidates, extension CPU s, scratch CPU s, solved by extension, solved from scratch)."""
     problem = parse_problem(name, text)
@@ -74,19 +69,18 @@ def measure(name: str, text: str, k: int, timeout: float) -> tuple[int, float, f
     ready = []
     for prop in props:
         try:
-            ext = parse_problem(name, _with_aux(problem, prop.clause))
-            mapping = dict(inner)
-            for c in ext.aux:
-                for p in c.points:
-                    mapping[p] = f"x{len(mapping):03d}"
-            ready.append((ext, mapping))
+            ext = problem.with_aux_clause(prop.clause)
         except ProblemError:
             continue
+        mapping = dict(inner)
+        for p in ext.aux[-1].points:
+            mapping[p] = f"x{len(mapping):03d}"
+        ready.append((ext, mapping))
     t0 = _cpu()
     ext_solved = 0
     for ext, mapping in ready:
         def extension(ext=ext, mapping=mapping) -> bool:
-            grown = extend_diagram(engine.diagram, [c.rename(mapping) for c in ext.aux], seed=0)
+            grown = extend_diagram(engine.diagram, [ext.aux[-1].rename(mapping)], seed=0)
             extend_engine(engine, grown)
             return engine.prove(goal, Budget(timeout=timeout)).solved
 

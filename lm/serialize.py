@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from networkx.utils import UnionFind
 
 from geometry.errors import ProblemError
+from geometry.names import fresh_point_name, point_name
 from geometry.predicates import Kind, Predicate
 from geometry.problem import Clause, Problem, parse_problem
 
@@ -53,7 +54,6 @@ __all__ = [
     "encode_example",
     "encode_problem",
     "parse_serialized",
-    "point_name",
 ]
 
 #: separators, each a word of its own
@@ -64,16 +64,6 @@ _WORDS = re.compile(r"\s+")
 
 class MalformedClause(ValueError):
     """Text the model wrote that is not one clause of the problem language over the problem's points."""
-
-
-def point_name(i: int) -> str:
-    """The i-th canonical point name: a..z, then a1..z1, a2..z2, ...
-
-    >>> [point_name(i) for i in (0, 25, 26)]
-    ['a', 'z', 'a1']
-    """
-    letter, round_ = "abcdefghijklmnopqrstuvwxyz"[i % 26], i // 26
-    return letter if round_ == 0 else f"{letter}{round_}"
 
 
 @dataclass(frozen=True)
@@ -248,22 +238,12 @@ def decode_clause(text: str, prompt: Serialized, problem: Problem) -> Clause:
         if n in known:
             raise MalformedClause(f"{text!r} redefines point {n!r}")
         taken = used | set(mapping.values())
-        mapping[n] = n if n not in taken else _fresh(taken)
+        mapping[n] = n if n not in taken else fresh_point_name(taken)
     renamed = " ".join(mapping.get(w, w) for w in clause.split())
-    base = problem.to_text().split(" ? ")[0]
-    joiner = "; " if " | " in base else " | "
     try:
-        parsed = parse_problem(problem.name, f"{base}{joiner}{renamed} ? {problem.goal}")
+        return problem.with_aux_clause(renamed).aux[-1]
     except ProblemError as e:
         raise MalformedClause(str(e)) from None
-    return parsed.aux[-1]
-
-
-def _fresh(used: set[str]) -> str:
-    i = 0
-    while point_name(i) in used:
-        i += 1
-    return point_name(i)
 
 
 def clause_key(clause: Clause, new_names: Mapping[str, str] | None = None) -> frozenset[str]:

@@ -15,9 +15,10 @@ from pathlib import Path
 import sentencepiece as spm
 
 from geometry.constructions import CATALOGUE
+from geometry.names import point_name
 from geometry.predicates import Kind
 
-from .serialize import AUX, END_AUX, GOAL, ITEM, SEP, point_name
+from .serialize import AUX, END_AUX, GOAL, ITEM, SEP
 
 __all__ = ["TOKENIZER_FILE", "Tokenizer", "TokenizerError", "language_words", "train_tokenizer"]
 

@@ -7,13 +7,15 @@ True
 """
 from __future__ import annotations
 
+from geometry.names import point_name
+
 from .canon import Canonical, canonical
 from .config import BENCHMARK_KINDS, ConfigError, SynthConfig
 from .corpus import Corpus, CorpusError, read_corpus, read_manifest
 from .example import Example, format_line, parse_line, proof_from_lines
 from .extract import Extractor, Tally
 from .job import JobOptions, figure_seed, make_backend, run_chunk, run_job
-from .sampler import Figure, SamplingError, point_name, sample_figure
+from .sampler import Figure, SamplingError, sample_figure
 
 __all__ = [
     "BENCHMARK_KINDS",

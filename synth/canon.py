@@ -18,9 +18,9 @@ import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from geometry.names import point_name
 from geometry.problem import Clause, Problem
 
-from .sampler import point_name
 
 #: Bound on the tie branches explored (identical clause shapes over the same named points).
 _MAX_BRANCHES = 64

@@ -19,6 +19,7 @@ import numpy as np
 from geometry.constructions import CATALOGUE
 from geometry.diagram import Diagram, realise
 from geometry.errors import ProblemError
+from geometry.names import point_name
 from geometry.problem import Problem, parse_problem
 
 from .config import SynthConfig
@@ -42,16 +43,6 @@ class Figure:
     @property
     def text(self) -> str:
         return self.problem.to_text()
-
-
-def point_name(i: int) -> str:
-    """The i-th point name: a..z, then a1..z1, a2..z2, ... (AlphaGeometry's habit).
-
-    >>> [point_name(i) for i in (0, 25, 26, 27)]
-    ['a', 'z', 'a1', 'b1']
-    """
-    letter, round_ = "abcdefghijklmnopqrstuvwxyz"[i % 26], i // 26
-    return letter if round_ == 0 else f"{letter}{round_}"
 
 
 # Parameters that name a circle: (centre, a point on it). The sampler prefers known circles there.

@@ -3,14 +3,13 @@
 Golden files (``tests/prover/golden``): ``NAME.proof.json`` is a proof as the
 engine once found it (so that a change in the engine's search does not move the
 wording tests); ``NAME.txt`` and ``NAME.md`` are its text and Markdown, read by eye
-before they were frozen. After a deliberate change of wording, rewrite them with
-``GEOPROVER_UPDATE_GOLDEN=1 pytest tests/prover/test_export.py`` and read the diff;
-``GEOPROVER_UPDATE_GOLDEN=proofs`` also re-proves the inputs with today's engine.
+before they were frozen. The tests only compare; after a deliberate change of
+wording, rewrite the files with ``python bench/update_golden.py`` and read the diff
+(``--proofs`` also re-proves the inputs with today's engine).
 """
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
@@ -41,27 +40,15 @@ from prover.export import (
     say,
     schema,
 )
-from prover.export.jsonfmt import dumps
 from prover.export.wording import clause_sentence
 from prover.problem_sets import set_path
 from prover.prove import prove_ddar
 
-GOLDEN = Path(__file__).parent / "golden"
+from bench.update_golden import CLASSICS, HOW, input_path, renderings
+
 EXAMPLES = set_path("examples")
 JGEX = set_path("jgex")
 
-#: golden name -> (problem file, problem name)
-CLASSICS = {
-    "orthocenter": (EXAMPLES, "orthocenter"),
-    "thales": (EXAMPLES, "thales"),
-    "isosceles_base_angles": (EXAMPLES, "isosceles_base_angles"),
-    "nine_point_circle": (EXAMPLES, "nine_point_circle"),
-    "hypotenuse_midpoint": (EXAMPLES, "hypotenuse_midpoint"),
-    "jgex_L194-2": (JGEX, "examples/complete2/000/complete_007_7_Book_LLL_L194-2.gex"),
-    "jgex_E077-37": (JGEX, "examples/complete2/007/complete_013_7_Book_00EE_11_E077-37.gex"),
-    "jgex_L054-2-1": (JGEX, "examples/complete2/000/complete_007_7_Book_LLL_L054-2-1.gex"),
-}
-UPDATE = os.environ.get("GEOPROVER_UPDATE_GOLDEN", "")
 
 
 def P(text: str) -> Predicate:
@@ -203,14 +190,8 @@ def test_every_step_names_its_reason_and_cites_earlier_lines(example_outcomes) -
 
 # ---------------------------------------------------------------------- golden files
 def _golden_input(name: str) -> dict:
-    path = GOLDEN / f"{name}.proof.json"
-    if UPDATE == "proofs" or not path.exists():
-        file, problem = CLASSICS[name]
-        (pair,) = [(n, t) for n, t in _pairs(file) if n == problem]
-        out = prove_ddar(parse_problem(*pair), seed=0, timeout=60)
-        assert out.proof is not None, f"{problem} is no longer proven"
-        GOLDEN.mkdir(exist_ok=True)
-        path.write_text(dumps(document_json(out)), encoding="utf-8")
+    path = input_path(name)
+    assert path.exists(), f"missing golden file {path}; {HOW}"
     return json.loads(path.read_text(encoding="utf-8"))
 
 
@@ -220,19 +201,14 @@ def _pairs(file: Path):
     return split_problem_text(file.read_text(encoding="utf-8"), str(file))
 
 
-def _check_golden(path: Path, text: str) -> None:
-    if UPDATE:
-        path.write_text(text, encoding="utf-8")
-    assert path.exists(), f"missing golden file {path}; run with GEOPROVER_UPDATE_GOLDEN=1"
-    assert text == path.read_text(encoding="utf-8"), f"{path.name} changed; see the module docstring"
-
-
 @pytest.mark.parametrize("name", sorted(CLASSICS))
 def test_golden_text_and_markdown(name: str) -> None:
-    out = read_outcome(_golden_input(name))
-    assert out.check.ok, out.check.errors
-    _check_golden(GOLDEN / f"{name}.txt", render([out], "text"))
-    _check_golden(GOLDEN / f"{name}.md", render([out], "markdown", figures=[f"{name}.svg"]))
+    data = _golden_input(name)
+    check = read_outcome(data).check
+    assert check.ok, check.errors
+    for path, text in renderings(name, data).items():
+        assert path.exists(), f"missing golden file {path}; {HOW}"
+        assert text == path.read_text(encoding="utf-8"), f"{path.name} differs from today's export; {HOW}"
 
 
 @pytest.mark.parametrize("name", sorted(CLASSICS))

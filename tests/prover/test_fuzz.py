@@ -5,11 +5,13 @@ benchmark), plus the two reproducers of issue 13 on the command line.
 """
 from __future__ import annotations
 
+import doctest
+
 import pytest
 
-import prover.fuzz as fuzz_module
+import bench.fuzzing as fuzz_module
+from bench.fuzzing import Mutator, Outcome, fuzz, problem_lines, run_line, summarise, tokens
 from prover.cli import main
-from prover.fuzz import Mutator, Outcome, fuzz, problem_lines, run_line, summarise, tokens
 
 #: Lines run by the regression test: a few thousand, with a short DD+AR budget.
 COUNT = 3000
@@ -32,6 +34,12 @@ def test_mutator_is_reproducible_and_mutates() -> None:
     assert [a.line(i) for i in range(50)] == [b.line(i) for i in range(50)]
     originals = {" ".join(tokens(t)) for t in lines}
     assert sum(a.line(i) not in originals for i in range(50)) >= 45
+
+
+def test_docstring_examples() -> None:
+    """bench/ is not doctested with the packages: run the fuzzer's examples here."""
+    result = doctest.testmod(fuzz_module)
+    assert result.attempted > 0 and result.failed == 0
 
 
 def test_outcomes_of_known_lines() -> None:

@@ -1,4 +1,5 @@
-"""Fuzzing the whole pipeline with mutated problem lines.
+"""Fuzzing the whole pipeline with mutated problem lines (test tooling: ``bench/fuzz.py``
+runs it at scale, ``tests/prover/test_fuzz.py`` a fixed seed and count).
 
 Real problem lines (the bundled examples, and the jgex benchmark where it is present)
 are mutated token by token: deletions, insertions (from the language's own vocabulary
@@ -21,12 +22,10 @@ from __future__ import annotations
 import enum
 import random
 import re
-import signal
 import traceback
 import warnings
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,7 +34,9 @@ from geometry.diagram import realise
 from geometry.errors import ProblemError
 from geometry.predicates import ALIASES, ARITY, Arity, Kind, kind_of
 from geometry.problem import parse_problem, split_problem_text
+from geometry.workers import DeadlineExceeded, deadline
 from prover.problem_sets import set_path
+from prover.prove import prove_ddar
 
 #: The bundled examples and jgex benchmark (package data).
 EXAMPLES = set_path("examples")
@@ -167,42 +168,22 @@ _EQUATIONS = (Kind.LEQUATION, Kind.AEQUATION)
 
 
 # ---------------------------------------------------------------------- running one line
-class _Hang(BaseException):
-    """Raised by the alarm; a BaseException so that no ``except Exception`` swallows it."""
-
-
-@contextmanager
-def _time_limit(seconds: float) -> Iterator[None]:
-    def _fire(signum: int, frame: object) -> None:
-        raise _Hang()
-
-    old = signal.signal(signal.SIGALRM, _fire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old)
-
-
 def run_line(text: str, *, timeout: float = 1.0, hang_after: float = 20.0, seed: int = 0) -> LineResult:
     """Parse, realise and (when there is a goal) prove ``text``; classify what happened.
 
     ``timeout`` is the DD+AR budget; the whole line gets ``hang_after`` seconds.
     Warnings are errors here, as in the test suite.
     """
-    from prover.prove import prove_ddar
-
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error")
-            with _time_limit(hang_after):
+            with deadline(hang_after):
                 problem = parse_problem("fuzz", text)
                 if problem.goal is None:
                     realise(problem, seed=seed)
                     return LineResult(Outcome.REALISED)
                 out = prove_ddar(problem, seed=seed, timeout=timeout)
-    except _Hang:
+    except DeadlineExceeded:
         return LineResult(Outcome.HANG, f"over {hang_after:g} s")
     except ProblemError as e:
         msg = str(e)
