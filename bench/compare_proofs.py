@@ -7,7 +7,8 @@
 ``snapshot`` proves every problem of the files (paths or set names) in worker processes
 and records, per problem, the status and the proof as plain numbered lines
 (:func:`prover.prove.format_text`: predicates, rules and premises, independent of the
-exporters' wording), with the auxiliary clauses of a search proof. ``diff`` prints every
+exporters' wording of statements; an AR step is named as every format names it,
+:data:`prover.export.wording.CHASING`), with the auxiliary clauses of a search proof. ``diff`` prints every
 problem whose status or proof differs, and counts them; it exits 1 when a proof differs or
 a problem solved in one snapshot is not solved in the other. A timeout in one snapshot and
 ``unsolved`` in the other is reported apart (timing, not behaviour).

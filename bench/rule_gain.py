@@ -21,12 +21,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from ddar.equations import Table  # noqa: E402
 from geometry.errors import ProblemError  # noqa: E402
 from geometry.problem import parse_problem  # noqa: E402
 from prover.prove import prove_ddar  # noqa: E402
 
 #: Rules and AR tables added after the first corpus was made (the ones to account for).
-RECENT = ("r43", "r44", "r45", "r46", "square")
+RECENT = ("r43", "r44", "r45", "r46", Table.SQUARE)
 
 
 def aux_examples(corpus: Path, limit: int):

@@ -16,20 +16,21 @@ and squared lengths.
   read off the figure.
 
 The equations a fact asserts are written by :mod:`ddar.equations`, except the length
-equations, which read the order of collinear points off the figure (here).
+equations, which read the order of collinear points off the figure (here). The tables
+are named by :class:`ddar.equations.Table`.
 
 >>> from geometry.predicates import Predicate
 >>> ar = Algebra()
 >>> ar.add(1, Predicate.parse("perp a b c d".split()))
-['angle', 'square']
+[<Table.ANGLE: 'angle'>, <Table.SQUARE: 'square'>]
 >>> ar.add(2, Predicate.parse("perp c d e f".split()))
-['angle', 'square']
+[<Table.ANGLE: 'angle'>, <Table.SQUARE: 'square'>]
 >>> ar.explain(Predicate.parse("para a b e f".split()))
-('angle', [(1, Fraction(1, 1)), (2, Fraction(1, 1))], ())
+(<Table.ANGLE: 'angle'>, [(1, Fraction(1, 1)), (2, Fraction(1, 1))], ())
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from fractions import Fraction
 from itertools import combinations
 
@@ -38,7 +39,11 @@ from geometry.predicates import pair as seg  # the key of a segment, and of a li
 
 from .conditions import Condition
 from .equations import (
+    ANGLE_EQUATIONS,
+    RATIO_EQUATIONS,
+    SQUARE_EQUATIONS,
     Equation,
+    Table,
     add_term,
     angle_equations,
     holds_numerically,
@@ -50,8 +55,9 @@ from .equations import (
 )
 from .linalg import LinearTable
 
-ANGLE_KINDS = frozenset({Kind.COLL, Kind.PARA, Kind.PERP, Kind.EQANGLE, Kind.ACONST, Kind.AEQUATION})
-RATIO_KINDS = frozenset({Kind.CONG, Kind.EQRATIO, Kind.RCONST, Kind.MIDP, Kind.LCONST, Kind.LEQUATION})
+#: The kinds each table holds: those it has equations for.
+ANGLE_KINDS = frozenset(ANGLE_EQUATIONS)
+RATIO_KINDS = frozenset(RATIO_EQUATIONS)
 
 
 def _between(pts: Mapping[str, complex], x: str, y: str, z: str) -> str:
@@ -83,31 +89,56 @@ def between_equation(c: Condition) -> Equation:
 
 def length_equations(p: Predicate, pts: Mapping[str, complex]) -> list[Equation]:
     """Additive equations over lengths; collinear triples add up in the diagram's order."""
+    eqs = LENGTH_EQUATIONS.get(p.kind)
+    return eqs(p, pts) if eqs is not None else []
+
+
+def _cong_lengths(p: Predicate, pts: Mapping[str, complex]) -> list[Equation]:
+    return [(segment_sum(p.points, 1, -1), Fraction(0))]
+
+
+def _midp_lengths(p: Predicate, pts: Mapping[str, complex]) -> list[Equation]:
+    m, x, y = p.points
+    return [({seg(m, x): 1, seg(m, y): -1}, Fraction(0)), ({seg(x, y): 1, seg(m, x): -2}, Fraction(0))]
+
+
+def _coll_lengths(p: Predicate, pts: Mapping[str, complex]) -> list[Equation]:
+    return [between_equation(c) for c in coll_orders(p.points, pts)]
+
+
+def _rconst_lengths(p: Predicate, pts: Mapping[str, complex]) -> list[Equation]:
+    return [(segment_sum(p.points, 1, -p.literals[0].ratio), Fraction(0))]
+
+
+def _lconst_lengths(p: Predicate, pts: Mapping[str, complex]) -> list[Equation]:
     a = p.points
-    if p.kind is Kind.CONG:
-        return [(segment_sum(a, 1, -1), Fraction(0))]
-    if p.kind is Kind.MIDP:
-        m, x, y = a
-        return [({seg(m, x): 1, seg(m, y): -1}, Fraction(0)), ({seg(x, y): 1, seg(m, x): -2}, Fraction(0))]
-    if p.kind is Kind.COLL:
-        return [between_equation(c) for c in coll_orders(a, pts)]
-    if p.kind is Kind.RCONST:
-        return [(segment_sum(a, 1, -p.literals[0].ratio), Fraction(0))]
-    if p.kind is Kind.LCONST:
-        return [({seg(a[0], a[1]): 1}, p.literals[0].ratio)]
-    if p.kind is Kind.LEQUATION:  # linear in lengths: every term is one segment
-        c: dict = {}
-        for coef, names in equation_terms(p.args):
-            segs = segments_of(names)
-            if segs is None or len(segs) != 1:
-                return []
-            add_term(c, seg(*segs[0]), coef)
-        return [(c, p.args[-1].ratio)] if c else []  # type: ignore[union-attr]
-    return []
+    return [({seg(a[0], a[1]): 1}, p.literals[0].ratio)]
 
 
-LENGTH_KINDS = frozenset({Kind.CONG, Kind.MIDP, Kind.COLL, Kind.RCONST, Kind.LCONST, Kind.LEQUATION})
-SQUARE_KINDS = frozenset({Kind.CONG, Kind.PERP, Kind.MIDP, Kind.RCONST, Kind.LCONST, Kind.LEQUATION})
+def _lequation_lengths(p: Predicate, pts: Mapping[str, complex]) -> list[Equation]:
+    """Linear in lengths: every term is one segment (otherwise no equation)."""
+    c: dict = {}
+    for coef, names in equation_terms(p.args):
+        segs = segments_of(names)
+        if segs is None or len(segs) != 1:
+            return []
+        add_term(c, seg(*segs[0]), coef)
+    return [(c, p.args[-1].ratio)] if c else []  # type: ignore[union-attr]
+
+
+#: The length table's equations for each kind it holds (``pts``: the figure, which orders
+#: collinear points).
+LENGTH_EQUATIONS: dict[Kind, Callable[[Predicate, Mapping[str, complex]], list[Equation]]] = {
+    Kind.CONG: _cong_lengths,
+    Kind.MIDP: _midp_lengths,
+    Kind.COLL: _coll_lengths,
+    Kind.RCONST: _rconst_lengths,
+    Kind.LCONST: _lconst_lengths,
+    Kind.LEQUATION: _lequation_lengths,
+}
+
+LENGTH_KINDS = frozenset(LENGTH_EQUATIONS)
+SQUARE_KINDS = frozenset(SQUARE_EQUATIONS)
 
 
 class Algebra:
@@ -126,21 +157,21 @@ class Algebra:
         # (fact id, equation index) of a collinearity in the length table -> the order it read
         self._orders: dict[tuple[int, int], Condition] = {}
 
-    def tables(self, pred: Predicate, squares: bool = True) -> list[tuple[str, LinearTable, list[Equation]]]:
+    def tables(self, pred: Predicate, squares: bool = True) -> list[tuple[Table, LinearTable, list[Equation]]]:
         """The tables that can hold ``pred``, with its equations in each (the squared-length
         table only with ``squares``)."""
         out = []
         if pred.kind in ANGLE_KINDS:
-            out.append(("angle", self.angles, angle_equations(pred)))
+            out.append((Table.ANGLE, self.angles, angle_equations(pred)))
         if pred.kind in RATIO_KINDS:
-            out.append(("ratio", self.ratios, ratio_equations(pred)))
+            out.append((Table.RATIO, self.ratios, ratio_equations(pred)))
         if self.pts is not None and pred.kind in LENGTH_KINDS:
-            out.append(("length", self.lengths, length_equations(pred, self.pts)))
+            out.append((Table.LENGTH, self.lengths, length_equations(pred, self.pts)))
         if squares and pred.kind in SQUARE_KINDS:
-            out.append(("square", self.squares, square_equations(pred, self.pts or ())))
+            out.append((Table.SQUARE, self.squares, square_equations(pred, self.pts or ())))
         return [(n, t, e) for n, t, e in out if e]
 
-    def add(self, fact_id: int, pred: Predicate, skip: str | None = None) -> list[str]:
+    def add(self, fact_id: int, pred: Predicate, skip: Table | None = None) -> list[Table]:
         """Enter a fact's equations; each equation is tagged ``(fact_id, i)``. Returns the
         names of the tables it told something new (an equation independent of their rows).
 
@@ -151,7 +182,7 @@ class Algebra:
         for name, table, eqs in self.tables(pred):
             if name == skip:
                 continue
-            if name == "length" and pred.kind is Kind.COLL:
+            if name is Table.LENGTH and pred.kind is Kind.COLL:
                 assert self.pts is not None
                 for i, order in enumerate(coll_orders(pred.points, self.pts)):
                     self._orders[(fact_id, i)] = order
@@ -174,7 +205,7 @@ class Algebra:
                 if z not in (m, x, y):
                     self.squares.add(*median_equation(m, x, y, z), (fid, ("median", z)))
 
-    def _options(self, pred: Predicate) -> list[tuple[str, LinearTable, list[Equation]]]:
+    def _options(self, pred: Predicate) -> list[tuple[Table, LinearTable, list[Equation]]]:
         """Ways to establish ``pred``: for collinearity, equal directions from one hub
         point suffice (parallels through a common point coincide, r28). The squared-length
         table is not among them: it is asked last, through :meth:`square_explain`, so that
@@ -187,40 +218,40 @@ class Algebra:
         for hub in pts:
             others = [x for x in pts if x != hub]
             base = seg(hub, others[0])
-            stars.append(("angle", self.angles, [({base: 1, seg(hub, x): -1}, Fraction(0)) for x in others[1:]]))
-        return stars + [o for o in opts if o[0] != "angle"]
+            stars.append((Table.ANGLE, self.angles, [({base: 1, seg(hub, x): -1}, Fraction(0)) for x in others[1:]]))
+        return stars + [o for o in opts if o[0] is not Table.ANGLE]
 
-    def _doubled(self, opts: list) -> list[tuple[str, LinearTable, list[Equation]]]:
+    def _doubled(self, opts: list) -> list[tuple[Table, LinearTable, list[Equation]]]:
         """Half-angle option: if twice an angle equation follows (mod 180 degrees), the
-        equation itself holds up to 90 degrees, and the diagram decides which (table "angle2")."""
+        equation itself holds up to 90 degrees, and the diagram decides which (``Table.ANGLE2``)."""
         out = []
         for name, table, eqs in opts:
-            if name != "angle" or self.pts is None:
+            if name is not Table.ANGLE or self.pts is None:
                 continue
             if all(holds_numerically(c, k, self.pts) for c, k in eqs):
-                out.append(("angle2", table, [({v: 2 * x for v, x in c.items()}, 2 * k % 1) for c, k in eqs]))
+                out.append((Table.ANGLE2, table, [({v: 2 * x for v, x in c.items()}, 2 * k % 1) for c, k in eqs]))
         return out
 
     def implies(self, pred: Predicate) -> bool:
         return any(all(table.implies(c, k) for c, k in eqs) for _, table, eqs in self._options(pred))
 
-    def explain(self, pred: Predicate) -> tuple[str, list[tuple[int, Fraction]], tuple[Condition, ...]] | None:
+    def explain(self, pred: Predicate) -> tuple[Table, list[tuple[int, Fraction]], tuple[Condition, ...]] | None:
         """The table, the fact ids (with multipliers) whose equations combine to ``pred``,
         and the configuration conditions the combination reads off the figure.
 
         For facts with several equations the union of the explanations is returned
         (multipliers are then per equation and only informative). None if no table
-        implies ``pred``. Conditions: an "angle2" step assumes the half of the doubled
-        angle the figure shows; a "length" step the order of the collinear points whose
-        equations it uses.
+        implies ``pred``. Conditions: a half-angle step (``Table.ANGLE2``) assumes the half of
+        the doubled angle the figure shows; a length step the order of the collinear points
+        whose equations it uses.
         """
         for name, table, eqs in self._options(pred):
             if all(table.implies(c, k) for c, k in eqs):
                 used, reasons = self._explain(table, eqs)
                 conditions: tuple[Condition, ...] = ()
-                if name == "angle2":
+                if name is Table.ANGLE2:
                     conditions = (Condition.angle_case(pred),)
-                elif name == "length":
+                elif name is Table.LENGTH:
                     used_orders = {self._orders[r] for r in reasons if r in self._orders}
                     if pred.kind is Kind.COLL:  # the statement's own order is read too
                         assert self.pts is not None

@@ -24,7 +24,7 @@ from itertools import combinations
 
 from geometry.predicates import NUMERIC_ONLY, Kind, Predicate
 
-from .algebra import angle_equations, between_equation, ratio_equations, square_equations
+from .algebra import Table, angle_equations, between_equation, ratio_equations, square_equations
 from .conditions import Condition
 from .engine import _normalise_given
 from .linalg import LinearTable
@@ -116,61 +116,82 @@ def _identity(pred: Predicate) -> bool:
 
 
 def _check_ar(line: ProofLine, cited: list[Predicate], points, names: tuple[str, ...]) -> str | None:
-    if line.rule == "angle2":
-        # twice the statement follows by angle chasing; the step states which half holds
-        if Condition.angle_case(line.pred) not in line.conditions:
-            return "a half-angle step must state which half of the doubled angle it takes"
-        table = _table(cited, angle_equations, Fraction(1))
-        target = [({v: 2 * x for v, x in c.items()}, 2 * k % 1) for c, k in angle_equations(line.pred) if c]
-        if not target:
-            return f"{line.pred.name} is not an angle statement"
-        if not all(table.implies(c, k) for c, k in target):
-            return "twice the statement does not follow from the cited lines by angle chasing"
-        return None
-    if line.rule == "length":
-        stated = [c for c in line.conditions if c.kind == "between"]
-
-        def eqs_of(p: Predicate) -> list:
-            if p.kind is Kind.COLL:
-                on = set(p.points)
-                return [between_equation(c) for c in stated if set(c.points) <= on]
-            return _length_equations(p)
-
-        table = _table(cited, eqs_of, None)
-        if line.pred.kind is Kind.COLL:
-            on = set(line.pred.points)
-            target = [between_equation(c) for c in stated if set(c.points) <= on]
-            if {frozenset(c.points) for c in stated if set(c.points) <= on} != set(map(frozenset, combinations(on, 3))):
-                return "a collinearity by length chasing must state the order of its points"
-        else:
-            target = [(c, k) for c, k in _length_equations(line.pred) if c]
-        if not target:
-            return f"{line.pred.name} is not a statement of the length table"
-        if not all(table.implies(c, k) for c, k in target):
-            return "does not follow from the cited lines by length chasing (with the orders it states)"
-        return None
-    if line.rule == "square":
-        # squared lengths: the median equations of a midpoint are written for every point of the problem
-        table = _table(cited, lambda p: square_equations(p, names), None)
-        target = [(c, k) for c, k in square_equations(line.pred) if c]
-        if not target:
-            return f"{line.pred.name} is not a statement of the squared-length table"
-        if not all(table.implies(c, k) for c, k in target):
-            return "does not follow from the cited lines by computing with squared lengths"
-        return None
-    eqs_of = {"angle": angle_equations, "ratio": ratio_equations}.get(line.rule or "")
-    if eqs_of is None:
+    check = _AR_CHECKS.get(line.rule or "")  # a proof read back from JSON names its table by a plain str
+    if check is None:
         return f"unknown table {line.rule!r}"
-    table = _table(cited, eqs_of, Fraction(1) if line.rule == "angle" else None)
-    if line.pred.kind is Kind.COLL and line.rule == "angle":
-        # equal directions from one hub point make the points collinear (r28)
-        pts = list(dict.fromkeys(line.pred.points))
-        for hub in pts:
-            rest = [x for x in pts if x != hub]
-            para = [Predicate(Kind.PARA, (hub, rest[0], hub, x)) for x in rest[1:]]
-            if all(table.implies(c, k) for p in para for c, k in angle_equations(p) if c):
-                return None
-        return "the points are not shown to lie on one line"
+    return check(line, cited, names)
+
+
+def _check_half_angle(line: ProofLine, cited: list[Predicate], names: tuple[str, ...]) -> str | None:
+    """Twice the statement follows by angle chasing; the step states which half holds."""
+    if Condition.angle_case(line.pred) not in line.conditions:
+        return "a half-angle step must state which half of the doubled angle it takes"
+    table = _table(cited, angle_equations, Fraction(1))
+    target = [({v: 2 * x for v, x in c.items()}, 2 * k % 1) for c, k in angle_equations(line.pred) if c]
+    if not target:
+        return f"{line.pred.name} is not an angle statement"
+    if not all(table.implies(c, k) for c, k in target):
+        return "twice the statement does not follow from the cited lines by angle chasing"
+    return None
+
+
+def _check_length(line: ProofLine, cited: list[Predicate], names: tuple[str, ...]) -> str | None:
+    """Collinear points add up only in the orders the step states (``between`` conditions)."""
+    stated = [c for c in line.conditions if c.kind == "between"]
+
+    def eqs_of(p: Predicate) -> list:
+        if p.kind is Kind.COLL:
+            on = set(p.points)
+            return [between_equation(c) for c in stated if set(c.points) <= on]
+        return _length_equations(p)
+
+    table = _table(cited, eqs_of, None)
+    if line.pred.kind is Kind.COLL:
+        on = set(line.pred.points)
+        target = [between_equation(c) for c in stated if set(c.points) <= on]
+        if {frozenset(c.points) for c in stated if set(c.points) <= on} != set(map(frozenset, combinations(on, 3))):
+            return "a collinearity by length chasing must state the order of its points"
+    else:
+        target = [(c, k) for c, k in _length_equations(line.pred) if c]
+    if not target:
+        return f"{line.pred.name} is not a statement of the length table"
+    if not all(table.implies(c, k) for c, k in target):
+        return "does not follow from the cited lines by length chasing (with the orders it states)"
+    return None
+
+
+def _check_square(line: ProofLine, cited: list[Predicate], names: tuple[str, ...]) -> str | None:
+    """Squared lengths: the median equations of a midpoint are written for every point of the problem."""
+    table = _table(cited, lambda p: square_equations(p, names), None)
+    target = [(c, k) for c, k in square_equations(line.pred) if c]
+    if not target:
+        return f"{line.pred.name} is not a statement of the squared-length table"
+    if not all(table.implies(c, k) for c, k in target):
+        return "does not follow from the cited lines by computing with squared lengths"
+    return None
+
+
+def _check_angle(line: ProofLine, cited: list[Predicate], names: tuple[str, ...]) -> str | None:
+    if line.pred.kind is not Kind.COLL:
+        return _check_linear(line, cited, angle_equations, Fraction(1))
+    # equal directions from one hub point make the points collinear (r28)
+    table = _table(cited, angle_equations, Fraction(1))
+    pts = list(dict.fromkeys(line.pred.points))
+    for hub in pts:
+        rest = [x for x in pts if x != hub]
+        para = [Predicate(Kind.PARA, (hub, rest[0], hub, x)) for x in rest[1:]]
+        if all(table.implies(c, k) for p in para for c, k in angle_equations(p) if c):
+            return None
+    return "the points are not shown to lie on one line"
+
+
+def _check_ratio(line: ProofLine, cited: list[Predicate], names: tuple[str, ...]) -> str | None:
+    return _check_linear(line, cited, ratio_equations, None)
+
+
+def _check_linear(line: ProofLine, cited: list[Predicate], eqs_of, modulus: Fraction | None) -> str | None:
+    """The statement's equations follow from the cited lines' in one table."""
+    table = _table(cited, eqs_of, modulus)
     target = [(c, k) for c, k in eqs_of(line.pred) if c]
     if not target:
         return f"{line.pred.name} is not a statement of the {line.rule} table"
@@ -178,6 +199,16 @@ def _check_ar(line: ProofLine, cited: list[Predicate], points, names: tuple[str,
         if not table.implies(c, k):
             return f"does not follow from the cited lines by {line.rule} chasing"
     return None
+
+
+#: How a step of each AR table is checked: from the cited lines alone, in a fresh table.
+_AR_CHECKS = {
+    Table.ANGLE: _check_angle,
+    Table.ANGLE2: _check_half_angle,
+    Table.RATIO: _check_ratio,
+    Table.LENGTH: _check_length,
+    Table.SQUARE: _check_square,
+}
 
 
 def _table(cited: list[Predicate], eqs_of, modulus: Fraction | None) -> LinearTable:

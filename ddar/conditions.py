@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from geometry.predicates import Kind, Predicate, _cross
-from geometry.tolerance import ANGLE_TOL, REL_TOL
+from geometry.tolerance import ANGLE_TOL, NUMERIC_CHECK, POSITIVE_FLOOR
 
 from .equations import angle_equations, holds_numerically
 
@@ -101,13 +101,13 @@ class Condition:
             if abs(d) == 0:
                 return False
             t = (m - a) / d
-            return abs(t.imag) <= REL_TOL * max(1.0, abs(t)) and REL_TOL < t.real < 1 - REL_TOL
+            return abs(t.imag) <= NUMERIC_CHECK * max(1.0, abs(t)) and NUMERIC_CHECK < t.real < 1 - NUMERIC_CHECK
         if self.kind == "side":
             p, q, a, b = (pts[x] for x in self.points)
             d = b - a
             u, v = _cross(d, p - a), _cross(d, q - a)
-            scale = abs(d) * max(abs(p - a), abs(q - a), 1e-300)
-            return u * v > 0 and min(abs(u), abs(v)) > REL_TOL * scale
+            scale = abs(d) * max(abs(p - a), abs(q - a), POSITIVE_FLOOR)
+            return u * v > 0 and min(abs(u), abs(v)) > NUMERIC_CHECK * scale
         assert self.pred is not None
         if self.kind == "angle_case":
             return not _off_by_right_angle(self.pred, pts)

@@ -23,7 +23,7 @@ from typing import Any
 from geometry.diagram import Diagram
 from geometry.predicates import NUMERIC_ONLY, Kind, Predicate
 
-from .algebra import ANGLE_KINDS, LENGTH_KINDS, RATIO_KINDS, Algebra
+from .algebra import ANGLE_KINDS, LENGTH_KINDS, RATIO_KINDS, Algebra, Table
 from .facts import ARApp, Fact, Given, Reason, RuleApp
 from .index import NumericIndex
 from .registry import BUNDLES, Matcher, default_matchers, on_demand
@@ -219,7 +219,7 @@ class Engine:
         if expl is None:
             return None
         ids = tuple(i for i, _ in expl)
-        return self._record(key, ARApp("square", ids, tuple(m for _, m in expl)))
+        return self._record(key, ARApp(Table.SQUARE, ids, tuple(m for _, m in expl)))
 
     def _via(self, rule: str, concl: Predicate, premises: list[Predicate]) -> int | None:
         ids = []

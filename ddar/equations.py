@@ -8,6 +8,10 @@ The unknowns are per segment ``(a, b)`` (the key :func:`geometry.predicates.pair
   (:func:`ratio_equations`);
 * squared lengths: ``|ab|^2`` (:func:`square_equations`).
 
+Each table's equations are declared per kind, in one dict keyed by :class:`Kind`
+(:data:`ANGLE_EQUATIONS`, :data:`RATIO_EQUATIONS`, :data:`SQUARE_EQUATIONS`): the kinds a
+table holds are its keys. :class:`Table` names the tables wherever a step cites one.
+
 None of these reads the configuration of a figure. The tables that hold the equations,
 and the length equations that do read the figure (the order of collinear points), are in
 :mod:`ddar.algebra`; the configuration conditions in :mod:`ddar.conditions`.
@@ -21,16 +25,36 @@ and the length equations that do read the figure (the order of collinear points)
 from __future__ import annotations
 
 import cmath
+import enum
 import math
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from fractions import Fraction
 
 import sympy
 
 from geometry.predicates import Kind, Predicate, equation_terms
 from geometry.predicates import pair as seg  # the key of a segment, and of a line through two points
+from geometry.tolerance import ANGLE_TOL
 
 Equation = tuple[dict, Fraction]
+
+
+class Table(str, enum.Enum):
+    """The tables of algebraic reasoning, by the name a step derived in one cites
+    (:attr:`ddar.facts.ARApp.table`, the ``rule`` of an ``ar`` proof line, the JSON export).
+
+    A ``str`` enum: a member equals, hashes, prints and serialises as its name, so
+    ``Table.ANGLE == "angle"`` and a proof read back from JSON compares equal.
+    """
+
+    ANGLE = "angle"  # directions of lines, mod 180 degrees
+    ANGLE2 = "angle2"  # the angle table, twice the statement: a half-angle step (the figure picks the half)
+    RATIO = "ratio"  # log-lengths
+    LENGTH = "length"  # lengths, collinear points added in the figure's order
+    SQUARE = "square"  # squared lengths
+
+    def __str__(self) -> str:
+        return self.value
 
 
 def add_term(c: dict, var: Hashable, k: Fraction | int) -> None:
@@ -60,53 +84,83 @@ def segment_sum(points: tuple[str, ...], *signs: int | Fraction) -> dict:
     return c
 
 
+def _coll_angles(p: Predicate) -> list[Equation]:
+    """Every line through two of the points is the line through the first two."""
+    a = p.points
+    base = seg(a[0], a[1])
+    pairs = {seg(x, y) for i, x in enumerate(a) for y in a[i + 1 :] if x != y}
+    return [({base: 1, s: -1}, Fraction(0)) for s in sorted(pairs) if s != base]
+
+
+def _para_angles(p: Predicate) -> list[Equation]:
+    return [(segment_sum(p.points, 1, -1), Fraction(0))]
+
+
+def _perp_angles(p: Predicate) -> list[Equation]:
+    return [(segment_sum(p.points, 1, -1), Fraction(1, 2))]
+
+
+def _eqangle_angles(p: Predicate) -> list[Equation]:  # (cd - ab) - (gh - ef)
+    return [(segment_sum(p.points, -1, 1, 1, -1), Fraction(0))]
+
+
+def _aconst_angles(p: Predicate) -> list[Equation]:
+    return [(segment_sum(p.points, -1, 1), p.literals[0].angle % 1)]
+
+
+def _aequation_angles(p: Predicate) -> list[Equation]:
+    c: dict = {}
+    for coef, pts in equation_terms(p.args):
+        if len(pts) == 4:
+            add_term(c, seg(pts[2], pts[3]), coef)
+            add_term(c, seg(pts[0], pts[1]), -coef)
+    return [(c, p.args[-1].angle % 1)]  # type: ignore[union-attr]
+
+
+#: The angle table's equations (mod 1) for each kind it holds.
+ANGLE_EQUATIONS: dict[Kind, Callable[[Predicate], list[Equation]]] = {
+    Kind.COLL: _coll_angles,
+    Kind.PARA: _para_angles,
+    Kind.PERP: _perp_angles,
+    Kind.EQANGLE: _eqangle_angles,
+    Kind.ACONST: _aconst_angles,
+    Kind.AEQUATION: _aequation_angles,
+}
+
+
 def angle_equations(p: Predicate) -> list[Equation]:
     """The linear equations (mod 1) that an angle fact asserts."""
-    a = p.points
-    if p.kind is Kind.COLL:
-        base = seg(a[0], a[1])
-        pairs = {seg(x, y) for i, x in enumerate(a) for y in a[i + 1 :] if x != y}
-        return [({base: 1, s: -1}, Fraction(0)) for s in sorted(pairs) if s != base]
-    if p.kind in (Kind.PARA, Kind.PERP):
-        return [(segment_sum(a, 1, -1), Fraction(0) if p.kind is Kind.PARA else Fraction(1, 2))]
-    if p.kind is Kind.EQANGLE:  # (cd - ab) - (gh - ef)
-        return [(segment_sum(a, -1, 1, 1, -1), Fraction(0))]
-    if p.kind is Kind.ACONST:
-        return [(segment_sum(a, -1, 1), p.literals[0].angle % 1)]
-    if p.kind is Kind.AEQUATION:
-        c: dict = {}
-        for coef, pts in equation_terms(p.args):
-            if len(pts) == 4:
-                add_term(c, seg(pts[2], pts[3]), coef)
-                add_term(c, seg(pts[0], pts[1]), -coef)
-        return [(c, p.args[-1].angle % 1)]  # type: ignore[union-attr]
-    return []
+    eqs = ANGLE_EQUATIONS.get(p.kind)
+    return eqs(p) if eqs is not None else []
 
 
-def ratio_equations(p: Predicate) -> list[Equation]:
-    """The linear equations over log-lengths that a length fact asserts."""
+def _cong_ratios(p: Predicate) -> list[Equation]:
+    return [(segment_sum(p.points, 1, -1), Fraction(0))]
+
+
+def _eqratio_ratios(p: Predicate) -> list[Equation]:
+    return [(segment_sum(p.points, 1, -1, -1, 1), Fraction(0))]
+
+
+def _rconst_ratios(p: Predicate) -> list[Equation]:
+    c = segment_sum(p.points, 1, -1)
+    for v, k in _log_const(p.literals[0].ratio).items():
+        add_term(c, v, -k)
+    return [(c, Fraction(0))]
+
+
+def _lconst_ratios(p: Predicate) -> list[Equation]:
     a = p.points
-    if p.kind is Kind.CONG:
-        return [(segment_sum(a, 1, -1), Fraction(0))]
-    if p.kind is Kind.EQRATIO:
-        return [(segment_sum(a, 1, -1, -1, 1), Fraction(0))]
-    if p.kind is Kind.RCONST:
-        c = segment_sum(a, 1, -1)
-        for v, k in _log_const(p.literals[0].ratio).items():
-            add_term(c, v, -k)
-        return [(c, Fraction(0))]
-    if p.kind is Kind.LCONST:
-        c = {seg(a[0], a[1]): 1}
-        for v, k in _log_const(p.literals[0].ratio).items():
-            add_term(c, v, -k)
-        return [(c, Fraction(0))]
-    if p.kind is Kind.MIDP:
-        m, x, y = a
-        half = {seg(m, x): 1, seg(x, y): -1, ("~log", 2): 1}
-        return [({seg(m, x): 1, seg(m, y): -1}, Fraction(0)), (half, Fraction(0))]
-    if p.kind is Kind.LEQUATION:
-        return _product_equation(p)
-    return []
+    c = {seg(a[0], a[1]): 1}
+    for v, k in _log_const(p.literals[0].ratio).items():
+        add_term(c, v, -k)
+    return [(c, Fraction(0))]
+
+
+def _midp_ratios(p: Predicate) -> list[Equation]:
+    m, x, y = p.points
+    half = {seg(m, x): 1, seg(x, y): -1, ("~log", 2): 1}
+    return [({seg(m, x): 1, seg(m, y): -1}, Fraction(0)), (half, Fraction(0))]
 
 
 def segments_of(names: list[str]) -> list[tuple[str, str]] | None:
@@ -137,6 +191,23 @@ def _product_equation(p: Predicate) -> list[Equation]:
     return [(c, Fraction(0))] if c else []
 
 
+#: The ratio (log-length) table's equations for each kind it holds.
+RATIO_EQUATIONS: dict[Kind, Callable[[Predicate], list[Equation]]] = {
+    Kind.CONG: _cong_ratios,
+    Kind.EQRATIO: _eqratio_ratios,
+    Kind.RCONST: _rconst_ratios,
+    Kind.MIDP: _midp_ratios,
+    Kind.LCONST: _lconst_ratios,
+    Kind.LEQUATION: _product_equation,
+}
+
+
+def ratio_equations(p: Predicate) -> list[Equation]:
+    """The linear equations over log-lengths that a length fact asserts."""
+    eqs = RATIO_EQUATIONS.get(p.kind)
+    return eqs(p) if eqs is not None else []
+
+
 def _squares(p: Predicate) -> list[tuple[Fraction, tuple[str, str]]] | None:
     """An equation whose every term is the square of one segment, as (coefficient, segment)."""
     out = []
@@ -162,42 +233,68 @@ def square_equations(p: Predicate, names: Iterable[str] = ()) -> list[Equation]:
     median length ``4 XM^2 = 2 XA^2 + 2 XB^2 - AB^2`` (Stewart). Every equation holds in every
     figure: the table reads no configuration.
     """
+    eqs = SQUARE_EQUATIONS.get(p.kind)
+    return eqs(p, names) if eqs is not None else []
+
+
+def _combo(*terms: tuple[str, str, Fraction | int]) -> dict:
+    """sum of k * XY^2 over the terms (X, Y, k); a term with X = Y is dropped."""
+    c: dict = {}
+    for x, y, k in terms:
+        if x != y:
+            add_term(c, seg(x, y), k)
+    return c
+
+
+def _cong_squares(p: Predicate, names: Iterable[str]) -> list[Equation]:
     a = p.points
-
-    def combo(*terms: tuple[str, str, Fraction | int]) -> dict:
-        c: dict = {}
-        for x, y, k in terms:
-            if x != y:
-                add_term(c, seg(x, y), k)
-        return c
-
-    if p.kind is Kind.CONG:
-        return [(combo((a[0], a[1], 1), (a[2], a[3], -1)), Fraction(0))]
-    if p.kind is Kind.PERP:
-        w, x, y, z = a
-        return [(combo((w, y, 1), (w, z, -1), (x, y, -1), (x, z, 1)), Fraction(0))]
-    if p.kind is Kind.MIDP:
-        m, x, y = a
-        out = [(combo((m, x, 1), (m, y, -1)), Fraction(0)), (combo((x, y, 1), (m, x, -4)), Fraction(0))]
-        for z in names:
-            if z not in (m, x, y):
-                out.append(median_equation(m, x, y, z))
-        return out
-    if p.kind is Kind.RCONST:
-        r = p.literals[0].ratio
-        return [(combo((a[0], a[1], 1), (a[2], a[3], -r * r)), Fraction(0))]
-    if p.kind is Kind.LCONST:
-        r = p.literals[0].ratio
-        return [(combo((a[0], a[1], 1)), r * r)]
-    if p.kind is Kind.LEQUATION:
-        terms = _squares(p)
-        if terms is None:
-            return []
-        return [(combo(*((x, y, k) for k, (x, y) in terms)), p.args[-1].ratio)]  # type: ignore[union-attr]
-    return []
+    return [(_combo((a[0], a[1], 1), (a[2], a[3], -1)), Fraction(0))]
 
 
-def holds_numerically(coeffs: Mapping, const: Fraction, pts: Mapping[str, complex], tol: float = 1e-7) -> bool:
+def _perp_squares(p: Predicate, names: Iterable[str]) -> list[Equation]:
+    w, x, y, z = p.points
+    return [(_combo((w, y, 1), (w, z, -1), (x, y, -1), (x, z, 1)), Fraction(0))]
+
+
+def _midp_squares(p: Predicate, names: Iterable[str]) -> list[Equation]:
+    m, x, y = p.points
+    out = [(_combo((m, x, 1), (m, y, -1)), Fraction(0)), (_combo((x, y, 1), (m, x, -4)), Fraction(0))]
+    for z in names:
+        if z not in (m, x, y):
+            out.append(median_equation(m, x, y, z))
+    return out
+
+
+def _rconst_squares(p: Predicate, names: Iterable[str]) -> list[Equation]:
+    a, r = p.points, p.literals[0].ratio
+    return [(_combo((a[0], a[1], 1), (a[2], a[3], -r * r)), Fraction(0))]
+
+
+def _lconst_squares(p: Predicate, names: Iterable[str]) -> list[Equation]:
+    a, r = p.points, p.literals[0].ratio
+    return [(_combo((a[0], a[1], 1)), r * r)]
+
+
+def _lequation_squares(p: Predicate, names: Iterable[str]) -> list[Equation]:
+    terms = _squares(p)
+    if terms is None:
+        return []
+    return [(_combo(*((x, y, k) for k, (x, y) in terms)), p.args[-1].ratio)]  # type: ignore[union-attr]
+
+
+#: The squared-length table's equations for each kind it holds (``names``: the points a
+#: midpoint's median equations are written for).
+SQUARE_EQUATIONS: dict[Kind, Callable[[Predicate, Iterable[str]], list[Equation]]] = {
+    Kind.CONG: _cong_squares,
+    Kind.PERP: _perp_squares,
+    Kind.MIDP: _midp_squares,
+    Kind.RCONST: _rconst_squares,
+    Kind.LCONST: _lconst_squares,
+    Kind.LEQUATION: _lequation_squares,
+}
+
+
+def holds_numerically(coeffs: Mapping, const: Fraction, pts: Mapping[str, complex], tol: float = ANGLE_TOL) -> bool:
     """Whether an angle equation (units of 180 degrees, mod 1) holds in the diagram."""
     total = -float(const)
     for var, c in coeffs.items():

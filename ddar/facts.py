@@ -8,6 +8,7 @@ from typing import Union
 from geometry.predicates import Predicate
 
 from .conditions import Condition
+from .equations import Table
 
 
 @dataclass(frozen=True)
@@ -28,9 +29,9 @@ class RuleApp:
 
 @dataclass(frozen=True)
 class ARApp:
-    """A linear combination of earlier facts in one AR table ("angle", "angle2", "ratio", "length")."""
+    """A linear combination of earlier facts in one AR table."""
 
-    table: str
+    table: Table
     premises: tuple[int, ...]
     multipliers: tuple[Fraction, ...]
     conditions: tuple[Condition, ...] = ()  # orders of points / the half of a doubled angle

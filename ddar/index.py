@@ -18,16 +18,18 @@ from typing import Sequence, TypeVar
 from itertools import combinations
 
 from geometry.predicates import circumcenter, collinear
+from geometry.tolerance import (
+    CENTRE_MATCH, FLAT_TRIANGLE, HUGE_RADIUS, NUMERIC_CHECK, SCALE_FLOOR, SNAP_DIGITS,
+)
 
-TOL = 1e-6
 T = TypeVar("T")
 
 
 def close_groups(
     items: Sequence[tuple[float, T]],
-    tol: float = TOL,
+    tol: float = NUMERIC_CHECK,
     *,
-    floor: float = 1e-9,
+    floor: float = SCALE_FLOOR,
     period: float | None = None,
     least: int = 1,
 ) -> list[list[T]]:
@@ -115,12 +117,12 @@ class NumericIndex:
         for line in self.all_lines:
             d = P[line[1]] - P[line[0]]
             items.append((cmath.phase(d) % math.pi, line))
-        groups = close_groups(items, TOL, floor=1.0, period=math.pi)
+        groups = close_groups(items, NUMERIC_CHECK, floor=1.0, period=math.pi)
         direction = {g[0]: cmath.phase(P[g[0][1]] - P[g[0][0]]) % math.pi for g in groups}
         out = []
         for g1, g2 in combinations(groups, 2):
             diff = abs(direction[g1[0]] - direction[g2[0]])
-            if abs(diff - math.pi / 2) <= TOL:
+            if abs(diff - math.pi / 2) <= NUMERIC_CHECK:
                 out.extend((l1, l2) for l1 in g1 for l2 in g2)
         return out
 
@@ -144,9 +146,9 @@ class NumericIndex:
             if o is None:
                 continue
             r = abs(P[a] - o)
-            if r > 1e3:
+            if r > HUGE_RADIUS:
                 continue
-            members = [x for x in names if abs(abs(P[x] - o) - r) <= TOL * max(r, 1e-9)]
+            members = [x for x in names if abs(abs(P[x] - o) - r) <= NUMERIC_CHECK * max(r, SCALE_FLOOR)]
             if len(members) < 4:
                 continue
             circ = self.order(members)
@@ -158,7 +160,7 @@ class NumericIndex:
         for circ in self.circles:
             o = circumcenter(P[circ[0]], P[circ[1]], P[circ[2]])
             self.centre_of[circ] = next(
-                (x for x in names if o is not None and abs(P[x] - o) <= 1e-7 * max(1.0, abs(o))), None
+                (x for x in names if o is not None and abs(P[x] - o) <= CENTRE_MATCH * max(1.0, abs(o))), None
             )
 
     # ------------------------------------------------------------------ equal lengths
@@ -178,7 +180,7 @@ class NumericIndex:
             mid = (P[a] + P[b]) / 2
             scale = abs(P[a] - P[b])
             for m in self.names:
-                if m not in (a, b) and abs(P[m] - mid) <= TOL * scale:
+                if m not in (a, b) and abs(P[m] - mid) <= NUMERIC_CHECK * scale:
                     self.midpoints.append((m, a, b))
 
     # ------------------------------------------------------------------ triangles
@@ -194,7 +196,7 @@ class NumericIndex:
         tris = []
         for t in combinations(self.names, 3):
             a, b, c = (P[x] for x in t)
-            if collinear(a, b, c, 1e-4):
+            if collinear(a, b, c, FLAT_TRIANGLE):
                 continue
             tris.append(t)
             for perm in ((0, 1, 2), (0, 2, 1), (1, 0, 2), (1, 2, 0), (2, 0, 1), (2, 1, 0)):
@@ -223,7 +225,7 @@ class NumericIndex:
         for dx in (-1, 0, 1):
             for dy in (-1, 0, 1):
                 for u in shapes.get((kx + dx, ky + dy), ()):
-                    if abs(self._shape(u) - z) <= 1e-6 * max(1.0, abs(z)):
+                    if abs(self._shape(u) - z) <= NUMERIC_CHECK * max(1.0, abs(z)):
                         out.append(u)
         return out
 
@@ -233,7 +235,7 @@ class NumericIndex:
 
     @staticmethod
     def _key(z: complex) -> tuple[int, int]:
-        return (round(z.real * 1e5), round(z.imag * 1e5))
+        return (round(z.real * 10**SNAP_DIGITS), round(z.imag * 10**SNAP_DIGITS))
 
     def _shape_key(self, t: tuple[str, ...]) -> tuple[int, int]:
         return self._key(self._shape(t))

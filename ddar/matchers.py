@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 
 from geometry.literals import Literal
 from geometry.predicates import Kind, Predicate
+from geometry.tolerance import NUMERIC_CHECK, RATIONAL_MATCH, SCALE_FLOOR
 
-from .algebra import angle_equations, seg
+from .algebra import Table, angle_equations, seg
 from .facts import RuleApp
 from .registry import Matcher, register
 from .rules import _bind
@@ -181,7 +182,7 @@ def isosceles_trapezoids(db: Engine) -> int:
             for x, y, z, w in ((a, b, c, d), (a, c, b, d), (d, b, c, a), (d, c, b, a)):
                 # legs x-w and y-z, bases x-y and z-w
                 u, v = P_[y] - P_[x], P_[w] - P_[z]
-                if abs((u.conjugate() * v).imag) > 1e-6 * abs(u) * abs(v):
+                if abs((u.conjugate() * v).imag) > NUMERIC_CHECK * abs(u) * abs(v):
                     continue
                 concl = P("eqangle", w, x, x, y, x, y, y, z)
                 new += db.derive("r46", concl, [P("para", x, y, z, w), P("cong", x, w, y, z)])
@@ -204,7 +205,7 @@ def perp_bisector(db: Engine) -> int:
         for o in db.index.names:
             if o in (m, a, b):
                 continue
-            if abs(abs(db.pts[o] - db.pts[a]) - abs(db.pts[o] - db.pts[b])) > 1e-6 * abs(
+            if abs(abs(db.pts[o] - db.pts[a]) - abs(db.pts[o] - db.pts[b])) > NUMERIC_CHECK * abs(
                 db.pts[a] - db.pts[b]
             ):
                 continue
@@ -225,7 +226,7 @@ def bisectors(db: Engine) -> int:
                     if a in line:
                         continue
                     ab, ac = abs(P_[a] - P_[b]), abs(P_[a] - P_[c])
-                    if abs(to_b * ac - to_c * ab) > 1e-6 * max(to_b * ac, 1e-9):
+                    if abs(to_b * ac - to_c * ab) > NUMERIC_CHECK * max(to_b * ac, SCALE_FLOOR):
                         continue
                     angle = P("eqangle", a, b, a, d, a, d, a, c)
                     ratio = P("eqratio", d, b, d, c, a, b, a, c)
@@ -292,7 +293,7 @@ def parallel_transversals(db: Engine) -> int:
                     d0 = P_[qq[0]] - P_[p[0]]
                     if not all(
                         abs((d0.conjugate() * (P_[qq[i]] - P_[p[i]])).imag)
-                        <= 1e-6 * abs(d0) * abs(P_[qq[i]] - P_[p[i]])
+                        <= NUMERIC_CHECK * abs(d0) * abs(P_[qq[i]] - P_[p[i]])
                         for i in (1, 2)
                     ):
                         continue
@@ -309,7 +310,7 @@ def converse_intercept(db: Engine) -> int:
             for a, c in _ordered_pairs([x for x in l1 if x != o]):
                 for b, d in _ordered_pairs([x for x in l2 if x != o]):
                     u, v = P_[b] - P_[a], P_[d] - P_[c]
-                    if abs((u.conjugate() * v).imag) > 1e-6 * abs(u) * abs(v):
+                    if abs((u.conjugate() * v).imag) > NUMERIC_CHECK * abs(u) * abs(v):
                         continue
                     colls = [P("coll", o, a, c), P("coll", o, b, d)]
                     para = P("para", a, b, c, d)
@@ -533,7 +534,7 @@ def try_triangles(db: Engine, t: tuple[str, str, str], u: tuple[str, str, str], 
 def _small_fraction(x: float, max_den: int = 6) -> Fraction | None:
     """``x`` as p/q with small p, q if it is one (numerically)."""
     f = Fraction(x).limit_denominator(max_den)
-    if f.numerator == 0 or f.numerator > 12 or abs(float(f) - x) > 1e-9 * max(1.0, x):
+    if f.numerator == 0 or f.numerator > 12 or abs(float(f) - x) > RATIONAL_MATCH * max(1.0, x):
         return None
     return f
 
@@ -548,7 +549,7 @@ def _ordered_pairs(items: list[str]) -> list[tuple[str, str]]:
 #: the rules each fires (what it reads follows from their premises, see ddar.registry).
 MATCHERS: tuple[Matcher, ...] = (
     # collinear triples angle chasing proves (AR, the r28 reasoning), materialised for the length table
-    Matcher(collinear, (), frozenset({"angle"})),
+    Matcher(collinear, (), frozenset({Table.ANGLE})),
     Matcher(cyclic_angles, ("r03",)),
     Matcher(cyclic_merge, ("c01",)),
     Matcher(centres, ("c03", "c02", "r01", "r49")),
@@ -562,12 +563,12 @@ MATCHERS: tuple[Matcher, ...] = (
     Matcher(parallel_transversals, ("r42", "r41")),
     Matcher(converse_intercept, ("r27", "r43")),
     # constant ratios of segments on a line: ratio chasing (AR), no rule
-    Matcher(ratio_constants, (), frozenset({"ratio", "length"})),
+    Matcher(ratio_constants, (), frozenset({Table.RATIO, Table.LENGTH})),
     Matcher(bisectors, ("r12", "r11")),
     Matcher(ceva, ("r45",)),
     Matcher(menelaus, ("r44",)),
     # the squared-length table: right angles (angle table) in, equal segments and right angles out
-    Matcher(squared_lengths, (), frozenset({"angle", "square"})),
+    Matcher(squared_lengths, (), frozenset({Table.ANGLE, Table.SQUARE})),
 )
 
 

@@ -22,7 +22,7 @@ class ProofLine:
     number: int
     pred: Predicate
     kind: str  # "given" | "rule" | "ar"
-    rule: str | None = None  # rule id for "rule"; "angle"/"ratio" table for "ar"
+    rule: str | None = None  # rule id for "rule"; the AR table (a ddar.equations.Table) for "ar"
     uses: tuple[int, ...] = ()  # line numbers
     multipliers: tuple[Fraction, ...] = ()
     clause: int | None = None  # for givens

@@ -12,9 +12,9 @@ module registers the default matchers (in the order saturation runs them, cheap 
 productive ones first) and the provers of bundles that :meth:`Engine.fact_id` builds
 on demand (similar and congruent triangles); the engine reads them from here.
 
->>> sorted(premise_channels(Predicate.parse("eqangle a b c d e f g h".split())))
+>>> sorted(map(str, premise_channels(Predicate.parse("eqangle a b c d e f g h".split()))))
 ['angle']
->>> sorted(premise_channels(Predicate.parse("midp m a b".split())))
+>>> sorted(map(str, premise_channels(Predicate.parse("midp m a b".split()))))
 ['angle', 'length', 'midp', 'ratio']
 """
 from __future__ import annotations
@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from geometry.predicates import NUMERIC_ONLY, Kind, Predicate
+from geometry.predicates import Kind, Predicate
 
-from .algebra import ANGLE_KINDS, RATIO_KINDS
+from .equations import Table
 from .rules import load_rules
 
 #: Channels a fact of each bundle kind enters besides its AR tables.
@@ -40,25 +40,30 @@ BUNDLES = {
     Kind.CONTRI2: "triangle",
 }
 
+_ANGLE, _RATIO_LENGTH = frozenset({Table.ANGLE}), frozenset({Table.RATIO, Table.LENGTH})
+#: The AR tables whose facts can make a premise of each kind newly provable: those
+#: :meth:`Engine.implied` consults for it (a collinearity is also proven by length chasing);
+#: for a circle and a midpoint, those of the facts they are made of (equal radii;
+#: collinearity and equal halves). A kind absent here (numeric-only, a bundle of triangles
+#: or concyclic points) reads no table.
+_TABLES_READ: dict[Kind, frozenset[str]] = {
+    Kind.COLL: frozenset({Table.ANGLE, Table.LENGTH}),
+    **dict.fromkeys((Kind.PARA, Kind.PERP, Kind.EQANGLE, Kind.ACONST, Kind.AEQUATION), _ANGLE),
+    **dict.fromkeys((Kind.CONG, Kind.EQRATIO, Kind.RCONST, Kind.LCONST, Kind.LEQUATION), _RATIO_LENGTH),
+    Kind.CIRCLE: _RATIO_LENGTH,
+    Kind.MIDP: _ANGLE | _RATIO_LENGTH,
+}
+
+#: The channels a premise of each kind reads: its tables and its bundle.
+PREMISE_CHANNELS: dict[Kind, frozenset[str]] = {
+    k: _TABLES_READ.get(k, frozenset()) | ({BUNDLES[k]} if k in BUNDLES else frozenset()) for k in Kind
+}
+
 
 def premise_channels(p: Predicate) -> frozenset[str]:
     """The channels whose facts can make a premise of this kind newly provable
     (the tables :meth:`Engine.implied` consults for it, and its bundle)."""
-    k = p.kind
-    if k in NUMERIC_ONLY:
-        return frozenset()
-    out: set[str] = set()
-    if k in ANGLE_KINDS:
-        out.add("angle")
-    if k is Kind.COLL:
-        out.add("length")
-    if k in RATIO_KINDS or k is Kind.CIRCLE:
-        out.update(("ratio", "length"))
-    if k is Kind.MIDP:
-        out.update(("angle", "ratio", "length"))
-    if k in BUNDLES:
-        out.add(BUNDLES[k])
-    return frozenset(out)
+    return PREMISE_CHANNELS[p.kind]
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@
 """
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -81,32 +81,55 @@ def load_rules() -> dict[str, Rule]:
 # ---------------------------------------------------------------------- rule instances
 def variants(p: Predicate) -> Iterator[tuple]:
     """Argument tuples equivalent to ``p`` under its symmetries."""
-    k, a = p.kind, p.args
-    if k in (Kind.COLL, Kind.CYCLIC):
-        yield from permutations(a)
-    elif k in (Kind.PARA, Kind.PERP, Kind.CONG):
-        for x, y in ((a[0:2], a[2:4]), (a[2:4], a[0:2])):
-            for fx, fy in product((False, True), repeat=2):
-                yield (x[::-1] if fx else x) + (y[::-1] if fy else y)
-    elif k is Kind.MIDP:
-        yield a
-        yield (a[0], a[2], a[1])
-    elif k is Kind.CIRCLE:
-        for rest in permutations(a[1:]):
-            yield (a[0],) + rest
-    elif k in (Kind.EQANGLE, Kind.EQRATIO):
-        pairs = [a[i : i + 2] for i in range(0, 8, 2)]
-        for perm in _EQ4:
-            for flips in product((False, True), repeat=4):
-                yield tuple(x for i, f in zip(perm, flips) for x in (pairs[i][::-1] if f else pairs[i]))
-    elif k in (Kind.SIMTRI, Kind.SIMTRI2, Kind.CONTRI, Kind.CONTRI2):
-        for perm in permutations(range(3)):
-            t1 = tuple(a[i] for i in perm)
-            t2 = tuple(a[3 + i] for i in perm)
-            yield t1 + t2
-            yield t2 + t1
+    orbit = _VARIANTS.get(p.kind)
+    if orbit is None:
+        yield p.args
     else:
-        yield a
+        yield from orbit(p.args)
+
+
+def _two_pair_variants(a: tuple) -> Iterator[tuple]:
+    for x, y in ((a[0:2], a[2:4]), (a[2:4], a[0:2])):
+        for fx, fy in product((False, True), repeat=2):
+            yield (x[::-1] if fx else x) + (y[::-1] if fy else y)
+
+
+def _midp_variants(a: tuple) -> Iterator[tuple]:
+    yield a
+    yield (a[0], a[2], a[1])
+
+
+def _circle_variants(a: tuple) -> Iterator[tuple]:
+    for rest in permutations(a[1:]):
+        yield (a[0],) + rest
+
+
+def _eq4_variants(a: tuple) -> Iterator[tuple]:
+    pairs = [a[i : i + 2] for i in range(0, 8, 2)]
+    for perm in _EQ4:
+        for flips in product((False, True), repeat=4):
+            yield tuple(x for i, f in zip(perm, flips) for x in (pairs[i][::-1] if f else pairs[i]))
+
+
+def _triangle_variants(a: tuple) -> Iterator[tuple]:
+    for perm in permutations(range(3)):
+        t1 = tuple(a[i] for i in perm)
+        t2 = tuple(a[3 + i] for i in perm)
+        yield t1 + t2
+        yield t2 + t1
+
+
+#: The symmetries of each kind a rule's pattern can name, as orderings of its arguments
+#: (a kind absent here has one ordering).
+_VARIANTS: dict[Kind, Callable[[tuple], Iterator[tuple]]] = {
+    Kind.COLL: permutations,
+    Kind.CYCLIC: permutations,
+    **dict.fromkeys((Kind.PARA, Kind.PERP, Kind.CONG), _two_pair_variants),
+    Kind.MIDP: _midp_variants,
+    Kind.CIRCLE: _circle_variants,
+    **dict.fromkeys((Kind.EQANGLE, Kind.EQRATIO), _eq4_variants),
+    **dict.fromkeys((Kind.SIMTRI, Kind.SIMTRI2, Kind.CONTRI, Kind.CONTRI2), _triangle_variants),
+}
 
 
 def _unify(pattern: Predicate, args: tuple, binding: dict) -> dict | None:

@@ -25,8 +25,9 @@ import numpy as np
 from .constructions import Bound, DegenerateError, LocusKind
 from .errors import RealisationError
 from .numeric import Circle, Line, Ray, intersect, sample_on
-from .predicates import Predicate, TOL
+from .predicates import Predicate
 from .problem import Clause, ConstructionCall, Problem
+from .tolerance import DRAW_TOL, MAX_SPREAD, MIN_SEPARATION, NUMERIC_CHECK, SCALE_FLOOR, ZERO_LENGTH
 
 #: How often one clause is redrawn before the whole diagram is restarted.
 CLAUSE_TRIES = 10
@@ -43,7 +44,7 @@ class Diagram:
     seed: int
     with_aux: bool = True
 
-    def holds(self, pred: Predicate, tol: float = TOL) -> bool:
+    def holds(self, pred: Predicate, tol: float = NUMERIC_CHECK) -> bool:
         return pred.holds(self.points, tol)
 
     def xy(self, name: str) -> tuple[float, float]:
@@ -127,25 +128,34 @@ def figure_where_goals_hold(problem: Problem, seed: int = 0, tries: int = 20) ->
 def _attempt(clauses: tuple[Clause, ...], rng: np.random.Generator) -> dict[str, complex]:
     pts: dict[str, complex] = {}
     for number, clause in enumerate(clauses, start=1):
-        reason, token = "", clause.constructions[0].name
-        for _ in range(CLAUSE_TRIES):
-            try:
-                new = _realise_clause(clause, pts, rng)
-            except DegenerateError as e:
-                reason = str(e)
-                if getattr(e, "final", False):
-                    break
-                continue
-            except (ArithmeticError, ValueError) as e:  # e.g. division by a zero length
-                reason = f"numeric failure ({e})"
-                continue
-            pts.update(new)
-            break
-        else:
-            raise _Failure(number, token, reason)
-        if not all(n in pts for n in clause.points):
-            raise _Failure(number, token, reason)
+        pts.update(_draw(clause, number, pts, rng))
     return pts
+
+
+def _draw(clause: Clause, number: int, pts: dict[str, complex], rng: np.random.Generator) -> dict[str, complex]:
+    """The new points of ``clause`` in the figure ``pts``, redrawing a degenerate draw up to
+    ``CLAUSE_TRIES`` times; :class:`_Failure` (clause ``number``) when no draw is good.
+
+    A draw is degenerate when it raises :class:`DegenerateError` (unless marked final:
+    redrawing cannot fix it) or a numeric error (``ArithmeticError``, ``ValueError``:
+    a division by a zero length, a square root of a negative number). Any other
+    exception is a bug and propagates.
+    """
+    reason, token = "cannot be realised", clause.constructions[0].name if clause.constructions else ""
+    for _ in range(CLAUSE_TRIES):
+        try:
+            new = _realise_clause(clause, pts, rng)
+        except DegenerateError as e:
+            reason = str(e)
+            if getattr(e, "final", False):
+                break
+            continue
+        except (ArithmeticError, ValueError) as e:
+            reason = f"numeric failure ({e})"
+            continue
+        if all(n in new for n in clause.points):
+            return new
+    raise _Failure(number, token, reason)
 
 
 def _final(message: str) -> DegenerateError:
@@ -187,7 +197,7 @@ def _realise_clause(clause: Clause, pts: dict[str, complex], rng: np.random.Gene
     merged = {**pts, **new}
     for call in clause.constructions:
         for prem in call.premises():
-            if not prem.holds(merged, tol=1e-5):
+            if not prem.holds(merged, tol=DRAW_TOL):
                 raise DegenerateError(f"premise '{prem}' fails numerically")
     for req in clause.requirements:
         if not req.holds(merged):
@@ -208,9 +218,9 @@ def _place_on(loci: list, pts: dict[str, complex], rng: np.random.Generator) -> 
     for locus in loci:
         if not isinstance(locus, (Line, Circle)):
             raise DegenerateError("not a locus")
-        if isinstance(locus, Line) and abs(locus.d) < 1e-12:
+        if isinstance(locus, Line) and abs(locus.d) < ZERO_LENGTH:
             raise _final("the line is undefined (two of its points coincide)")
-        if isinstance(locus, Circle) and locus.r < 1e-9:
+        if isinstance(locus, Circle) and locus.r < SCALE_FLOOR:
             raise _final("the circle has zero radius")
     centre, radius = _frame(pts)
     if len(loci) == 1:
@@ -231,7 +241,7 @@ def _place_on(loci: list, pts: dict[str, complex], rng: np.random.Generator) -> 
         )
         raise _final(f"{what} do not meet")
     scale = radius or 1.0
-    fresh = [z for z in sols if all(abs(z - q) > 1e-6 * scale for q in pts.values())]
+    fresh = [z for z in sols if all(abs(z - q) > NUMERIC_CHECK * scale for q in pts.values())]
     if not fresh:
         raise _final("the loci meet only at existing points")
     return fresh[int(rng.integers(len(fresh)))] if len(fresh) > 1 else fresh[0]
@@ -243,10 +253,10 @@ def _check_new(new: Mapping[str, complex], pts: Mapping[str, complex]) -> None:
     for name, z in new.items():
         if not (np.isfinite(z.real) and np.isfinite(z.imag)):
             raise DegenerateError(f"point {name} is not finite")
-        if pts and abs(z - centre) > 20 * radius:
+        if pts and abs(z - centre) > MAX_SPREAD * radius:
             raise DegenerateError(f"point {name} lands too far from the figure")
         for q in everything:
-            if abs(z - q) < 1e-3 * radius:
+            if abs(z - q) < MIN_SEPARATION * radius:
                 raise DegenerateError(f"point {name} nearly coincides with an existing point")
         everything.append(z)
 
@@ -278,31 +288,27 @@ def extend_diagram(
     pts: dict[str, complex] = dict(diagram.points)
     for offset, clause in enumerate(clauses, start=1):
         number = len(base) + offset
-        token = clause.constructions[0].name if clause.constructions else ""
-        clash = [p for p in clause.points if p in pts]
-        if clash:
-            raise RealisationError(
-                f"point {clash[0]!r} is already defined", problem=problem.name, clause=number, token=clash[0]
-            )
-        reason = "cannot be realised"
-        for _ in range(CLAUSE_TRIES):
-            try:
-                new = _realise_clause(clause, pts, rng)
-            except DegenerateError as e:
-                reason = str(e)
-                if getattr(e, "final", False):
-                    break
-                continue
-            except (ArithmeticError, ValueError, KeyError) as e:
-                reason = f"numeric failure ({e})"
-                continue
-            if all(n in new for n in clause.points):
-                pts.update(new)
-                break
-        else:
-            raise RealisationError(reason, problem=problem.name, clause=number, token=token)
-        if not all(n in pts for n in clause.points):
-            raise RealisationError(reason, problem=problem.name, clause=number, token=token)
+        wrong = _wrong_name(clause, pts)
+        if wrong:
+            message, token = wrong
+            raise RealisationError(message, problem=problem.name, clause=number, token=token)
+        try:
+            pts.update(_draw(clause, number, pts, rng))
+        except _Failure as f:
+            raise RealisationError(f.reason, problem=problem.name, clause=number, token=f.token) from None
     aux = (problem.aux if diagram.with_aux else ()) + tuple(clauses)
     extended = Problem(problem.name, problem.clauses, aux, problem.goals)
     return Diagram(extended, pts, diagram.seed, True)
+
+
+def _wrong_name(clause: Clause, pts: Mapping[str, complex]) -> tuple[str, str] | None:
+    """(message, point) when ``clause`` cannot be drawn in the figure ``pts`` whatever the draw:
+    it defines a point the figure has, or builds from (or requires) a point it lacks."""
+    for p in clause.points:
+        if p in pts:
+            return f"point {p!r} is already defined", p
+    used = [a for call in clause.constructions for a in call.args if isinstance(a, str)]
+    for q in used + [q for r in clause.requirements for q in r.points]:
+        if q not in pts and q not in clause.points:
+            return f"point {q!r} is not in the figure", q
+    return None

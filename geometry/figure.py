@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence, Union
 
 from .predicates import Kind, Predicate, circumcenter
+from .tolerance import LOCUS_EPS, NUMERIC_CHECK, SCALE_FLOOR, ZERO_LENGTH
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
@@ -143,12 +144,12 @@ def _recipe_items(call: ConstructionCall) -> list[tuple[str, tuple[str, ...]]]:
     return items
 
 
-def _collinear(names: Iterable[str], pts: Mapping[str, complex], tol: float = 1e-6) -> bool:
+def _collinear(names: Iterable[str], pts: Mapping[str, complex], tol: float = NUMERIC_CHECK) -> bool:
     zs = [pts[n] for n in names]
     a = zs[0]
     b = max(zs, key=lambda z: abs(z - a))
     length = abs(b - a)
-    if length < 1e-12:
+    if length < ZERO_LENGTH:
         return True
     u = (b - a) / length
     return all(abs(((z - a) / u).imag) <= tol * length for z in zs)
@@ -173,7 +174,7 @@ def _covers(line: set[str], other: set[str], pts: Mapping[str, complex]) -> bool
     lo, hi = _extent(line, pts)
     u = (hi - lo) / abs(hi - lo)
     span = abs(hi - lo)
-    return all(-1e-9 * span <= ((pts[n] - lo) / u).real <= span * (1 + 1e-9) for n in other)
+    return all(-LOCUS_EPS * span <= ((pts[n] - lo) / u).real <= span * (1 + LOCUS_EPS) for n in other)
 
 
 def _extent(names: Iterable[str], pts: Mapping[str, complex]) -> tuple[complex, complex]:
@@ -186,7 +187,7 @@ def _extent(names: Iterable[str], pts: Mapping[str, complex]) -> tuple[complex, 
 
 def _same_circle(c1: tuple[complex, float, set[str]], c2: tuple[complex, float, set[str]]) -> bool:
     scale = max(c1[1], c2[1])
-    return abs(c1[0] - c2[0]) <= 1e-6 * scale and abs(c1[1] - c2[1]) <= 1e-6 * scale
+    return abs(c1[0] - c2[0]) <= NUMERIC_CHECK * scale and abs(c1[1] - c2[1]) <= NUMERIC_CHECK * scale
 
 
 def _add_circle(
@@ -195,7 +196,7 @@ def _add_circle(
     radius: float,
     names: Iterable[str],
 ) -> None:
-    if radius < 1e-9:
+    if radius < SCALE_FLOOR:
         return
     new = (centre, radius, set(names))
     for i, old in enumerate(circles):
@@ -376,7 +377,7 @@ def _set_limits(ax: "Axes", sc: Scene) -> float:
     """Frame the points, and the circles unless one is much larger than the figure; the frame's side."""
     zs = list(sc.points.values()) or [0j]
     xs, ys = [z.real for z in zs], [z.imag for z in zs]
-    span = max(max(xs) - min(xs), max(ys) - min(ys), 1e-9)
+    span = max(max(xs) - min(xs), max(ys) - min(ys), SCALE_FLOOR)
     for c in sc.circles:
         if c.radius <= 1.5 * span:
             xs += [c.centre.real - c.radius, c.centre.real + c.radius]
@@ -407,7 +408,7 @@ def _place_labels(sc: Scene, points_per_unit: float) -> dict[str, complex]:
     for name, z in pts.items():
         rho = 4.5 + 3.5 * len(name)  # rough radius of the label's box
         outward = z - centroid
-        outward = outward / abs(outward) if abs(outward) > 1e-9 else 1j
+        outward = outward / abs(outward) if abs(outward) > SCALE_FLOOR else 1j
         others = [w for n, w in pts.items() if n != name]
         rings = (_LABEL_GAP + 1.5 * (len(name) - 1), _LABEL_GAP + 8 + 1.5 * (len(name) - 1))
         candidates = [r * cmath.exp(2j * math.pi * k / 24) for r in rings for k in range(24)]
@@ -440,7 +441,7 @@ def _cos(u: complex, v: complex) -> float:
 
 def _dist_to_segment(p: complex, a: complex, b: complex) -> float:
     d = b - a
-    if abs(d) < 1e-12:
+    if abs(d) < ZERO_LENGTH:
         return abs(p - a)
     t = min(1.0, max(0.0, ((p - a) / d).real))
     return abs(p - (a + t * d))

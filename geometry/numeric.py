@@ -15,7 +15,7 @@ from typing import Union
 
 import numpy as np
 
-EPS = 1e-9
+from .tolerance import LOCUS_EPS, ON_LOCUS
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class Line:
     p: complex
     d: complex
 
-    def contains(self, z: complex, tol: float = 1e-7) -> bool:
+    def contains(self, z: complex, tol: float = ON_LOCUS) -> bool:
         u = self.d / abs(self.d)
         return abs(((z - self.p) / u).imag) <= tol * max(1.0, abs(z - self.p))
 
@@ -39,7 +39,7 @@ class Ray(Line):
     """The half-line from ``p`` in direction ``d``."""
 
     def admits(self, z: complex) -> bool:
-        return ((z - self.p) / self.d).real > -EPS
+        return ((z - self.p) / self.d).real > -LOCUS_EPS
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class Circle:
     c: complex
     r: float
 
-    def contains(self, z: complex, tol: float = 1e-7) -> bool:
+    def contains(self, z: complex, tol: float = ON_LOCUS) -> bool:
         return abs(abs(z - self.c) - self.r) <= tol * max(1.0, self.r)
 
     def admits(self, z: complex) -> bool:
@@ -79,7 +79,7 @@ def rotate(z: complex, angle: float, about: complex = 0j) -> complex:
 def _ll(l1: Line, l2: Line) -> list[complex]:
     # p1 + t d1 = p2 + s d2
     det = (l1.d.conjugate() * l2.d).imag
-    if abs(det) <= EPS * abs(l1.d) * abs(l2.d):
+    if abs(det) <= LOCUS_EPS * abs(l1.d) * abs(l2.d):
         return []
     t = ((l2.p - l1.p).conjugate() * l2.d).imag / det
     return [l1.p + t * l1.d]
@@ -88,10 +88,10 @@ def _ll(l1: Line, l2: Line) -> list[complex]:
 def _lc(l: Line, c: Circle) -> list[complex]:
     f = foot(c.c, l)
     h2 = c.r * c.r - abs(f - c.c) ** 2
-    if h2 < -EPS * max(1.0, c.r * c.r):
+    if h2 < -LOCUS_EPS * max(1.0, c.r * c.r):
         return []
     u = l.d / abs(l.d)
-    if h2 <= EPS * max(1.0, c.r * c.r):
+    if h2 <= LOCUS_EPS * max(1.0, c.r * c.r):
         return [f]
     h = math.sqrt(h2)
     return [f - h * u, f + h * u]
@@ -99,15 +99,15 @@ def _lc(l: Line, c: Circle) -> list[complex]:
 
 def _cc(c1: Circle, c2: Circle) -> list[complex]:
     d = abs(c2.c - c1.c)
-    if d <= EPS:
+    if d <= LOCUS_EPS:
         return []
     a = (c1.r**2 - c2.r**2 + d * d) / (2 * d)
     h2 = c1.r**2 - a * a
-    if h2 < -EPS * max(1.0, c1.r**2):
+    if h2 < -LOCUS_EPS * max(1.0, c1.r**2):
         return []
     u = (c2.c - c1.c) / d
     m = c1.c + a * u
-    if h2 <= EPS * max(1.0, c1.r**2):
+    if h2 <= LOCUS_EPS * max(1.0, c1.r**2):
         return [m]
     h = math.sqrt(h2)
     return [m + 1j * h * u, m - 1j * h * u]

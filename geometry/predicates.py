@@ -20,15 +20,14 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 from itertools import permutations
-from typing import Mapping, Sequence, Union
+from typing import Callable, Mapping, Sequence, Union
 
 from .errors import did_you_mean
 from .literals import Literal, is_literal_token
+from .tolerance import NUMERIC_CHECK, ZERO_LENGTH
 
 Arg = Union[str, Literal]
 
-#: Tolerance of numeric checks (on normalised quantities: sines, relative lengths).
-TOL = 1e-6
 
 
 class Kind(enum.Enum):
@@ -256,45 +255,82 @@ class Predicate:
 
     @cached_property
     def _canonical(self) -> "Predicate":
-        k, a = self.kind, self.args
-        if k in (Kind.COLL, Kind.NCOLL, Kind.CYCLIC, Kind.DIFF):
-            return Predicate(k, tuple(sorted(set(a))))  # type: ignore[type-var]
-        if k in (Kind.PARA, Kind.NPARA, Kind.PERP, Kind.NPERP, Kind.CONG):
-            p, q = pair(a[0], a[1]), pair(a[2], a[3])  # type: ignore[arg-type]
-            p, q = min(p, q), max(p, q)
-            return Predicate(k, p + q)
-        if k is Kind.MIDP:
-            return Predicate(k, (a[0],) + pair(a[1], a[2]))  # type: ignore[arg-type]
-        if k is Kind.CIRCLE:
-            return Predicate(k, (a[0],) + tuple(sorted(a[1:])))  # type: ignore[type-var]
-        if k in (Kind.EQANGLE, Kind.EQRATIO, Kind.EQANGLE6, Kind.EQRATIO6):
-            base = Kind.EQANGLE if k in (Kind.EQANGLE, Kind.EQANGLE6) else Kind.EQRATIO
-            items = [pair(a[i], a[i + 1]) for i in range(0, 8, 2)]  # type: ignore[arg-type]
-            best = min(tuple(items[i] for i in perm) for perm in _EQ4)
-            return Predicate(base, tuple(x for pair in best for x in pair))
-        if k in (Kind.SIMTRI, Kind.SIMTRI2, Kind.CONTRI, Kind.CONTRI2):
-            t1, t2 = a[:3], a[3:]
-            variants = []
-            for perm in _TRI_PERMS:
-                u = tuple(t1[i] for i in perm)
-                v = tuple(t2[i] for i in perm)
-                variants.append(u + v)
-                variants.append(v + u)
-            return Predicate(k, min(variants))  # type: ignore[type-var]
-        if k in (Kind.ACONST, Kind.ACOMPUTE):
-            lines = pair(a[0], a[1]) + pair(a[2], a[3])  # type: ignore[arg-type]
-            return Predicate(k, lines + a[4:])
-        if k in (Kind.RCONST, Kind.R2CONST, Kind.RCOMPUTE):
-            segs = pair(a[0], a[1]) + pair(a[2], a[3])  # type: ignore[arg-type]
-            return Predicate(k, segs + a[4:])
-        if k in (Kind.LCONST, Kind.L2CONST, Kind.LCOMPUTE):
-            return Predicate(k, pair(a[0], a[1]) + a[2:])  # type: ignore[arg-type]
-        return self
+        canon = CANONICAL.get(self.kind)
+        return canon(self) if canon is not None else self
 
     # ------------------------------------------------------------------ numeric check
-    def holds(self, pts: Mapping[str, complex], tol: float = TOL) -> bool:
+    def holds(self, pts: Mapping[str, complex], tol: float = NUMERIC_CHECK) -> bool:
         """Whether the predicate is true of the coordinates ``pts`` (within ``tol``)."""
         return _check(self, pts, tol)
+
+
+# ---------------------------------------------------------------------- canonical forms
+def _point_set(p: Predicate) -> Predicate:
+    """The points, each once, sorted (``coll``, ``cyclic``, ...)."""
+    return Predicate(p.kind, tuple(sorted(set(p.args))))  # type: ignore[type-var]
+
+
+def _two_pairs(p: Predicate) -> Predicate:
+    """Two lines or segments, each in order, the smaller first."""
+    a = p.args
+    s, t = pair(a[0], a[1]), pair(a[2], a[3])  # type: ignore[arg-type]
+    s, t = min(s, t), max(s, t)
+    return Predicate(p.kind, s + t)
+
+
+def _midp_form(p: Predicate) -> Predicate:
+    a = p.args
+    return Predicate(p.kind, (a[0],) + pair(a[1], a[2]))  # type: ignore[arg-type]
+
+
+def _circle_form(p: Predicate) -> Predicate:
+    a = p.args
+    return Predicate(p.kind, (a[0],) + tuple(sorted(a[1:])))  # type: ignore[type-var]
+
+
+def _eq4_form(p: Predicate) -> Predicate:
+    """The least of the eight orders of ``X(l1, l2) = X(l3, l4)``; the ``*6`` kinds become the plain ones."""
+    a = p.args
+    base = Kind.EQANGLE if p.kind in (Kind.EQANGLE, Kind.EQANGLE6) else Kind.EQRATIO
+    items = [pair(a[i], a[i + 1]) for i in range(0, 8, 2)]  # type: ignore[arg-type]
+    best = min(tuple(items[i] for i in perm) for perm in _EQ4)
+    return Predicate(base, tuple(x for two in best for x in two))
+
+
+def _triangles_form(p: Predicate) -> Predicate:
+    """The least order of the vertex correspondence, either triangle first."""
+    t1, t2 = p.args[:3], p.args[3:]
+    variants = []
+    for perm in _TRI_PERMS:
+        u = tuple(t1[i] for i in perm)
+        v = tuple(t2[i] for i in perm)
+        variants.append(u + v)
+        variants.append(v + u)
+    return Predicate(p.kind, min(variants))  # type: ignore[type-var]
+
+
+def _pairs_then_rest(n: int) -> Callable[[Predicate], Predicate]:
+    """The first ``n`` pairs of points (lines, segments) each in order, the rest as it is."""
+
+    def form(p: Predicate) -> Predicate:
+        a = p.args
+        return Predicate(p.kind, sum((pair(a[i], a[i + 1]) for i in range(0, 2 * n, 2)), ()) + a[2 * n :])  # type: ignore[arg-type]
+
+    return form
+
+
+#: The canonical form of each kind with symmetries (:meth:`Predicate.canonical`); a kind
+#: absent here is its own canonical form.
+CANONICAL: dict[Kind, Callable[[Predicate], Predicate]] = {
+    **dict.fromkeys((Kind.COLL, Kind.NCOLL, Kind.CYCLIC, Kind.DIFF), _point_set),
+    **dict.fromkeys((Kind.PARA, Kind.NPARA, Kind.PERP, Kind.NPERP, Kind.CONG), _two_pairs),
+    Kind.MIDP: _midp_form,
+    Kind.CIRCLE: _circle_form,
+    **dict.fromkeys((Kind.EQANGLE, Kind.EQRATIO, Kind.EQANGLE6, Kind.EQRATIO6), _eq4_form),
+    **dict.fromkeys((Kind.SIMTRI, Kind.SIMTRI2, Kind.CONTRI, Kind.CONTRI2), _triangles_form),
+    **dict.fromkeys((Kind.ACONST, Kind.ACOMPUTE, Kind.RCONST, Kind.R2CONST, Kind.RCOMPUTE), _pairs_then_rest(2)),
+    **dict.fromkeys((Kind.LCONST, Kind.L2CONST, Kind.LCOMPUTE), _pairs_then_rest(1)),
+}
 
 
 # ---------------------------------------------------------------------- degenerate statements
@@ -434,121 +470,173 @@ def _parity(t: Sequence[Arg], u: Sequence[Arg]) -> int:
 
 
 def _decided_by_form(p: Predicate) -> Degenerate | None:
-    k, a, s = p.kind, p.args, str(p)
+    decide = _BY_FORM.get(p.kind)
+    return decide(_Form(p)) if decide is not None else None
 
-    def true(why: str) -> Degenerate:
-        return Degenerate("true", f"{why}: {s} is true by itself")
 
-    def false(why: str) -> Degenerate:
-        return Degenerate("false", f"{why}: {s} is false whatever the figure")
+@dataclass(frozen=True)
+class _Form:
+    """A statement, and the verdicts on it by its form (each message quotes it)."""
 
-    def known(why: str) -> Degenerate:
-        return Degenerate("known", f"{why}: the value {s} asks for is given by its form")
+    p: Predicate
 
-    def two(i: int) -> str:
-        return f"'{a[i]} {a[i + 1]}'"
+    @property
+    def a(self) -> tuple[Arg, ...]:
+        return self.p.args
 
-    def same(i: int, j: int) -> bool:
+    def true(self, why: str) -> Degenerate:
+        return Degenerate("true", f"{why}: {self.p} is true by itself")
+
+    def false(self, why: str) -> Degenerate:
+        return Degenerate("false", f"{why}: {self.p} is false whatever the figure")
+
+    def known(self, why: str) -> Degenerate:
+        return Degenerate("known", f"{why}: the value {self.p} asks for is given by its form")
+
+    def two(self, i: int) -> str:
+        return f"'{self.a[i]} {self.a[i + 1]}'"
+
+    def same(self, i: int, j: int) -> bool:
+        a = self.a
         return pair(a[i], a[i + 1]) == pair(a[j], a[j + 1])  # type: ignore[arg-type]
 
-    if k in (Kind.PARA, Kind.NPARA, Kind.PERP, Kind.NPERP, Kind.CONG, Kind.ACONST, Kind.ACOMPUTE,
-             Kind.RCONST, Kind.R2CONST, Kind.RCOMPUTE) and same(0, 2):
-        what = "segment" if k in (Kind.CONG, Kind.RCONST, Kind.R2CONST, Kind.RCOMPUTE) else "line"
-        why = f"{two(0)} and {two(2)} are the same {what}"
-        if k in (Kind.PARA, Kind.CONG):
-            return true(why)
-        if k is Kind.NPERP:
-            return true(why + ", and a line is never perpendicular to itself")
-        if k is Kind.PERP:
-            return false(why + ", and a line is not perpendicular to itself")
-        if k is Kind.NPARA:
-            return false(why + ", and a line is parallel to itself")
-        if k is Kind.ACOMPUTE:
-            return known(why + ", so the angle is 0")
-        if k is Kind.RCOMPUTE:
-            return known(why + ", so the ratio is 1")
-        if k is Kind.ACONST:
-            return (true if p.literals[0].angle % 1 == 0 else false)(why + ", so the angle is 0")
-        return (true if p.literals[0].ratio == 1 else false)(why + ", so the ratio is 1")
-    if k in (Kind.EQANGLE, Kind.EQANGLE6, Kind.EQRATIO, Kind.EQRATIO6, Kind.EQRATIO3):
-        # X(s1, s2) = X(s3, s4) is an identity exactly when {s2, s3} = {s1, s4} (as lines or
-        # segments): both sides are one angle or ratio, or both are zero angles / ratios 1
-        angle = k in (Kind.EQANGLE, Kind.EQANGLE6)
-        starts = (0, 2, 4, 6)
-        if k is Kind.EQRATIO3:  # AC/BD = EA/FB
-            a = (a[0], a[2], a[1], a[3], a[4], a[0], a[5], a[1])
-        sides = [pair(a[i], a[i + 1]) for i in starts]  # type: ignore[arg-type]
-        if sides[0] == sides[2] and sides[1] == sides[3]:
-            what = f"angle from line {two(0)} to line {two(2)}" if angle else f"ratio {two(0)} / {two(2)}"
-            return true(f"both sides are the {what}")
-        if sides[0] == sides[1] and sides[2] == sides[3]:
-            what = "the angle of a line with itself, 0" if angle else "the ratio of a segment to itself, 1"
-            return true(f"both sides are {what} ({two(0)} and {two(2)}, {two(4)} and {two(6)})")
+
+#: Statements about two lines or segments when both are the same one: the verdict and how
+#: the reason ends (``aconst``/``rconst``/``r2const`` depend on their constant).
+_ONE_OBJECT_TWICE = {
+    Kind.PARA: (_Form.true, ""),
+    Kind.CONG: (_Form.true, ""),
+    Kind.NPERP: (_Form.true, ", and a line is never perpendicular to itself"),
+    Kind.PERP: (_Form.false, ", and a line is not perpendicular to itself"),
+    Kind.NPARA: (_Form.false, ", and a line is parallel to itself"),
+    Kind.ACOMPUTE: (_Form.known, ", so the angle is 0"),
+    Kind.RCOMPUTE: (_Form.known, ", so the ratio is 1"),
+}
+
+
+def _one_object_twice(f: _Form) -> Degenerate | None:
+    k = f.p.kind
+    if not f.same(0, 2):
         return None
-    if k in _TRIANGLE_KINDS:
-        t, u = a[:3], a[3:]
-        direct = k in (Kind.SIMTRI, Kind.CONTRI)
-        tt, uu = "'" + " ".join(map(str, t)) + "'", "'" + " ".join(map(str, u)) + "'"
-        if set(t) == set(u):
-            if t == u:
-                why = f"{tt} and {uu} are the same triangle, vertex for vertex"
-                return true(why) if direct else false(f"{why}, and {k.value} reverses orientation")
-            even = _parity(t, u) == 0
-            if direct and not even:
-                return false(f"{uu} is triangle {tt} with the opposite orientation, and {k.value} keeps orientation")
-            if not direct and even:
-                return false(f"{uu} is triangle {tt} with the same orientation, and {k.value} reverses orientation")
-            return None
-        fixed = [i for i in range(3) if t[i] == u[i]]
-        if direct and len(fixed) == 2:
-            (j,) = [i for i in range(3) if i not in fixed]
-            x, y = (t[i] for i in fixed)
-            return false(
-                f"the only similarity keeping orientation that fixes '{x}' and '{y}' is the identity, "
-                f"which does not take '{t[j]}' to '{u[j]}'"
-            )
-        if k is Kind.CONTRI2 and len(fixed) == 1:
-            (i,) = fixed
-            for j in range(3):
-                if j != i and u[j] in t:
-                    back = u[list(t).index(u[j])]
-                    return false(
-                        f"a congruence reversing orientation that fixes '{t[i]}' is a reflection, so as it "
-                        f"takes '{t[j]}' to '{u[j]}' it takes '{u[j]}' back to '{t[j]}', not to '{back}'"
-                    )
-        return None
-    if k is Kind.SAMECLOCK and set(a[:3]) == set(a[3:]):
-        tt, uu = "'" + " ".join(map(str, a[:3])) + "'", "'" + " ".join(map(str, a[3:])) + "'"
-        if _parity(a[:3], a[3:]) == 0:
-            return true(f"{uu} is triangle {tt} with the same orientation")
-        return false(f"{uu} is triangle {tt} with the opposite orientation")
-    if k in (Kind.SAMESIDE, Kind.NSAMESIDE) and a[0] == a[3] and {a[1], a[2]} == {a[4], a[5]}:
-        why = f"both sides say whether '{a[0]}' is between '{a[1]}' and '{a[2]}'"
-        return true(why) if k is Kind.SAMESIDE else false(why)
-    if k is Kind.MIDP and a[0] in (a[1], a[2]):
-        return false(f"'{a[0]}' is an end of the segment {two(1)}, not its midpoint")
-    if k is Kind.CIRCLE and a[0] in a[1:]:
-        return false(f"the centre '{a[0]}' is not on its own circle")
-    if k is Kind.S_ANGLE and a[0] == a[2]:
-        why = f"the rays '{a[1]} {a[0]}' and '{a[1]} {a[2]}' are the same, so the angle is 0"
-        return (true if p.literals[0].angle % 2 == 0 else false)(why)
-    if k is Kind.OBTUSE_ANGLE and a[0] == a[2]:
-        return false(f"the angle '{a[0]} {a[1]} {a[2]}' is zero")
-    if k is Kind.DIFF:
-        twice = [x for i, x in enumerate(a) if x in a[:i]]
-        if twice:
-            return false(f"it names '{twice[0]}' twice, and a point is not different from itself")
-        return None
-    if k is Kind.LEQUATION:
-        return _lequation_form(p, true, false)
-    if k is Kind.AEQUATION:
-        return _aequation_form(p, true, false)
+    what = "segment" if k in (Kind.CONG, Kind.RCONST, Kind.R2CONST, Kind.RCOMPUTE) else "line"
+    why = f"{f.two(0)} and {f.two(2)} are the same {what}"
+    if k is Kind.ACONST:
+        return (f.true if f.p.literals[0].angle % 1 == 0 else f.false)(why + ", so the angle is 0")
+    if k in (Kind.RCONST, Kind.R2CONST):
+        return (f.true if f.p.literals[0].ratio == 1 else f.false)(why + ", so the ratio is 1")
+    verdict, more = _ONE_OBJECT_TWICE[k]
+    return verdict(f, why + more)
+
+
+def _eq4_decided(f: _Form) -> Degenerate | None:
+    """X(s1, s2) = X(s3, s4) is an identity exactly when {s2, s3} = {s1, s4} (as lines or
+    segments): both sides are one angle or ratio, or both are zero angles / ratios 1."""
+    k, a = f.p.kind, f.a
+    angle = k in (Kind.EQANGLE, Kind.EQANGLE6)
+    if k is Kind.EQRATIO3:  # AC/BD = EA/FB
+        a = (a[0], a[2], a[1], a[3], a[4], a[0], a[5], a[1])
+
+    def two(i: int) -> str:  # a pair of the four, as the two sides are read
+        return f"'{a[i]} {a[i + 1]}'"
+
+    sides = [pair(a[i], a[i + 1]) for i in (0, 2, 4, 6)]  # type: ignore[arg-type]
+    if sides[0] == sides[2] and sides[1] == sides[3]:
+        what = f"angle from line {two(0)} to line {two(2)}" if angle else f"ratio {two(0)} / {two(2)}"
+        return f.true(f"both sides are the {what}")
+    if sides[0] == sides[1] and sides[2] == sides[3]:
+        what = "the angle of a line with itself, 0" if angle else "the ratio of a segment to itself, 1"
+        return f.true(f"both sides are {what} ({two(0)} and {two(2)}, {two(4)} and {two(6)})")
     return None
 
 
-def _lequation_form(p: Predicate, true, false) -> Degenerate | None:
+def _triangles_decided(f: _Form) -> Degenerate | None:
+    k, a = f.p.kind, f.a
+    t, u = a[:3], a[3:]
+    direct = k in (Kind.SIMTRI, Kind.CONTRI)
+    tt, uu = "'" + " ".join(map(str, t)) + "'", "'" + " ".join(map(str, u)) + "'"
+    if set(t) == set(u):
+        if t == u:
+            why = f"{tt} and {uu} are the same triangle, vertex for vertex"
+            return f.true(why) if direct else f.false(f"{why}, and {k.value} reverses orientation")
+        even = _parity(t, u) == 0
+        if direct and not even:
+            return f.false(f"{uu} is triangle {tt} with the opposite orientation, and {k.value} keeps orientation")
+        if not direct and even:
+            return f.false(f"{uu} is triangle {tt} with the same orientation, and {k.value} reverses orientation")
+        return None
+    fixed = [i for i in range(3) if t[i] == u[i]]
+    if direct and len(fixed) == 2:
+        (j,) = [i for i in range(3) if i not in fixed]
+        x, y = (t[i] for i in fixed)
+        return f.false(
+            f"the only similarity keeping orientation that fixes '{x}' and '{y}' is the identity, "
+            f"which does not take '{t[j]}' to '{u[j]}'"
+        )
+    if k is Kind.CONTRI2 and len(fixed) == 1:
+        (i,) = fixed
+        for j in range(3):
+            if j != i and u[j] in t:
+                back = u[list(t).index(u[j])]
+                return f.false(
+                    f"a congruence reversing orientation that fixes '{t[i]}' is a reflection, so as it "
+                    f"takes '{t[j]}' to '{u[j]}' it takes '{u[j]}' back to '{t[j]}', not to '{back}'"
+                )
+    return None
+
+
+def _sameclock_decided(f: _Form) -> Degenerate | None:
+    a = f.a
+    if set(a[:3]) != set(a[3:]):
+        return None
+    tt, uu = "'" + " ".join(map(str, a[:3])) + "'", "'" + " ".join(map(str, a[3:])) + "'"
+    if _parity(a[:3], a[3:]) == 0:
+        return f.true(f"{uu} is triangle {tt} with the same orientation")
+    return f.false(f"{uu} is triangle {tt} with the opposite orientation")
+
+
+def _sameside_decided(f: _Form) -> Degenerate | None:
+    a = f.a
+    if not (a[0] == a[3] and {a[1], a[2]} == {a[4], a[5]}):
+        return None
+    why = f"both sides say whether '{a[0]}' is between '{a[1]}' and '{a[2]}'"
+    return f.true(why) if f.p.kind is Kind.SAMESIDE else f.false(why)
+
+
+def _midp_decided(f: _Form) -> Degenerate | None:
+    a = f.a
+    return f.false(f"'{a[0]}' is an end of the segment {f.two(1)}, not its midpoint") if a[0] in (a[1], a[2]) else None
+
+
+def _circle_decided(f: _Form) -> Degenerate | None:
+    a = f.a
+    return f.false(f"the centre '{a[0]}' is not on its own circle") if a[0] in a[1:] else None
+
+
+def _s_angle_decided(f: _Form) -> Degenerate | None:
+    a = f.a
+    if a[0] != a[2]:
+        return None
+    why = f"the rays '{a[1]} {a[0]}' and '{a[1]} {a[2]}' are the same, so the angle is 0"
+    return (f.true if f.p.literals[0].angle % 2 == 0 else f.false)(why)
+
+
+def _obtuse_angle_decided(f: _Form) -> Degenerate | None:
+    a = f.a
+    return f.false(f"the angle '{a[0]} {a[1]} {a[2]}' is zero") if a[0] == a[2] else None
+
+
+def _diff_decided(f: _Form) -> Degenerate | None:
+    a = f.a
+    twice = [x for i, x in enumerate(a) if x in a[:i]]
+    if twice:
+        return f.false(f"it names '{twice[0]}' twice, and a point is not different from itself")
+    return None
+
+
+def _lequation_form(f: _Form) -> Degenerate | None:
     """Like terms (the same product of segments) collected: nothing left, or lengths
     (positive) that cannot add up to the constant."""
+    p, true, false = f.p, f.true, f.false
     total: dict[tuple, Fraction] = {}
     for coef, names in equation_terms(p.args):
         key = tuple(sorted(pair(names[i], names[i + 1]) for i in range(0, len(names) - 1, 2)))
@@ -564,8 +652,9 @@ def _lequation_form(p: Predicate, true, false) -> Degenerate | None:
     return None
 
 
-def _aequation_form(p: Predicate, true, false) -> Degenerate | None:
+def _aequation_form(f: _Form) -> Degenerate | None:
     """Each line's coefficients collected (∠(l, m) is m − l): nothing left, so the left side is 0."""
+    p = f.p
     total: dict[tuple[str, str], Fraction] = {}
     for coef, names in equation_terms(p.args):
         l1, l2 = pair(names[0], names[1]), pair(names[2], names[3])
@@ -575,7 +664,29 @@ def _aequation_form(p: Predicate, true, false) -> Degenerate | None:
         return None
     k = p.args[-1].angle  # type: ignore[union-attr]
     why = f"its angles cancel, leaving 0 = {p.args[-1]}"
-    return true(why) if k % 1 == 0 else false(why)
+    return f.true(why) if k % 1 == 0 else f.false(why)
+
+
+#: How a statement of each kind can be decided by its form alone (:func:`degenerate`, (b)).
+_BY_FORM: dict[Kind, Callable[[_Form], Degenerate | None]] = {
+    **dict.fromkeys(
+        (Kind.PARA, Kind.NPARA, Kind.PERP, Kind.NPERP, Kind.CONG, Kind.ACONST, Kind.ACOMPUTE,
+         Kind.RCONST, Kind.R2CONST, Kind.RCOMPUTE),
+        _one_object_twice,
+    ),
+    **dict.fromkeys((Kind.EQANGLE, Kind.EQANGLE6, Kind.EQRATIO, Kind.EQRATIO6, Kind.EQRATIO3), _eq4_decided),
+    **dict.fromkeys(_TRIANGLE_KINDS, _triangles_decided),
+    Kind.SAMECLOCK: _sameclock_decided,
+    Kind.SAMESIDE: _sameside_decided,
+    Kind.NSAMESIDE: _sameside_decided,
+    Kind.MIDP: _midp_decided,
+    Kind.CIRCLE: _circle_decided,
+    Kind.S_ANGLE: _s_angle_decided,
+    Kind.OBTUSE_ANGLE: _obtuse_angle_decided,
+    Kind.DIFF: _diff_decided,
+    Kind.LEQUATION: _lequation_form,
+    Kind.AEQUATION: _aequation_form,
+}
 
 
 # ---------------------------------------------------------------------- numerics
@@ -613,12 +724,12 @@ def angle_mod_pi(x: float) -> float:
 
 
 def rel_close(x: float, y: float, tol: float) -> bool:
-    return abs(x - y) <= tol * max(abs(x), abs(y), 1e-12)
+    return abs(x - y) <= tol * max(abs(x), abs(y), ZERO_LENGTH)
 
 
-def collinear(a: complex, b: complex, c: complex, tol: float = TOL) -> bool:
+def collinear(a: complex, b: complex, c: complex, tol: float = NUMERIC_CHECK) -> bool:
     u, v = b - a, c - a
-    if abs(u) < 1e-12 or abs(v) < 1e-12:
+    if abs(u) < ZERO_LENGTH or abs(v) < ZERO_LENGTH:
         return True
     return sin_between(u, v) < tol
 
@@ -627,7 +738,7 @@ def circumcenter(a: complex, b: complex, c: complex) -> complex | None:
     """Centre of the circle through three points (None if they are collinear)."""
     d = 2 * _cross(b - a, c - a)
     scale = max(abs(b - a), abs(c - a)) ** 2
-    if abs(d) < 1e-12 * scale:
+    if abs(d) < ZERO_LENGTH * scale:
         return None
     ba, ca = b - a, c - a
     nb, nc = abs(ba) ** 2, abs(ca) ** 2
@@ -636,93 +747,153 @@ def circumcenter(a: complex, b: complex, c: complex) -> complex | None:
     return a + complex(ux, uy)
 
 
+#: A numeric check: whether a predicate holds of the coordinates, within a tolerance.
+Check = Callable[[Predicate, Mapping[str, complex], float], bool]
+
+
 def _check(p: Predicate, pts: Mapping[str, complex], tol: float) -> bool:
+    return CHECKS[p.kind](p, pts, tol)
+
+
+def _at(p: Predicate, pts: Mapping[str, complex]) -> list[complex]:
+    """The coordinates of the predicate's points, in order."""
+    return [pts[x] for x in p.points]
+
+
+def _check_coll(p: Predicate, pts: Mapping[str, complex], tol: float) -> bool:
+    P = _at(p, pts)
+    a, b = P[0], P[1]
+    if abs(b - a) < ZERO_LENGTH:
+        return all(collinear(P[1], P[2], x, tol) for x in P[3:]) if len(P) > 2 else True
+    return all(collinear(a, b, x, tol) for x in P[2:])
+
+
+def _check_para(p: Predicate, pts: Mapping[str, complex], tol: float) -> bool:
+    P = _at(p, pts)
+    return sin_between(P[1] - P[0], P[3] - P[2]) < tol
+
+
+def _check_perp(p: Predicate, pts: Mapping[str, complex], tol: float) -> bool:
+    P = _at(p, pts)
+    return cos_between(P[1] - P[0], P[3] - P[2]) < tol
+
+
+def _check_cong(p: Predicate, pts: Mapping[str, complex], tol: float) -> bool:
+    P = _at(p, pts)
+    return rel_close(abs(P[1] - P[0]), abs(P[3] - P[2]), tol)
+
+
+def _check_cyclic(p: Predicate, pts: Mapping[str, complex], tol: float) -> bool:
+    P = _at(p, pts)
+    o = circumcenter(P[0], P[1], P[2])
+    if o is None:
+        return False
+    r = abs(P[0] - o)
+    return all(rel_close(abs(x - o), r, tol) for x in P[3:])
+
+
+def _check_circle(p: Predicate, pts: Mapping[str, complex], tol: float) -> bool:
+    P = _at(p, pts)
+    o = P[0]
+    r = abs(P[1] - o)
+    return r > ZERO_LENGTH and all(rel_close(abs(x - o), r, tol) for x in P[2:])
+
+
+def _check_midp(p: Predicate, pts: Mapping[str, complex], tol: float) -> bool:
+    m, a, b = _at(p, pts)
+    return abs(m - (a + b) / 2) <= tol * max(abs(a - b), ZERO_LENGTH)
+
+
+def _check_eqangle(p: Predicate, pts: Mapping[str, complex], tol: float) -> bool:
+    P = _at(p, pts)
+    d1 = direction(P[2], P[3]) - direction(P[0], P[1])
+    d2 = direction(P[6], P[7]) - direction(P[4], P[5])
+    return abs(angle_mod_pi(d1 - d2)) < tol
+
+
+def _check_eqratio(p: Predicate, pts: Mapping[str, complex], tol: float) -> bool:
+    P = _at(p, pts)
+    ab, cd = abs(P[1] - P[0]), abs(P[3] - P[2])
+    ef, gh = abs(P[5] - P[4]), abs(P[7] - P[6])
+    return rel_close(ab * gh, cd * ef, tol)
+
+
+def _check_triangles(p: Predicate, pts: Mapping[str, complex], tol: float) -> bool:
+    """Similar (``contri*``: congruent) triangles; the ``*2`` kinds with opposite orientation."""
     k = p.kind
-    P = [pts[x] for x in p.points]
-    lits = p.literals
-    if k is Kind.COLL:
-        a, b = P[0], P[1]
-        if abs(b - a) < 1e-12:
-            return all(collinear(P[1], P[2], x, tol) for x in P[3:]) if len(P) > 2 else True
-        return all(collinear(a, b, x, tol) for x in P[2:])
-    if k is Kind.NCOLL:
-        return not _check(Predicate(Kind.COLL, p.args), pts, tol)
-    if k in (Kind.PARA, Kind.NPARA):
-        r = sin_between(P[1] - P[0], P[3] - P[2]) < tol
-        return r if k is Kind.PARA else not r
-    if k in (Kind.PERP, Kind.NPERP):
-        r = cos_between(P[1] - P[0], P[3] - P[2]) < tol
-        return r if k is Kind.PERP else not r
-    if k is Kind.CONG:
-        return rel_close(abs(P[1] - P[0]), abs(P[3] - P[2]), tol)
-    if k is Kind.CYCLIC:
-        o = circumcenter(P[0], P[1], P[2])
-        if o is None:
-            return False
-        r = abs(P[0] - o)
-        return all(rel_close(abs(x - o), r, tol) for x in P[3:])
-    if k is Kind.CIRCLE:
-        o = P[0]
-        r = abs(P[1] - o)
-        return r > 1e-12 and all(rel_close(abs(x - o), r, tol) for x in P[2:])
-    if k is Kind.MIDP:
-        m, a, b = P
-        return abs(m - (a + b) / 2) <= tol * max(abs(a - b), 1e-12)
-    if k in (Kind.EQANGLE, Kind.EQANGLE6):
-        d1 = direction(P[2], P[3]) - direction(P[0], P[1])
-        d2 = direction(P[6], P[7]) - direction(P[4], P[5])
-        return abs(angle_mod_pi(d1 - d2)) < tol
-    if k in (Kind.EQRATIO, Kind.EQRATIO6):
-        ab, cd = abs(P[1] - P[0]), abs(P[3] - P[2])
-        ef, gh = abs(P[5] - P[4]), abs(P[7] - P[6])
-        return rel_close(ab * gh, cd * ef, tol)
-    if k in (Kind.SIMTRI, Kind.SIMTRI2, Kind.CONTRI, Kind.CONTRI2):
-        a, b, c, x, y, z = P
-        if abs(c - a) < 1e-12 or abs(z - x) < 1e-12:
-            return False
-        u = (b - a) / (c - a)
-        v = (y - x) / (z - x)
-        if k in (Kind.SIMTRI2, Kind.CONTRI2):
-            v = v.conjugate()
-        ok = abs(u - v) <= tol * max(abs(u), 1e-12)
-        if k in (Kind.CONTRI, Kind.CONTRI2):
-            ok = ok and rel_close(abs(b - a), abs(y - x), tol)
-        return ok
-    if k is Kind.ACONST:
-        d = direction(P[2], P[3]) - direction(P[0], P[1])
-        return abs(angle_mod_pi(d - float(lits[0].angle) * math.pi)) < tol
-    if k is Kind.S_ANGLE:
-        a, b, x = P
-        d = cmath.phase((x - b) / (a - b)) - float(lits[0].angle) * math.pi
-        return abs((d + math.pi) % (2 * math.pi) - math.pi) < tol
-    if k is Kind.RCONST:
-        return rel_close(abs(P[1] - P[0]) / abs(P[3] - P[2]), float(lits[0].ratio), tol)
-    if k is Kind.R2CONST:
-        return rel_close((abs(P[1] - P[0]) / abs(P[3] - P[2])) ** 2, float(lits[0].ratio), tol)
-    if k is Kind.LCONST:
-        return rel_close(abs(P[1] - P[0]), float(lits[0].ratio), tol)
-    if k is Kind.L2CONST:
-        return rel_close(abs(P[1] - P[0]) ** 2, float(lits[0].ratio), tol)
-    if k in (Kind.ACOMPUTE, Kind.RCOMPUTE, Kind.LCOMPUTE, Kind.EQRATIO3):
-        return True  # "find the value" goals and rule-internal bundles: nothing to check
-    if k in (Kind.SAMESIDE, Kind.NSAMESIDE):
-        a, b, c, x, y, z = P
-        r = (_dot(b - a, c - a) > 0) == (_dot(y - x, z - x) > 0)
-        return r if k is Kind.SAMESIDE else not r
-    if k is Kind.SAMECLOCK:
-        a, b, c, x, y, z = P
-        return (_cross(b - a, c - a) > 0) == (_cross(y - x, z - x) > 0)
-    if k is Kind.OBTUSE_ANGLE:
-        a, b, c = P
-        return _dot(a - b, c - b) < 0
-    if k is Kind.DIFF:
-        scale = max((abs(x - y) for x in P for y in P), default=1.0) or 1.0
-        return all(abs(P[i] - P[j]) > tol * scale for i in range(len(P)) for j in range(i))
-    if k is Kind.LEQUATION:
-        return _check_lequation(p, pts, tol)
-    if k is Kind.AEQUATION:
-        return _check_aequation(p, pts, tol)
-    raise AssertionError(f"no numeric check for {k}")
+    a, b, c, x, y, z = _at(p, pts)
+    if abs(c - a) < ZERO_LENGTH or abs(z - x) < ZERO_LENGTH:
+        return False
+    u = (b - a) / (c - a)
+    v = (y - x) / (z - x)
+    if k in (Kind.SIMTRI2, Kind.CONTRI2):
+        v = v.conjugate()
+    ok = abs(u - v) <= tol * max(abs(u), ZERO_LENGTH)
+    if k in (Kind.CONTRI, Kind.CONTRI2):
+        ok = ok and rel_close(abs(b - a), abs(y - x), tol)
+    return ok
+
+
+def _check_aconst(p: Predicate, pts: Mapping[str, complex], tol: float) -> bool:
+    P = _at(p, pts)
+    d = direction(P[2], P[3]) - direction(P[0], P[1])
+    return abs(angle_mod_pi(d - float(p.literals[0].angle) * math.pi)) < tol
+
+
+def _check_s_angle(p: Predicate, pts: Mapping[str, complex], tol: float) -> bool:
+    a, b, x = _at(p, pts)
+    d = cmath.phase((x - b) / (a - b)) - float(p.literals[0].angle) * math.pi
+    return abs((d + math.pi) % (2 * math.pi) - math.pi) < tol
+
+
+def _check_rconst(p: Predicate, pts: Mapping[str, complex], tol: float) -> bool:
+    P = _at(p, pts)
+    return rel_close(abs(P[1] - P[0]) / abs(P[3] - P[2]), float(p.literals[0].ratio), tol)
+
+
+def _check_r2const(p: Predicate, pts: Mapping[str, complex], tol: float) -> bool:
+    P = _at(p, pts)
+    return rel_close((abs(P[1] - P[0]) / abs(P[3] - P[2])) ** 2, float(p.literals[0].ratio), tol)
+
+
+def _check_lconst(p: Predicate, pts: Mapping[str, complex], tol: float) -> bool:
+    P = _at(p, pts)
+    return rel_close(abs(P[1] - P[0]), float(p.literals[0].ratio), tol)
+
+
+def _check_l2const(p: Predicate, pts: Mapping[str, complex], tol: float) -> bool:
+    P = _at(p, pts)
+    return rel_close(abs(P[1] - P[0]) ** 2, float(p.literals[0].ratio), tol)
+
+
+def _nothing_to_check(p: Predicate, pts: Mapping[str, complex], tol: float) -> bool:
+    return True  # "find the value" goals and rule-internal bundles
+
+
+def _check_sameside(p: Predicate, pts: Mapping[str, complex], tol: float) -> bool:
+    a, b, c, x, y, z = _at(p, pts)
+    return (_dot(b - a, c - a) > 0) == (_dot(y - x, z - x) > 0)
+
+
+def _check_sameclock(p: Predicate, pts: Mapping[str, complex], tol: float) -> bool:
+    a, b, c, x, y, z = _at(p, pts)
+    return (_cross(b - a, c - a) > 0) == (_cross(y - x, z - x) > 0)
+
+
+def _check_obtuse_angle(p: Predicate, pts: Mapping[str, complex], tol: float) -> bool:
+    a, b, c = _at(p, pts)
+    return _dot(a - b, c - b) < 0
+
+
+def _check_diff(p: Predicate, pts: Mapping[str, complex], tol: float) -> bool:
+    P = _at(p, pts)
+    scale = max((abs(x - y) for x in P for y in P), default=1.0) or 1.0
+    return all(abs(P[i] - P[j]) > tol * scale for i in range(len(P)) for j in range(i))
+
+
+def _negation(check: Check) -> Check:
+    """The check of the negated kind (``ncoll`` from ``coll``, ...)."""
+    return lambda p, pts, tol: not check(p, pts, tol)
 
 
 def equation_terms(args: Sequence[Arg]) -> list[tuple[Fraction, list[str]]]:
@@ -763,3 +934,37 @@ def _check_aequation(p: Predicate, pts: Mapping[str, complex], tol: float) -> bo
         total += float(coef) * (direction(c, d) - direction(a, b))
     k = float(p.args[-1].angle) * math.pi  # type: ignore[union-attr]
     return abs(angle_mod_pi(total - k)) < tol
+
+
+#: The numeric check of each kind (:meth:`Predicate.holds`).
+CHECKS: dict[Kind, Check] = {
+    Kind.COLL: _check_coll,
+    Kind.NCOLL: _negation(_check_coll),
+    Kind.PARA: _check_para,
+    Kind.NPARA: _negation(_check_para),
+    Kind.PERP: _check_perp,
+    Kind.NPERP: _negation(_check_perp),
+    Kind.CONG: _check_cong,
+    Kind.CYCLIC: _check_cyclic,
+    Kind.CIRCLE: _check_circle,
+    Kind.MIDP: _check_midp,
+    Kind.EQANGLE: _check_eqangle,
+    Kind.EQANGLE6: _check_eqangle,
+    Kind.EQRATIO: _check_eqratio,
+    Kind.EQRATIO6: _check_eqratio,
+    **dict.fromkeys((Kind.SIMTRI, Kind.SIMTRI2, Kind.CONTRI, Kind.CONTRI2), _check_triangles),
+    Kind.ACONST: _check_aconst,
+    Kind.S_ANGLE: _check_s_angle,
+    Kind.RCONST: _check_rconst,
+    Kind.R2CONST: _check_r2const,
+    Kind.LCONST: _check_lconst,
+    Kind.L2CONST: _check_l2const,
+    **dict.fromkeys((Kind.ACOMPUTE, Kind.RCOMPUTE, Kind.LCOMPUTE, Kind.EQRATIO3), _nothing_to_check),
+    Kind.SAMESIDE: _check_sameside,
+    Kind.NSAMESIDE: _negation(_check_sameside),
+    Kind.SAMECLOCK: _check_sameclock,
+    Kind.OBTUSE_ANGLE: _check_obtuse_angle,
+    Kind.DIFF: _check_diff,
+    Kind.LEQUATION: _check_lequation,
+    Kind.AEQUATION: _check_aequation,
+}

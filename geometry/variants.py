@@ -17,13 +17,11 @@ from typing import Mapping
 
 from .predicates import Predicate
 from .problem import Problem
-
-#: A variant counts as false only if it fails even at this (loose) tolerance.
-MARGIN = 1e-3
+from .tolerance import FALSE_MARGIN
 
 
 def false_variants(
-    problem: Problem, points: Mapping[str, complex], limit: int, rng: random.Random, margin: float = MARGIN
+    problem: Problem, points: Mapping[str, complex], limit: int, rng: random.Random, margin: float = FALSE_MARGIN
 ) -> list[Predicate]:
     """Up to ``limit`` goals made by replacing one point of the goal by another point of the
     problem, each false in the figure ``points`` even at tolerance ``margin``; distinct up to

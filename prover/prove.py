@@ -24,6 +24,8 @@ from geometry.errors import ParseError, ProblemError, RealisationError
 from geometry.predicates import degeneracy
 from geometry.problem import Problem
 
+from .export.wording import ar_reason
+
 # The result values live in prover.outcome (the exporters read them without this driver);
 # they are re-exported here, where callers have always imported them from.
 from .outcome import GoalClass, Outcome
@@ -172,14 +174,7 @@ def _reason(line, rules) -> str:
     if not line.uses:
         return f"{line.rule}, {rules[line.rule].name}" if line.rule in rules else str(line.rule)
     if line.kind == "ar":
-        what = {
-            "angle": "angle chasing",
-            "angle2": "angle chasing (halving an angle, the figure fixes which half)",
-            "ratio": "ratio chasing",
-            "length": "length chasing",
-            "square": "computing with squared lengths",
-        }[line.rule]
-        return f"{what} from {uses}"
+        return f"{ar_reason(line.rule)} from {uses}"
     rule = rules.get(line.rule)
     name = f"{line.rule}, {rule.name}" if rule else line.rule
     return f"{name} from {uses}"

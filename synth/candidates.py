@@ -18,14 +18,12 @@ from typing import Any
 from ddar.engine import Engine
 from ddar.index import close_groups
 from geometry.predicates import Kind, Predicate
-
-#: Relative tolerance of the hashing (numbers that agree this closely are candidates).
-_TOL = 1e-7
+from geometry.tolerance import SYNTH_GROUPING
 
 
 def _sweep(items: Sequence[tuple[float, Any]], period: float | None = None) -> list[list[Any]]:
-    """Groups (of two or more) of items whose values agree within ``_TOL`` (modulo ``period`` if given)."""
-    return close_groups(items, _TOL, floor=1.0, period=period, least=2)
+    """Groups (of two or more) of items whose values agree within ``SYNTH_GROUPING`` (modulo ``period`` if given)."""
+    return close_groups(items, SYNTH_GROUPING, floor=1.0, period=period, least=2)
 
 
 class Candidates:
@@ -108,7 +106,7 @@ class Candidates:
         items = []
         for s, t in combinations(reps, 2):
             d = (dirs[t] - dirs[s]) % math.pi
-            if _TOL < d < math.pi - _TOL:  # parallel lines make no angle
+            if SYNTH_GROUPING < d < math.pi - SYNTH_GROUPING:  # parallel lines make no angle
                 items.append((d, s + t))
                 items.append(((math.pi - d) % math.pi, t + s))
         for group in _sweep(items, period=math.pi):
@@ -124,7 +122,7 @@ class Candidates:
         items = []
         for s, t in combinations(self.segments, 2):
             r = lengths[s] - lengths[t]
-            if abs(r) > _TOL:
+            if abs(r) > SYNTH_GROUPING:
                 items.append((r, s + t))
                 items.append((-r, t + s))
         for group in _sweep(items):

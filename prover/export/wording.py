@@ -27,9 +27,10 @@ chosen:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from fractions import Fraction
 
+from ddar.equations import Table
 from geometry.literals import Literal
 from geometry.predicates import _EQ4, NUMERIC_ONLY, Kind, Predicate, equation_terms
 from geometry.problem import Clause, ConstructionCall
@@ -166,13 +167,13 @@ def best_angle_form(args: Sequence[str]) -> list[tuple[str, str]]:
     return max(forms, key=lambda f: _is_vertex_angle(f[0], f[1]) + _is_vertex_angle(f[2], f[3]))
 
 
-def _eqangle(args: Sequence[str], L: Labels) -> str:
-    f = best_angle_form(args)
+def _eqangle(p: Predicate, L: Labels) -> str:
+    f = best_angle_form(p.args)  # type: ignore[arg-type]
     return f"{angle_text(f[0], f[1], L)} = {angle_text(f[2], f[3], L)}"
 
 
-def _eqratio(args: Sequence[str], L: Labels) -> str:
-    f = _eq4_forms(args)[0]
+def _eqratio(p: Predicate, L: Labels) -> str:
+    f = _eq4_forms(p.args)[0]  # type: ignore[arg-type]
     return f"{_seg(L, f[0])}/{_seg(L, f[1])} = {_seg(L, f[2])}/{_seg(L, f[3])}"
 
 
@@ -210,67 +211,85 @@ def _lequation(p: Predicate, L: Labels) -> str:
 def say(p: Predicate, L: Labels) -> str:
     """The predicate as a geometer writes it (degenerate forms restated)."""
     p = restate(p)
-    k, a = p.kind, p.args
+    return SAY[p.kind](p, L)
+
+
+def _points_that(what: str) -> Callable[[Predicate, Labels], str]:
+    """``A, B and C <what>`` (each point once)."""
+    return lambda p, L: f"{L.listing(dict.fromkeys(p.points))} {what}"
+
+
+#: The relation of two lines or segments, as written between them.
+_RELATION = {Kind.PARA: "∥", Kind.PERP: "⊥", Kind.CONG: "=", Kind.NPARA: "∦", Kind.NPERP: "is not perpendicular to"}
+
+
+def _two_lines(p: Predicate, L: Labels) -> str:
+    a = p.args
+    s, t = _shared_first((a[0], a[1]), (a[2], a[3]))  # type: ignore[arg-type]
+    return f"{_seg(L, s)} {_RELATION[p.kind]} {_seg(L, t)}"
+
+
+def _triangles(p: Predicate, L: Labels) -> str:
+    k, pts = p.kind, p.points
+    what = "similar" if k in (Kind.SIMTRI, Kind.SIMTRI2) else "congruent"
+    mirror = " (with opposite orientation)" if k in (Kind.SIMTRI2, Kind.CONTRI2) else ""
+    return f"triangles {L.join(*pts[:3])} and {L.join(*pts[3:])} are {what}{mirror}"
+
+
+def _eqratio3(p: Predicate, L: Labels) -> str:
+    a = p.args
+    return f"{L.join(a[0], a[2])}/{L.join(a[1], a[3])} = {L.join(a[4], a[0])}/{L.join(a[5], a[1])}"  # type: ignore[arg-type]
+
+
+def _s_angle(p: Predicate, L: Labels) -> str:
     pts = p.points
-    if k is Kind.COLL:
-        return f"{L.listing(dict.fromkeys(pts))} are collinear"
-    if k is Kind.NCOLL:
-        return f"{L.listing(dict.fromkeys(pts))} are not collinear"
-    if k is Kind.CYCLIC:
-        return f"{L.listing(dict.fromkeys(pts))} lie on one circle"
-    if k in (Kind.PARA, Kind.PERP, Kind.CONG, Kind.NPARA, Kind.NPERP):
-        s, t = _shared_first((a[0], a[1]), (a[2], a[3]))  # type: ignore[arg-type]
-        rel = {Kind.PARA: "∥", Kind.PERP: "⊥", Kind.CONG: "=", Kind.NPARA: "∦", Kind.NPERP: "is not perpendicular to"}[k]
-        return f"{_seg(L, s)} {rel} {_seg(L, t)}"
-    if k is Kind.MIDP:
-        return f"{L(a[0])} is the midpoint of {L.join(a[1], a[2])}"  # type: ignore[arg-type]
-    if k is Kind.CIRCLE:
-        return f"{L(a[0])} is the centre of the circle through {L.listing(a[1:])}"  # type: ignore[arg-type]
-    if k in (Kind.EQANGLE, Kind.EQANGLE6):
-        return _eqangle(a, L)  # type: ignore[arg-type]
-    if k in (Kind.EQRATIO, Kind.EQRATIO6):
-        return _eqratio(a, L)  # type: ignore[arg-type]
-    if k is Kind.EQRATIO3:
-        return f"{L.join(a[0], a[2])}/{L.join(a[1], a[3])} = {L.join(a[4], a[0])}/{L.join(a[5], a[1])}"  # type: ignore[arg-type]
-    if k in (Kind.SIMTRI, Kind.SIMTRI2, Kind.CONTRI, Kind.CONTRI2):
-        what = "similar" if k in (Kind.SIMTRI, Kind.SIMTRI2) else "congruent"
-        mirror = " (with opposite orientation)" if k in (Kind.SIMTRI2, Kind.CONTRI2) else ""
-        return f"triangles {L.join(*pts[:3])} and {L.join(*pts[3:])} are {what}{mirror}"
-    if k is Kind.ACONST:
-        return f"{angle_text(pts[0:2], pts[2:4], L)} = {degrees(p.literals[0].angle)}"
-    if k is Kind.S_ANGLE:
-        return f"the angle from ray {L.join(pts[1], pts[0])} to ray {L.join(pts[1], pts[2])} is {degrees(p.literals[0].angle)}"
-    if k is Kind.RCONST:
-        return f"{_seg(L, pts[0:2])}/{_seg(L, pts[2:4])} = {number(p.literals[0].ratio)}"
-    if k is Kind.R2CONST:
-        return f"{_seg(L, pts[0:2])}²/{_seg(L, pts[2:4])}² = {number(p.literals[0].ratio)}"
-    if k is Kind.LCONST:
-        return f"{_seg(L, pts[0:2])} = {number(p.literals[0].ratio)}"
-    if k is Kind.L2CONST:
-        return f"{_seg(L, pts[0:2])}² = {number(p.literals[0].ratio)}"
-    if k is Kind.ACOMPUTE:
-        return f"the value of {angle_text(pts[0:2], pts[2:4], L)}"
-    if k is Kind.RCOMPUTE:
-        return f"the value of {_seg(L, pts[0:2])}/{_seg(L, pts[2:4])}"
-    if k is Kind.LCOMPUTE:
-        return f"the length {_seg(L, pts[0:2])}"
-    if k is Kind.AEQUATION:
-        return _aequation(p, L)
-    if k is Kind.LEQUATION:
-        return _lequation(p, L)
-    if k is Kind.DIFF:
-        return " ≠ ".join(L(x) for x in pts)
-    if k is Kind.OBTUSE_ANGLE:
-        return f"the angle {L.join(*pts)} is obtuse"
-    if k in (Kind.SAMESIDE, Kind.NSAMESIDE):
-        same = "" if k is Kind.SAMESIDE else "not "
-        return (
-            f"{L(pts[0])} is {same}between {L(pts[1])} and {L(pts[2])} exactly when "
-            f"{L(pts[3])} is between {L(pts[4])} and {L(pts[5])}"
-        )
-    if k is Kind.SAMECLOCK:
-        return f"triangles {L.join(*pts[:3])} and {L.join(*pts[3:])} have the same orientation"
-    return str(p)  # pragma: no cover - every kind is worded above
+    return f"the angle from ray {L.join(pts[1], pts[0])} to ray {L.join(pts[1], pts[2])} is {degrees(p.literals[0].angle)}"
+
+
+def _sameside(p: Predicate, L: Labels) -> str:
+    pts = p.points
+    same = "" if p.kind is Kind.SAMESIDE else "not "
+    return (
+        f"{L(pts[0])} is {same}between {L(pts[1])} and {L(pts[2])} exactly when "
+        f"{L(pts[3])} is between {L(pts[4])} and {L(pts[5])}"
+    )
+
+
+def _lines(p: Predicate) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The first two pairs of points: two lines (or segments)."""
+    return p.points[0:2], p.points[2:4]
+
+
+#: How each kind of predicate is said (after :func:`restate`).
+SAY: dict[Kind, Callable[[Predicate, Labels], str]] = {
+    Kind.COLL: _points_that("are collinear"),
+    Kind.NCOLL: _points_that("are not collinear"),
+    Kind.CYCLIC: _points_that("lie on one circle"),
+    **dict.fromkeys((Kind.PARA, Kind.PERP, Kind.CONG, Kind.NPARA, Kind.NPERP), _two_lines),
+    Kind.MIDP: lambda p, L: f"{L(p.args[0])} is the midpoint of {L.join(p.args[1], p.args[2])}",  # type: ignore[arg-type]
+    Kind.CIRCLE: lambda p, L: f"{L(p.args[0])} is the centre of the circle through {L.listing(p.args[1:])}",  # type: ignore[arg-type]
+    Kind.EQANGLE: _eqangle,
+    Kind.EQANGLE6: _eqangle,
+    Kind.EQRATIO: _eqratio,
+    Kind.EQRATIO6: _eqratio,
+    Kind.EQRATIO3: _eqratio3,
+    **dict.fromkeys((Kind.SIMTRI, Kind.SIMTRI2, Kind.CONTRI, Kind.CONTRI2), _triangles),
+    Kind.ACONST: lambda p, L: f"{angle_text(*_lines(p), L)} = {degrees(p.literals[0].angle)}",
+    Kind.S_ANGLE: _s_angle,
+    Kind.RCONST: lambda p, L: f"{_seg(L, p.points[0:2])}/{_seg(L, p.points[2:4])} = {number(p.literals[0].ratio)}",
+    Kind.R2CONST: lambda p, L: f"{_seg(L, p.points[0:2])}²/{_seg(L, p.points[2:4])}² = {number(p.literals[0].ratio)}",
+    Kind.LCONST: lambda p, L: f"{_seg(L, p.points[0:2])} = {number(p.literals[0].ratio)}",
+    Kind.L2CONST: lambda p, L: f"{_seg(L, p.points[0:2])}² = {number(p.literals[0].ratio)}",
+    Kind.ACOMPUTE: lambda p, L: f"the value of {angle_text(*_lines(p), L)}",
+    Kind.RCOMPUTE: lambda p, L: f"the value of {_seg(L, p.points[0:2])}/{_seg(L, p.points[2:4])}",
+    Kind.LCOMPUTE: lambda p, L: f"the length {_seg(L, p.points[0:2])}",
+    Kind.AEQUATION: _aequation,
+    Kind.LEQUATION: _lequation,
+    Kind.DIFF: lambda p, L: " ≠ ".join(L(x) for x in p.points),
+    Kind.OBTUSE_ANGLE: lambda p, L: f"the angle {L.join(*p.points)} is obtuse",
+    **dict.fromkeys((Kind.SAMESIDE, Kind.NSAMESIDE), _sameside),
+    Kind.SAMECLOCK: lambda p, L: f"triangles {L.join(*p.points[:3])} and {L.join(*p.points[3:])} have the same orientation",
+}
 
 
 def goal_sentence(goals: Sequence[Predicate], L: Labels) -> str:
@@ -386,18 +405,20 @@ def _fallback(clause: Clause, L: Labels) -> str:
 
 
 # ---------------------------------------------------------------------- reasons
-#: How the AR tables are named in a proof.
-CHASING = {
-    "angle": "angle chasing",
-    "ratio": "ratio chasing",
-    "length": "length chasing",
-    "square": "computing with squared lengths (Pythagoras, perpendicularity, median lengths)",
-    "angle2": "angle chasing on doubled angles (the figure settles the case)",
+#: How a step of each AR table is named in a proof: the one wording, used by every export
+#: format and by the plain numbered lines of :func:`prover.prove.format_text`.
+CHASING: dict[Table, str] = {
+    Table.ANGLE: "angle chasing",
+    Table.RATIO: "ratio chasing",
+    Table.LENGTH: "length chasing",
+    Table.SQUARE: "computing with squared lengths (Pythagoras, perpendicularity, median lengths)",
+    Table.ANGLE2: "angle chasing on doubled angles (the figure settles the case)",
 }
 
 
 def ar_reason(table: str | None) -> str:
-    return CHASING.get(table or "", f"{table} chasing")
+    """The name of a step of AR ``table`` (a :class:`Table`, or its name read back from JSON)."""
+    return CHASING.get(table or "", f"{table} chasing")  # type: ignore[call-overload]
 
 
 def is_trivial(p: Predicate) -> bool:

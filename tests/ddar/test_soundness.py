@@ -15,7 +15,8 @@ from ddar.engine import Budget, Engine
 from geometry.diagram import Diagram, realise
 from geometry.predicates import Predicate
 from geometry.problem import Problem, parse_problem
-from geometry.variants import MARGIN, false_variants
+from geometry.tolerance import FALSE_MARGIN
+from geometry.variants import false_variants
 
 SAMPLE = 15
 VARIANTS = 3
@@ -45,7 +46,7 @@ def test_false_variants_are_false_and_differ_from_the_goal(cases) -> None:
         for goal in variants:
             assert goal.kind is problem.goal.kind
             assert goal.canonical() != problem.goal.canonical()
-            assert not diagram.holds(goal, tol=MARGIN)
+            assert not diagram.holds(goal, tol=FALSE_MARGIN)
 
 
 def test_false_goals_of_benchmark_problems_are_not_proven(cases) -> None:
@@ -81,7 +82,7 @@ def test_false_statements_in_classic_figures_are_not_proven(setup: str, goals: l
         diagram = realise(problem, seed=seed)
         for text in goals:
             goal = Predicate.parse(text.split())
-            assert not diagram.holds(goal, tol=MARGIN), text
+            assert not diagram.holds(goal, tol=FALSE_MARGIN), text
             assert Engine(diagram).prove(goal, Budget(timeout=5)).status != "solved", text
 
 
