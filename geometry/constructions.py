@@ -292,6 +292,50 @@ def alias(name: str, of: str, dialect: str = "NC") -> None:
     CATALOGUE[name] = replace(base, name=name, dialect=dialect)
 
 
+def realise_construction(name: str, args: tuple[str, ...], points: Mapping[str, complex],
+                         rng: np.random.Generator) -> Realised:
+    """Construction ``name`` on the actual arguments ``args`` (written order; the new points are
+    the arguments ``points`` lacks) in the figure ``points``: the locus its new point lies on,
+    or ``{actual new point: position}``. Preconditions are not checked (a caller that builds a
+    clause checks them: :mod:`geometry.diagram`). Raises KeyError for an unknown construction,
+    ValueError when the arguments fit none of its signatures, DegenerateError (or a numeric
+    error) when it cannot be realised on these coordinates.
+
+    >>> realise_construction("midpoint", ("m", "a", "b"), {"a": 0j, "b": 2 + 0j}, np.random.default_rng(0))
+    {'m': (1+0j)}
+    """
+    c = CATALOGUE[name]
+    for sig in c.signatures:
+        v = _bind(sig, args, points)
+        if v is not None:
+            break
+    else:
+        raise ValueError(f"{name} {' '.join(args)}: the arguments fit none of its signatures")
+    out = c.realise(v, rng)
+    if not isinstance(out, dict):
+        return out
+    return {args[sig.params.index(f)]: z for f, z in out.items()}
+
+
+def _bind(sig: Signature, args: tuple[str, ...], points: Mapping[str, complex]) -> dict[str, Value] | None:
+    """The values of the inputs and literals of ``sig`` on ``args`` in the figure ``points``, or
+    None when ``args`` do not follow ``sig`` (its outputs new points, its inputs existing ones)."""
+    if len(sig.params) != len(args):
+        return None
+    v: dict[str, Value] = {}
+    for f, a in zip(sig.params, args):
+        if f in sig.literals:
+            v[f] = Literal(a)
+        elif f in sig.outputs:
+            if a in points:
+                return None
+        elif a in points:
+            v[f] = points[a]
+        else:
+            return None
+    return v
+
+
 # --- Table A: one new point on a line, ray or circle -------------------------------
 @define(
     "on_line", "x a b", "x", "L", "diff a b", "coll x a b",

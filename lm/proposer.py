@@ -48,6 +48,7 @@ __all__ = [
     "LMProposer",
     "ModelFolderError",
     "Proposed",
+    "Suggestion",
     "bundled_model_dir",
     "coincidences",
     "existing_points",
@@ -116,9 +117,20 @@ def model_folder(model: str | Path | None = None) -> Path:
     return path
 
 
+@dataclass(frozen=True)
+class Suggestion:
+    """One clause the model suggests, as text in the problem's point names, with ``logprob``:
+    the natural log of the model's probability of the clause, normalised over the beams of
+    its call (``<= 0``; the suggestions of one call sum to at most 1 in probability)."""
+
+    clause: str
+    logprob: float
+
+
 @dataclass
 class Proposed:
-    """What one call proposed: clauses (problem names) with log-probability scores, and the rest."""
+    """What one call proposed: clauses (problem names) with their log-probabilities (as
+    :attr:`Suggestion.logprob`), and the rest."""
 
     clauses: list[tuple[Clause, float]] = field(default_factory=list)
     malformed: int = 0  # beams whose text is not a clause over the problem's points
@@ -181,41 +193,19 @@ class LMProposer:
         return self._ckpt
 
     def propose_clauses(self, problem: Problem, k: int) -> Proposed:
-        """At most ``k`` distinct auxiliary clauses for ``problem``, best first."""
+        """At most ``k`` distinct auxiliary clauses for ``problem``, in beam search's order
+        (length-normalised score), each with its log-probability (:class:`Suggestion`)."""
         start = time.perf_counter()
         out = Proposed()
         if problem.goal is None or k < 1:
             return out
-        ckpt = self.ckpt
-        import torch
-
         from .serialize import MalformedClause, clause_key, decode_clause, encode_problem
 
         prompt = encode_problem(problem)
-        tok = ckpt.tokenizer
+        tok = self.ckpt.tokenizer
         ids = tok.encode(prompt.text, bos=True)
-        room = ckpt.model.config.max_position_embeddings - len(ids)
-        if room < 4:
-            return out
-        beams = max(1, min(k, self.beams))
-        with torch.inference_mode():
-            gen = ckpt.model.generate(
-                torch.tensor([ids]),
-                attention_mask=torch.ones((1, len(ids)), dtype=torch.long),
-                num_beams=beams,
-                num_return_sequences=beams,
-                max_new_tokens=min(self.max_new_tokens, room),
-                do_sample=False,
-                eos_token_id=self._stop,
-                pad_token_id=tok.pad_id,
-                begin_suppress_tokens=self._stop,
-                output_scores=True,
-                return_dict_in_generate=True,
-            )
-        scores = gen.sequences_scores.tolist() if gen.sequences_scores is not None else [0.0] * len(gen.sequences)
         seen: set[frozenset[str]] = set()
-        for seq, score in zip(gen.sequences, scores):
-            new = [int(t) for t in seq[len(ids):]]
+        for new, logprob in self._beams(ids, max(1, min(k, self.beams))):
             cut = next((i for i, t in enumerate(new) if t in self._stop), None)
             if cut is None:  # ran out of tokens inside a clause
                 out.malformed += 1
@@ -234,18 +224,49 @@ class LMProposer:
                 out.duplicates += 1
                 continue
             seen.add(key)
-            out.clauses.append((clause, float(score)))
+            out.clauses.append((clause, logprob))
             if len(out.clauses) >= k:
                 break
         out.seconds = time.perf_counter() - start
         return out
 
-    def propose(self, state, k: int):  # noqa: ANN001 - prover.proposers.SearchState
-        """The search's interface: a state in, :class:`prover.proposers.Proposal` values out."""
-        from prover.proposers import Proposal
+    def _beams(self, ids: list[int], beams: int) -> list[tuple[list[int], float]]:
+        """Beam search after the prompt ``ids``: each beam's new tokens, in beam search's order,
+        with the natural log of its probability (the sum of its tokens' log-probabilities)
+        normalised over the beams returned. No beams when the prompt leaves no room."""
+        ckpt = self.ckpt
+        room = ckpt.model.config.max_position_embeddings - len(ids)
+        if room < 4:
+            return []
+        import torch
 
-        got = self.propose_clauses(state.problem, k)
-        return [Proposal(c.to_text(), s, self.name) for c, s in got.clauses]
+        with torch.inference_mode():
+            gen = ckpt.model.generate(
+                torch.tensor([ids]),
+                attention_mask=torch.ones((1, len(ids)), dtype=torch.long),
+                num_beams=beams,
+                num_return_sequences=beams,
+                max_new_tokens=min(self.max_new_tokens, room),
+                do_sample=False,
+                eos_token_id=self._stop,
+                pad_token_id=ckpt.tokenizer.pad_id,
+                begin_suppress_tokens=self._stop,
+                output_scores=True,
+                return_dict_in_generate=True,
+            )
+            if beams > 1:  # per-token log-probabilities of each beam (0 after its end)
+                steps = ckpt.model.compute_transition_scores(gen.sequences, gen.scores, gen.beam_indices,
+                                                             normalize_logits=False)
+                totals = steps.sum(dim=1)
+                logprobs = (totals - torch.logsumexp(totals, dim=0)).clamp(max=0.0).tolist()
+            else:  # one beam (greedy decoding) holds all the mass
+                logprobs = [0.0]
+        return [([int(t) for t in seq[len(ids):]], float(lp)) for seq, lp in zip(gen.sequences, logprobs)]
+
+    def suggest(self, problem: Problem, k: int) -> list[Suggestion]:
+        """:meth:`propose_clauses` as text: at most ``k`` clauses for ``problem``, in beam
+        search's order, with their log-probabilities."""
+        return [Suggestion(c.to_text(), s) for c, s in self.propose_clauses(problem, k).clauses]
 
 
 def load(model: str | Path | None = None, beams: int = 32, lazy: bool = False) -> LMProposer:

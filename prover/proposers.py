@@ -4,14 +4,18 @@ Every proposer has one method, ``propose(state, k)``, returning at most ``k``
 :class:`Proposal` values, best first. A proposal is one clause in the problem
 language, in the problem's own point names (``"e = midpoint e a b"``); the search
 parses and realises it, and skips (and counts) the ones that do not parse or
-cannot be built in the figure, so a proposer may be wrong without harm.
+cannot be built in the figure, so a proposer may be wrong without harm. Its score
+is a natural-log probability on one scale for every proposer (see :class:`Proposal`).
 
 * :class:`HeuristicProposer` reads candidates off the figure (midpoints, feet,
   circumcentres, intersections of lines and circles, reflections, parallels and
-  perpendiculars through points meeting lines, tangents, ...) and ranks them by
-  what the diagram says about the new point: one that lands on an existing line or
-  circle it was not built from is far more promising. Numeric duplicates of an
-  existing point or of a better candidate are dropped.
+  perpendiculars through points meeting lines, tangents, ...), each a construction
+  of the catalogue that :func:`geometry.constructions.realise_construction` places,
+  and ranks them by what the diagram says about the new point: one that lands on an
+  existing line or circle it was not built from is far more promising. Numeric
+  duplicates of an existing point or of a better candidate are dropped.
+* :class:`ModelProposer` asks a language model (:class:`lm.proposer.LMProposer`)
+  for clauses.
 * :class:`FakeLM` returns clauses it was given (for tests).
 * :class:`MixProposer` interleaves two proposers (language model and heuristics).
 * :func:`make_proposer` builds one by name; the language model comes from the
@@ -23,27 +27,34 @@ cannot be built in the figure, so a proposer may be wrong without harm.
 >>> p = parse_problem("t", "a b c = triangle a b c; d = midpoint d b c ? cong a d b d")
 >>> d = realise(p, seed=0, check_goals=False)
 >>> props = HeuristicProposer().propose(SearchState(p, d.points), 3)
->>> len(props), all(" = " in x.clause for x in props)
+>>> len(props), all(" = " in x.clause and x.score <= 0 for x in props)
 (3, True)
 """
 from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from itertools import combinations, permutations
-from typing import Protocol, runtime_checkable
+from itertools import chain, combinations, permutations
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 import numpy as np
 
+from geometry.constructions import DegenerateError, realise_construction
+from geometry.numeric import Locus, intersect
 from geometry.predicates import circumcenter
 from geometry.problem import Problem
 
+if TYPE_CHECKING:  # lm is imported when a model is asked for (its checks are cheap, its model is not)
+    from lm.proposer import Suggestion
+
 __all__ = [
+    "ClauseModel",
     "FakeLM",
     "HeuristicProposer",
     "MixProposer",
+    "ModelProposer",
     "Proposal",
     "Proposer",
     "ProposerUnavailable",
@@ -55,7 +66,22 @@ __all__ = [
 
 @dataclass(frozen=True)
 class Proposal:
-    """One auxiliary clause, in the problem's point names, with the proposer's score."""
+    """One auxiliary clause, in the problem's point names, with the proposer's score.
+
+    ``score`` is the natural-log probability that the proposer gives this clause among
+    its candidates for the state: ``<= 0``, higher is better, on one scale for every
+    proposer, and the probabilities of one call's proposals sum to at most 1 (a
+    :class:`MixProposer` keeps each part's score, so its sum is at most the number of
+    parts). What each proposer's distribution is:
+
+    * :class:`HeuristicProposer`: the softmax of its evidence (coincidences of the new
+      point) over every candidate it ranked for the state, the ``k`` returned and the rest;
+    * :class:`ModelProposer`: the model's probability of the clause's tokens, normalised
+      over the beams that beam search returned (:meth:`lm.proposer.LMProposer.suggest`);
+      the list keeps beam search's order (length-normalised), so these scores need not
+      decrease along it;
+    * :class:`FakeLM`: by rank alone, ``1, 1/2, 1/3, ...`` normalised over the clauses it was given.
+    """
 
     clause: str
     score: float = 0.0
@@ -105,12 +131,27 @@ def fresh_name(used: set[str] | Sequence[str]) -> str:
     raise ValueError("no free point name")
 
 
+def _log_softmax(values: Sequence[float]) -> list[float]:
+    """``log(exp(v) / sum(exp(values)))`` for each value (each ``<= 0``).
+
+    >>> [round(x, 3) for x in _log_softmax([0.0, 0.0])]
+    [-0.693, -0.693]
+    """
+    if not values:
+        return []
+    top = max(values)
+    log_z = top + math.log(sum(math.exp(v - top) for v in values))
+    return [min(v - log_z, 0.0) for v in values]
+
+
 # ---------------------------------------------------------------------- simple proposers
 class FakeLM:
     """A stand-in for the language model: proposes the clauses it was given.
 
     ``responses`` is a list of clause texts (the same for every state) or a function
     from the state to such a list. Every state it was asked about is kept in ``asked``.
+    Scores follow the rank alone: the ``i``-th of ``n`` clauses (from 0) has probability
+    ``(1 / (i + 1)) / H_n`` (``H_n = 1 + 1/2 + ... + 1/n``; Zipf's law over the list).
     """
 
     name = "fake"
@@ -121,12 +162,14 @@ class FakeLM:
 
     def propose(self, state: SearchState, k: int) -> list[Proposal]:
         self.asked.append(state.text())
-        texts = self._responses(state) if callable(self._responses) else self._responses
-        return [Proposal(t, float(len(texts) - i), self.name) for i, t in enumerate(list(texts)[:k])]
+        texts = list(self._responses(state) if callable(self._responses) else self._responses)
+        log_h = math.log(sum(1 / (i + 1) for i in range(len(texts))) or 1.0)
+        return [Proposal(t, min(-math.log(i + 1) - log_h, 0.0), self.name) for i, t in enumerate(texts[:k])]
 
 
 class MixProposer:
-    """Interleaves the proposals of several proposers (duplicate clauses once)."""
+    """Interleaves the proposals of several proposers (duplicate clauses once), each with
+    the score its own proposer gave it."""
 
     name = "mix"
 
@@ -145,8 +188,37 @@ class MixProposer:
         return out[:k]
 
 
-def load_lm_proposer(model: str | None) -> Proposer:
-    """The language-model proposer of the ``lm`` package (:func:`lm.proposer.load`), lazy:
+class ClauseModel(Protocol):
+    """What :class:`ModelProposer` needs of a model (:class:`lm.proposer.LMProposer`):
+    clauses for a problem, best first, with their log-probabilities."""
+
+    def suggest(self, problem: Problem, k: int) -> Sequence[Suggestion]: ...
+
+
+class ModelProposer:
+    """A language model as a search proposer: its suggestions for the state's problem,
+    each scored with the log-probability the model gives it (see :class:`Proposal`).
+
+    The model is loaded when the first proposal is asked for (:attr:`loaded`), so a
+    problem DD+AR proves alone never pays for it.
+    """
+
+    name = "lm"
+
+    def __init__(self, model: ClauseModel) -> None:
+        self.model = model
+
+    @property
+    def loaded(self) -> bool:
+        """Whether the model is in memory (a model that does not say is taken as loaded)."""
+        return bool(getattr(self.model, "loaded", True))
+
+    def propose(self, state: SearchState, k: int) -> list[Proposal]:
+        return [Proposal(s.clause, s.logprob, self.name) for s in self.model.suggest(state.problem, k)]
+
+
+def load_lm_proposer(model: str | None) -> ModelProposer:
+    """The language model of the ``lm`` package (:func:`lm.proposer.load`) as a proposer, lazy:
     here only cheap checks run (the ``lm`` extra is installed, the model folder holds a
     checkpoint's files) and torch and the weights are loaded on its first proposal, so a
     problem DD+AR proves alone costs no more than with the heuristics.
@@ -154,7 +226,7 @@ def load_lm_proposer(model: str | None) -> Proposer:
     from lm.proposer import load
 
     try:
-        return load(model, lazy=True)
+        return ModelProposer(load(model, lazy=True))
     except ImportError as e:  # the message is lm.proposer.LM_EXTRA, naming the missing module
         raise ProposerUnavailable(f"{e}; or use --proposer heuristic") from None
     except (OSError, ValueError) as e:
@@ -191,14 +263,18 @@ class _Circle:
     r: float
 
 
+#: The new point in a candidate's construction text.
+_X = "{x}"
+
+
 @dataclass
 class _Candidate:
-    construction: str  # e.g. "midpoint {x} a b" with {x} for the new point
-    z: complex
+    construction: str  # constructions of the catalogue, e.g. "midpoint {x} a b", with {x} for the new point
     family: str
     lines: list[tuple[complex, complex]] = field(default_factory=list)  # loci it is built on (p, unit d)
     circles: list[tuple[complex, float]] = field(default_factory=list)  # (centre, radius)
     args: tuple[str, ...] = ()
+    z: complex = 0j  # the new point, where the catalogue puts it (set by _generate)
 
 
 #: A small preference between families (they are ranked mainly by coincidences).
@@ -222,11 +298,13 @@ _PRIOR = {
 class HeuristicProposer:
     """Constructions read off the figure, ranked by the coincidences of the new point.
 
-    Score of a candidate: 2 per existing line and per existing circle (through three
+    Evidence for a candidate: 2 per existing line and per existing circle (through three
     points) that the new point lies on without being built on it, 2 if it is the
     midpoint of two existing points it was not built from, 1 per circle about an
     existing centre through an existing point, 1 per such incidence with a line or
-    circle through a point of the goal, plus a small preference per family.
+    circle through a point of the goal, plus a small preference per family. Its score
+    is the log-softmax of the evidence over every candidate ranked for the state
+    (:class:`Proposal`): two more coincidences make a candidate ``e^4`` times likelier.
     """
 
     name = "heuristic"
@@ -256,11 +334,10 @@ class HeuristicProposer:
         goal_pts = set(state.problem.goal.points) if state.problem.goal is not None else set()
         new = fresh_name(set(state.points) | set(state.problem.points()))
         ranked = _rank(cands, pts, names, lines, circles, goal_pts, centre, radius, tol)
-        out = []
-        for score, c in ranked[:k]:
-            text = c.construction.format(x=new)
-            out.append(Proposal(f"{new} = {text}", round(score, 3), f"{self.name}:{c.family}"))
-        return out
+        # evidence is a sum of multiples of 0.05: rounded, equal evidence gives equal scores (not float noise)
+        scores = _log_softmax([round(evidence, 6) for evidence, _ in ranked])
+        return [Proposal(f"{new} = {c.construction.replace(_X, new)}", score, f"{self.name}:{c.family}")
+                for score, (_, c) in zip(scores[:k], ranked[:k])]
 
 
 def _unit(d: complex) -> complex:
@@ -314,141 +391,160 @@ def _main_lines(lines: list[_Line], problem: Problem) -> list[_Line]:
     return rich + stated
 
 
-def _generate(names, pts, lines: list[_Line], main: list[_Line], circles: list[_Circle], tol: float):
-    """Candidate constructions with the position of their new point."""
-    P = pts
-    # midpoints and mirror images
+# ---------------------------------------------------------------------- candidates
+def _generate(names: list[str], pts: dict[str, complex], lines: list[_Line], main: list[_Line],
+              circles: list[_Circle], tol: float) -> Iterator[_Candidate]:
+    """The candidate constructions, family by family, each with its new point where the
+    construction catalogue puts it; those it cannot place in this figure are left out."""
+    rng = np.random.default_rng(0)  # the constructions used here draw nothing at random
+    loci: dict[str, Locus] = {}  # the loci realised so far, by construction text (many candidates share one)
+    families = chain(
+        _midpoints(names, pts),
+        _feet(names, pts, lines),
+        _line_meets(lines, main, names, pts),
+        _triangle_centres(names, pts, circles, tol),
+        _line_circle(names, pts, circles, tol),
+    )
+    for cand in families:
+        z = _position(cand.construction, pts, rng, 10 * tol, loci)
+        if z is not None:
+            cand.z = z
+            yield cand
+
+
+def _position(construction: str, pts: dict[str, complex], rng: np.random.Generator, near: float,
+              loci: dict[str, Locus]) -> complex | None:
+    """Where the catalogue puts the new point ``{x}`` of ``construction`` in the figure ``pts``:
+    the point of a determined construction, or the meeting point of two loci that is not
+    (within ``near``) one of the points they are built from. None when it cannot be placed.
+    ``loci`` keeps the loci realised so far (by construction text) for the next calls."""
+    parts = construction.split(", ")
+    got: list[Locus | dict[str, complex]] = []
+    try:
+        for part in parts:
+            done = loci.get(part)
+            if done is None:
+                name, *args = part.split()
+                done = realise_construction(name, tuple(args), pts, rng)
+                if not isinstance(done, dict):
+                    loci[part] = done
+            got.append(done)
+    except (DegenerateError, ArithmeticError, ValueError):
+        return None
+    if len(got) == 1:
+        return got[0][_X] if isinstance(got[0], dict) else None
+    if len(got) == 2 and not isinstance(got[0], dict) and not isinstance(got[1], dict):
+        used = [pts[a] for part in parts for a in part.split()[1:] if a != _X]
+        for z in intersect(*got):
+            if min(abs(z - q) for q in used) > near:
+                return z
+    return None
+
+
+def _midpoints(names: list[str], P: dict[str, complex]) -> Iterator[_Candidate]:
+    """Midpoints of two points, and mirror images of a point in another."""
     for a, b in combinations(names, 2):
-        yield _Candidate(f"midpoint {{x}} {a} {b}", (P[a] + P[b]) / 2, "midpoint", [(P[a], _unit(P[b] - P[a]))], [], (a, b))
+        yield _Candidate(f"midpoint {_X} {a} {b}", "midpoint", [(P[a], _unit(P[b] - P[a]))], [], (a, b))
     for a, b in permutations(names, 2):
-        yield _Candidate(
-            f"mirror {{x}} {a} {b}", 2 * P[b] - P[a], "mirror", [(P[a], _unit(P[b] - P[a]))], [(P[b], abs(P[a] - P[b]))], (a, b)
-        )
+        yield _Candidate(f"mirror {_X} {a} {b}", "mirror", [(P[a], _unit(P[b] - P[a]))], [(P[b], abs(P[a] - P[b]))],
+                         (a, b))
+
+
+def _feet(names: list[str], P: dict[str, complex], lines: list[_Line]) -> Iterator[_Candidate]:
+    """Feet of the perpendiculars from a point to a line, and its reflections in the line."""
     for line in lines:
         b, c = line.rep
         for a in names:
             if a in line.members:
                 continue
-            t = ((P[a] - line.p) * line.d.conjugate()).real
-            f = line.p + t * line.d
-            perp = (P[a], _unit(f - P[a]))
-            yield _Candidate(f"foot {{x}} {a} {b} {c}", f, "foot", [(line.p, line.d), perp], [], (a, b, c))
-            yield _Candidate(
-                f"reflect {{x}} {a} {b} {c}", 2 * f - P[a], "reflection", [perp],
-                [(P[b], abs(P[a] - P[b])), (P[c], abs(P[a] - P[c]))], (a, b, c),
-            )
-    # intersections of two existing lines
+            perp = (P[a], line.d * 1j)
+            yield _Candidate(f"foot {_X} {a} {b} {c}", "foot", [(line.p, line.d), perp], [], (a, b, c))
+            yield _Candidate(f"reflect {_X} {a} {b} {c}", "reflection", [perp],
+                             [(P[b], abs(P[a] - P[b])), (P[c], abs(P[a] - P[c]))], (a, b, c))
+
+
+def _line_meets(lines: list[_Line], main: list[_Line], names: list[str], P: dict[str, complex]) -> Iterator[_Candidate]:
+    """Intersections of two lines; parallels and perpendiculars through a point meeting a main line."""
     for l1, l2 in combinations(lines, 2):
-        z = _meet(l1.p, l1.d, l2.p, l2.d)
-        if z is not None:
-            a, b = l1.rep
-            c, d = l2.rep
-            yield _Candidate(f"intersection_ll {{x}} {a} {b} {c} {d}", z, "intersection", [(l1.p, l1.d), (l2.p, l2.d)], [], (a, b, c, d))
-    # parallels and perpendiculars through a point, meeting an existing line
+        (a, b), (c, d) = l1.rep, l2.rep
+        yield _Candidate(f"intersection_ll {_X} {a} {b} {c} {d}", "intersection", [(l1.p, l1.d), (l2.p, l2.d)], [],
+                         (a, b, c, d))
     for l1 in main:
         a, b = l1.rep
         for l2 in main:
             m, n = l2.rep
             for c in names:
-                if c in l1.members:
+                if c in l1.members or l2 is l1:
                     continue
-                if c not in l2.members and l2 is not l1:
-                    z = _meet(l1.p, l1.d, P[c], l2.d)
-                    if z is not None:
-                        yield _Candidate(
-                            f"intersection_lp {{x}} {a} {b} {c} {m} {n}", z, "parallel",
-                            [(l1.p, l1.d), (P[c], l2.d)], [], (a, b, c, m, n),
-                        )
-                if l2 is not l1:
-                    z = _meet(l1.p, l1.d, P[c], l2.d * 1j)
-                    if z is not None:
-                        yield _Candidate(
-                            f"intersection_lt {{x}} {a} {b} {c} {m} {n}", z, "perpendicular",
-                            [(l1.p, l1.d), (P[c], l2.d * 1j)], [], (a, b, c, m, n),
-                        )
-    # circumcentres, orthocentres, incentres of triangles of existing points
+                if c not in l2.members:
+                    yield _Candidate(f"intersection_lp {_X} {a} {b} {c} {m} {n}", "parallel",
+                                     [(l1.p, l1.d), (P[c], l2.d)], [], (a, b, c, m, n))
+                yield _Candidate(f"intersection_lt {_X} {a} {b} {c} {m} {n}", "perpendicular",
+                                 [(l1.p, l1.d), (P[c], l2.d * 1j)], [], (a, b, c, m, n))
+
+
+def _triangle_centres(names: list[str], P: dict[str, complex], circles: list[_Circle],
+                      tol: float) -> Iterator[_Candidate]:
+    """Circumcentres of the figure's circles; orthocentres, incentres, fourth vertices of
+    parallelograms and feet of angle bisectors of its triangles."""
     for circ in circles:
         a, b, c = circ.members[:3]
-        yield _Candidate(f"circle {{x}} {a} {b} {c}", circ.c, "circumcentre", [], [], (a, b, c))
+        yield _Candidate(f"circle {_X} {a} {b} {c}", "circumcentre", [], [], (a, b, c))
     for a, b, c in combinations(names, 3):
         za, zb, zc = P[a], P[b], P[c]
         if abs(((zb - za) * (zc - za).conjugate()).imag) <= tol * max(abs(zb - za), abs(zc - za), 1e-12):
-            continue
-        h = _meet(za, (zc - zb) * 1j, zb, (zc - za) * 1j)
-        if h is not None:
-            yield _Candidate(f"orthocenter {{x}} {a} {b} {c}", h, "orthocentre", [], [], (a, b, c))
-        la, lb, lc = abs(zb - zc), abs(zc - za), abs(za - zb)
-        yield _Candidate(
-            f"incenter {{x}} {a} {b} {c}", (la * za + lb * zb + lc * zc) / (la + lb + lc), "incentre", [], [], (a, b, c)
-        )
+            continue  # collinear
+        yield _Candidate(f"orthocenter {_X} {a} {b} {c}", "orthocentre", [], [], (a, b, c))
+        yield _Candidate(f"incenter {_X} {a} {b} {c}", "incentre", [], [], (a, b, c))
         for u, v, w in ((a, b, c), (b, c, a), (c, a, b)):
-            # parallelogram u v w x: x = u + w - v
-            yield _Candidate(f"parallelogram {u} {v} {w} {{x}}", P[u] + P[w] - P[v], "parallelogram", [], [], (u, v, w))
+            yield _Candidate(f"parallelogram {u} {v} {w} {_X}", "parallelogram", [], [], (u, v, w))
             # the bisector of the angle at v meets the opposite side uw
             bis = _unit(P[u] - P[v]) + _unit(P[w] - P[v])
             if abs(bis) > 1e-9:
-                z = _meet(P[v], bis, P[u], P[w] - P[u])
-                if z is not None:
-                    yield _Candidate(
-                        f"angle_bisector {{x}} {u} {v} {w}, on_line {{x}} {u} {w}", z, "bisector",
-                        [(P[u], _unit(P[w] - P[u])), (P[v], _unit(bis))], [], (u, v, w),
-                    )
-    # lines through a point of a circle meet the circle again
+                yield _Candidate(f"angle_bisector {_X} {u} {v} {w}, on_line {_X} {u} {w}", "bisector",
+                                 [(P[u], _unit(P[w] - P[u])), (P[v], _unit(bis))], [], (u, v, w))
+
+
+def _line_circle(names: list[str], P: dict[str, complex], circles: list[_Circle], tol: float) -> Iterator[_Candidate]:
+    """Second intersections of a line through a point of a circle with the circle: the
+    figure's circles through three points, then circles about a point through another."""
     for circ in circles:
         c0, c1, c2 = circ.members[:3]
         for a in circ.members:
             for b in names:
-                if b == a:
-                    continue
-                d = P[b] - P[a]
-                if abs(d) <= tol:
-                    continue
-                # second intersection of line ab with the circle through a
-                u = _unit(d)
-                t = -2 * ((P[a] - circ.c) * u.conjugate()).real
-                if abs(t) <= 1e-6 * circ.r:
-                    continue  # tangent
-                z = P[a] + t * u
-                yield _Candidate(
-                    f"on_line {{x}} {a} {b}, on_circum {{x}} {c0} {c1} {c2}", z, "line-circle",
-                    [(P[a], u)], [(circ.c, circ.r)], (a, b, c0, c1, c2),
-                )
-    # circles about an existing centre o through b, cut by a line through b
+                if b != a and abs(P[b] - P[a]) > tol:
+                    yield _Candidate(f"on_line {_X} {a} {b}, on_circum {_X} {c0} {c1} {c2}", "line-circle",
+                                     [(P[a], _unit(P[b] - P[a]))], [(circ.c, circ.r)], (a, b, c0, c1, c2))
     for o in names:
         for b in names:
             if b == o:
                 continue
             r = abs(P[b] - P[o])
             for a in names:
-                if a in (o, b):
-                    continue
-                u = _unit(P[a] - P[b])
-                t = -2 * ((P[b] - P[o]) * u.conjugate()).real
-                if abs(t) <= 1e-6 * r:
-                    continue
-                yield _Candidate(
-                    f"intersection_lc {{x}} {a} {o} {b}", P[b] + t * u, "line-circle", [(P[b], u)], [(P[o], r)], (a, o, b)
-                )
+                if a not in (o, b):
+                    yield _Candidate(f"intersection_lc {_X} {a} {o} {b}", "line-circle",
+                                     [(P[b], _unit(P[a] - P[b]))], [(P[o], r)], (a, o, b))
 
 
-def _meet(p1: complex, d1: complex, p2: complex, d2: complex) -> complex | None:
-    """The intersection of two lines (None if they are parallel)."""
-    den = (d1.conjugate() * d2).imag
-    if abs(den) <= 1e-9 * abs(d1) * abs(d2):
-        return None
-    t = ((p2 - p1).conjugate() * d2).imag / den
-    return p1 + t * d1
+# ---------------------------------------------------------------------- ranking
+@dataclass(frozen=True)
+class _Incidences:
+    """Which existing objects each candidate's new point lies on (row i: candidate i)."""
+
+    lines: dict[int, list[int]]  # the lines (indices into the figure's lines) through it
+    circles: dict[int, list[int]]  # the circles through three points through it
+    centred: dict[int, list[int]]  # the points o with |o z| = |o p| for another existing point p
+    midpoint: list[bool]  # whether it is the midpoint of two existing points
 
 
-def _rank(cands, pts, names, lines, circles, goal_pts, centre, radius, tol):
-    """Score the candidates, drop numeric duplicates, best first (stable on ties)."""
+def _rank(cands: list[_Candidate], pts: dict[str, complex], names: list[str], lines: list[_Line],
+          circles: list[_Circle], goal_pts: set[str], centre: complex, radius: float,
+          tol: float) -> list[tuple[float, _Candidate]]:
+    """The candidates with their evidence, best first (stable on ties), without numeric
+    duplicates: a candidate at an existing point, or where a better one already is."""
     existing = np.array([pts[n] for n in names])
-    keep: list[_Candidate] = []
-    for c in cands:
-        z = c.z
-        if not (math.isfinite(z.real) and math.isfinite(z.imag)) or abs(z - centre) > 10 * radius:
-            continue
-        keep.append(c)
+    keep = [c for c in cands
+            if math.isfinite(c.z.real) and math.isfinite(c.z.imag) and abs(c.z - centre) <= 10 * radius]
     if not keep:
         return []
     Z = np.array([c.z for c in keep])
@@ -457,55 +553,12 @@ def _rank(cands, pts, names, lines, circles, goal_pts, centre, radius, tol):
     Z = Z[far]
     if not keep:
         return []
-    # incidences with lines |cross(z - p, d)| and circles ||z - c| - r|: (m, L) and (m, C)
-    LP = np.array([l.p for l in lines])
-    LD = np.array([l.d for l in lines])
-    on_line = np.abs(((Z[:, None] - LP[None, :]) * LD.conj()[None, :]).imag) <= 10 * tol
-    if circles:
-        CC = np.array([c.c for c in circles])
-        CR = np.array([c.r for c in circles])
-        on_circle = np.abs(np.abs(Z[:, None] - CC[None, :]) - CR[None, :]) <= 10 * tol
-    else:
-        on_circle = np.zeros((len(keep), 0), dtype=bool)
-    # on a circle about an existing point o through another existing point: (m, n)
-    n = len(names)
-    D = np.abs(existing[:, None] - existing[None, :])  # (n, n)
-    np.fill_diagonal(D, -1.0)
-    DZ = np.abs(Z[:, None] - existing[None, :])  # (m, n)
-    centred = (np.abs(D[None, :, :] - DZ[:, :, None]) <= 10 * tol).any(axis=2)
-    # the midpoint of two existing points: (m,)
-    iu = np.triu_indices(n, 1)
-    sums = (existing[:, None] + existing[None, :])[iu]
-    midpoint = (np.abs(sums[None, :] - 2 * Z[:, None]) <= 20 * tol).any(axis=1)
+    hits = _incidences(Z, existing, lines, circles, tol)
     pos = {x: i for i, x in enumerate(names)}
-    line_hits, circle_hits, centre_hits = _by_row(on_line), _by_row(on_circle), _by_row(centred)
-    mid = midpoint.tolist()
     scored: list[tuple[float, int, _Candidate]] = []
     best_at: dict[tuple[int, int], int] = {}
     for i, c in enumerate(keep):
-        score = _PRIOR.get(c.family, 0.0) - 0.05 * len(c.args)
-        goal_hits = 0
-        for j in line_hits.get(i, ()):
-            line = lines[j]
-            if any(_same_line(line, p, d, tol) for p, d in c.lines):
-                continue
-            score += 2
-            goal_hits += bool(goal_pts & set(line.members))
-        for j in circle_hits.get(i, ()):
-            circ = circles[j]
-            if any(abs(circ.c - o) <= 10 * tol and abs(circ.r - r) <= 10 * tol for o, r in c.circles):
-                continue
-            score += 2
-            goal_hits += bool(goal_pts & set(circ.members))
-        if i in centre_hits:
-            hits = set(centre_hits[i])
-            if c.family in ("midpoint", "mirror", "reflection", "line-circle"):
-                hits -= {pos[a] for a in c.args if a in pos}  # equal lengths by construction
-            score += len(hits)
-            goal_hits += sum(names[o] in goal_pts for o in hits)
-        if c.family != "midpoint" and mid[i]:
-            score += 2
-        score += min(goal_hits, 3) + 0.25 * len(goal_pts & set(c.args))
+        score = _evidence(i, c, hits, lines, circles, names, pos, goal_pts, tol)
         key = (round(c.z.real / radius * 1e5), round(c.z.imag / radius * 1e5))
         prev = best_at.get(key)
         if prev is not None and scored[prev][0] >= score:
@@ -517,6 +570,60 @@ def _rank(cands, pts, names, lines, circles, goal_pts, centre, radius, tol):
     scored = [s for s in scored if s[0] > -math.inf]
     scored.sort(key=lambda s: (-s[0], s[1]))
     return [(s, c) for s, _, c in scored]
+
+
+def _incidences(Z: np.ndarray, existing: np.ndarray, lines: list[_Line], circles: list[_Circle],
+                tol: float) -> _Incidences:
+    """The incidences of the points ``Z`` (m,) with the figure (``existing``: its n points)."""
+    # lines |cross(z - p, d)| and circles ||z - c| - r|: (m, L) and (m, C)
+    LP = np.array([l.p for l in lines])
+    LD = np.array([l.d for l in lines])
+    on_line = np.abs(((Z[:, None] - LP[None, :]) * LD.conj()[None, :]).imag) <= 10 * tol
+    if circles:
+        CC = np.array([c.c for c in circles])
+        CR = np.array([c.r for c in circles])
+        on_circle = np.abs(np.abs(Z[:, None] - CC[None, :]) - CR[None, :]) <= 10 * tol
+    else:
+        on_circle = np.zeros((len(Z), 0), dtype=bool)
+    # on a circle about an existing point o through another existing point: (m, n)
+    n = len(existing)
+    D = np.abs(existing[:, None] - existing[None, :])  # (n, n)
+    np.fill_diagonal(D, -1.0)
+    DZ = np.abs(Z[:, None] - existing[None, :])  # (m, n)
+    centred = (np.abs(D[None, :, :] - DZ[:, :, None]) <= 10 * tol).any(axis=2)
+    # the midpoint of two existing points: (m,)
+    iu = np.triu_indices(n, 1)
+    sums = (existing[:, None] + existing[None, :])[iu]
+    midpoint = (np.abs(sums[None, :] - 2 * Z[:, None]) <= 20 * tol).any(axis=1)
+    return _Incidences(_by_row(on_line), _by_row(on_circle), _by_row(centred), midpoint.tolist())
+
+
+def _evidence(i: int, c: _Candidate, hits: _Incidences, lines: list[_Line], circles: list[_Circle],
+              names: list[str], pos: dict[str, int], goal_pts: set[str], tol: float) -> float:
+    """The evidence for candidate ``c`` (row ``i`` of ``hits``): see :class:`HeuristicProposer`."""
+    score = _PRIOR.get(c.family, 0.0) - 0.05 * len(c.args)
+    goal_hits = 0
+    for j in hits.lines.get(i, ()):
+        line = lines[j]
+        if any(_same_line(line, p, d, tol) for p, d in c.lines):
+            continue
+        score += 2
+        goal_hits += bool(goal_pts & set(line.members))
+    for j in hits.circles.get(i, ()):
+        circ = circles[j]
+        if any(abs(circ.c - o) <= 10 * tol and abs(circ.r - r) <= 10 * tol for o, r in c.circles):
+            continue
+        score += 2
+        goal_hits += bool(goal_pts & set(circ.members))
+    if i in hits.centred:
+        centres = set(hits.centred[i])
+        if c.family in ("midpoint", "mirror", "reflection", "line-circle"):
+            centres -= {pos[a] for a in c.args if a in pos}  # equal lengths by construction
+        score += len(centres)
+        goal_hits += sum(names[o] in goal_pts for o in centres)
+    if c.family != "midpoint" and hits.midpoint[i]:
+        score += 2
+    return score + min(goal_hits, 3) + 0.25 * len(goal_pts & set(c.args))
 
 
 def _by_row(mask: np.ndarray) -> dict[int, list[int]]:

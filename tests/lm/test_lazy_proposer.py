@@ -23,7 +23,7 @@ from lm.proposer import (
     coincidences,
     model_folder,
 )
-from prover.proposers import MixProposer, ProposerUnavailable, make_proposer
+from prover.proposers import MixProposer, ModelProposer, ProposerUnavailable, make_proposer
 from prover.search import SearchConfig, prove
 
 REPO = Path(__file__).resolve().parents[2]
@@ -46,7 +46,9 @@ def test_a_problem_ddar_proves_never_loads_the_model(examples_path: Path, name: 
     from geometry.problem import read_problems
 
     proposer = make_proposer(name)
-    lm = proposer.parts[0] if isinstance(proposer, MixProposer) else proposer
+    adapter = proposer.parts[0] if isinstance(proposer, MixProposer) else proposer
+    assert isinstance(adapter, ModelProposer) and not adapter.loaded
+    lm = adapter.model
     assert isinstance(lm, LMProposer) and not lm.loaded
     (problem,) = [p for p in read_problems(examples_path) if p.name == "orthocenter"]
     res = prove(problem, proposer, SearchConfig(timeout=60))

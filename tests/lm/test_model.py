@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import math
 import os
 import random
 import signal
@@ -144,13 +145,19 @@ def test_propose_returns_clauses_that_parse(trained):
 
 
 def test_search_interface(trained):
-    from prover.proposers import Proposal, Proposer, SearchState
+    """The search's adapter (prover.proposers.ModelProposer) turns the model's suggestions into
+    proposals with the same clauses, in the same order, scored with their log-probabilities."""
+    from prover.proposers import ModelProposer, Proposal, Proposer, SearchState
 
-    proposer = load(trained[0], beams=4)
+    model = load(trained[0], beams=4)
+    proposer = ModelProposer(model)
     assert isinstance(proposer, Proposer)
     problem = parse_problem("t", "a b c = triangle a b c ? perp a b a c")
     props = proposer.propose(SearchState(problem, {}), 4)
     assert all(isinstance(p, Proposal) and " = " in p.clause for p in props)
+    got = model.suggest(problem, 4)
+    assert [(p.clause, p.score) for p in props] == [(s.clause, s.logprob) for s in got]
+    assert all(p.score <= 0 for p in props) and sum(math.exp(p.score) for p in props) <= 1 + 1e-6
 
 
 def test_finetune_starts_from_the_pretrained_model(trained, corpus, tmp_path):
