@@ -572,9 +572,27 @@ def _rank(cands: list[_Candidate], pts: dict[str, complex], names: list[str], li
     return [(s, c) for s, _, c in scored]
 
 
+#: Candidates whose incidences are computed at once (bounds the (rows, lines or circles) arrays).
+_CHUNK = 1024
+
+
 def _incidences(Z: np.ndarray, existing: np.ndarray, lines: list[_Line], circles: list[_Circle],
                 tol: float) -> _Incidences:
-    """The incidences of the points ``Z`` (m,) with the figure (``existing``: its n points)."""
+    """The incidences of the points ``Z`` (m,) with the figure (``existing``: its n points).
+
+    Computed ``_CHUNK`` candidates at a time, so memory stays bounded on large figures
+    (a 30-point figure has thousands of circles and a hundred thousand candidates)."""
+    hits = _Incidences({}, {}, {}, [])
+    for lo in range(0, len(Z), _CHUNK):
+        part = _incidences_of(Z[lo:lo + _CHUNK], existing, lines, circles, tol)
+        for mine, theirs in ((hits.lines, part.lines), (hits.circles, part.circles), (hits.centred, part.centred)):
+            mine.update((lo + i, js) for i, js in theirs.items())
+        hits.midpoint.extend(part.midpoint)
+    return hits
+
+
+def _incidences_of(Z: np.ndarray, existing: np.ndarray, lines: list[_Line], circles: list[_Circle],
+                   tol: float) -> _Incidences:
     # lines |cross(z - p, d)| and circles ||z - c| - r|: (m, L) and (m, C)
     LP = np.array([l.p for l in lines])
     LD = np.array([l.d for l in lines])
@@ -585,12 +603,18 @@ def _incidences(Z: np.ndarray, existing: np.ndarray, lines: list[_Line], circles
         on_circle = np.abs(np.abs(Z[:, None] - CC[None, :]) - CR[None, :]) <= 10 * tol
     else:
         on_circle = np.zeros((len(Z), 0), dtype=bool)
-    # on a circle about an existing point o through another existing point: (m, n)
+    # on a circle about an existing point o through another existing point p: (m, n), by
+    # comparing |o z| with the nearest of o's sorted distances to the other points
     n = len(existing)
     D = np.abs(existing[:, None] - existing[None, :])  # (n, n)
-    np.fill_diagonal(D, -1.0)
+    others = np.sort(D[~np.eye(n, dtype=bool)].reshape(n, n - 1), axis=1) if n > 1 else np.zeros((n, 0))
     DZ = np.abs(Z[:, None] - existing[None, :])  # (m, n)
-    centred = (np.abs(D[None, :, :] - DZ[:, :, None]) <= 10 * tol).any(axis=2)
+    centred = np.zeros((len(Z), n), dtype=bool)
+    for j in range(n if n > 1 else 0):
+        at = np.searchsorted(others[j], DZ[:, j])
+        below = np.abs(others[j][np.clip(at - 1, 0, n - 2)] - DZ[:, j]) <= 10 * tol
+        above = np.abs(others[j][np.clip(at, 0, n - 2)] - DZ[:, j]) <= 10 * tol
+        centred[:, j] = below | above
     # the midpoint of two existing points: (m,)
     iu = np.triu_indices(n, 1)
     sums = (existing[:, None] + existing[None, :])[iu]
