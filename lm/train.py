@@ -128,7 +128,6 @@ def _corpus_summary(data: Path) -> dict[str, Any]:
 
 def train(cfg: TrainConfig) -> dict[str, Any]:
     """Train one stage; returns the metadata written beside the final model."""
-    from transformers import TrainingArguments
     from transformers.trainer_utils import get_last_checkpoint
 
     started = time.time()
@@ -140,60 +139,14 @@ def train(cfg: TrainConfig) -> dict[str, Any]:
         what = "examples with auxiliary constructions" if cfg.stage == "finetune" else "examples"
         raise TrainError(f"{cfg.data}: no training {what} in the corpus")
     cfg.out.mkdir(parents=True, exist_ok=True)
-
-    # model and tokenizer
-    if cfg.init is not None:
-        try:
-            init = load_checkpoint(cfg.init)
-        except CheckpointError as e:
-            raise TrainError(f"--init: {e}") from None
-        tokenizer, model = init.tokenizer, init.model
-        model.train()
-        size = init.meta.get("size", cfg.size)
-    else:
-        try:
-            tokenizer = Tokenizer.load(cfg.out)  # a resumed run keeps the tokenizer it started with
-        except TokenizerError:
-            tokenizer = train_tokenizer(line.text for line in train_lines)
-            tokenizer.save(cfg.out)
-        torch.manual_seed(cfg.seed)
-        model = build_model(cfg.size, len(tokenizer))
-        size = cfg.size
+    tokenizer, model, size = _model_and_tokenizer(cfg, train_lines)
     max_len = min(cfg.max_len or model.config.max_position_embeddings, model.config.max_position_embeddings)
     train_ds = TokenDataset(train_lines, tokenizer, max_len)
     val_ds = TokenDataset(val_lines[: cfg.max_eval], tokenizer, max_len) if val_lines else None
-
     use_cpu, bf16 = _device(cfg)
-    eval_every = cfg.eval_every or max(1, cfg.steps // 8)
     lr = cfg.lr if cfg.lr is not None else (1e-3 if cfg.stage == "pretrain" else 5e-5)
     ckpt_dir = cfg.out / "checkpoints"
-    args = TrainingArguments(
-        output_dir=str(ckpt_dir),
-        max_steps=cfg.steps,
-        per_device_train_batch_size=cfg.batch_size,
-        per_device_eval_batch_size=max(cfg.batch_size, 64),
-        learning_rate=lr,
-        lr_scheduler_type="cosine",
-        warmup_steps=min(cfg.warmup, cfg.steps // 10),
-        weight_decay=0.01,
-        max_grad_norm=1.0,
-        logging_steps=max(1, min(50, cfg.steps // 20)),
-        eval_strategy="steps" if val_ds is not None else "no",
-        eval_steps=eval_every,
-        save_strategy="steps",
-        save_steps=cfg.save_every or eval_every,
-        save_total_limit=2,
-        seed=cfg.seed,
-        data_seed=cfg.seed,
-        use_cpu=use_cpu,
-        bf16=bf16,
-        dataloader_num_workers=cfg.workers,
-        report_to="none",
-        disable_tqdm=not cfg.progress,
-        include_num_input_tokens_seen="non_padding",
-        remove_unused_columns=False,
-        **_group_by_length(TrainingArguments),  # batches of similar length: little padding
-    )
+    args = _training_arguments(cfg, ckpt_dir, lr, use_cpu, bf16, evaluate=val_ds is not None)
     trainer = _TokenRateTrainer(model=model, args=args, train_dataset=train_ds, eval_dataset=val_ds,
                                 data_collator=collate)
     last = get_last_checkpoint(str(ckpt_dir)) if ckpt_dir.is_dir() else None
@@ -209,27 +162,69 @@ def train(cfg: TrainConfig) -> dict[str, Any]:
     if not trainer.is_world_process_zero():
         return metrics
     meta = {
-        "stage": cfg.stage,
-        "size": size,
-        "steps": cfg.steps,
-        "batch_size": cfg.batch_size,
-        "learning_rate": lr,
-        "seed": cfg.seed,
-        "max_len": max_len,
-        "data": str(cfg.data),
-        "corpus": _corpus_summary(cfg.data),
-        "train_lines": len(train_ds),
-        "validation_lines": len(val_lines),
-        "tokens_seen": int(trainer.state.num_input_tokens_seen),
-        "parameters": parameter_count(model),
-        "init": str(cfg.init) if cfg.init else None,
-        "history": _history(cfg.init),
-        "seconds": round(time.time() - started, 1),
-        **metrics,
-        **cfg.extra_meta,
+        "stage": cfg.stage, "size": size, "steps": cfg.steps, "batch_size": cfg.batch_size, "learning_rate": lr,
+        "seed": cfg.seed, "max_len": max_len, "data": str(cfg.data), "corpus": _corpus_summary(cfg.data),
+        "train_lines": len(train_ds), "validation_lines": len(val_lines),
+        "tokens_seen": int(trainer.state.num_input_tokens_seen), "parameters": parameter_count(model),
+        "init": str(cfg.init) if cfg.init else None, "history": _history(cfg.init),
+        "seconds": round(time.time() - started, 1), **metrics, **cfg.extra_meta,
     }
     save_checkpoint(cfg.out, trainer.model, tokenizer, meta)
     return meta
+
+
+def _model_and_tokenizer(cfg: TrainConfig, train_lines: list) -> tuple[Tokenizer, Any, str]:
+    """The tokenizer, model and size to train: those of ``--init``, or new ones (a resumed run
+    keeps the tokenizer it started with)."""
+    if cfg.init is not None:
+        try:
+            init = load_checkpoint(cfg.init)
+        except CheckpointError as e:
+            raise TrainError(f"--init: {e}") from None
+        init.model.train()
+        return init.tokenizer, init.model, init.meta.get("size", cfg.size)
+    try:
+        tokenizer = Tokenizer.load(cfg.out)
+    except TokenizerError:
+        tokenizer = train_tokenizer(line.text for line in train_lines)
+        tokenizer.save(cfg.out)
+    torch.manual_seed(cfg.seed)
+    return tokenizer, build_model(cfg.size, len(tokenizer)), cfg.size
+
+
+def _training_arguments(cfg: TrainConfig, ckpt_dir: Path, lr: float, use_cpu: bool, bf16: bool,
+                        evaluate: bool) -> Any:
+    """The Trainer's arguments: cosine schedule, checkpoints every evaluation, length-grouped batches."""
+    from transformers import TrainingArguments
+
+    eval_every = cfg.eval_every or max(1, cfg.steps // 8)
+    return TrainingArguments(
+        output_dir=str(ckpt_dir),
+        max_steps=cfg.steps,
+        per_device_train_batch_size=cfg.batch_size,
+        per_device_eval_batch_size=max(cfg.batch_size, 64),
+        learning_rate=lr,
+        lr_scheduler_type="cosine",
+        warmup_steps=min(cfg.warmup, cfg.steps // 10),
+        weight_decay=0.01,
+        max_grad_norm=1.0,
+        logging_steps=max(1, min(50, cfg.steps // 20)),
+        eval_strategy="steps" if evaluate else "no",
+        eval_steps=eval_every,
+        save_strategy="steps",
+        save_steps=cfg.save_every or eval_every,
+        save_total_limit=2,
+        seed=cfg.seed,
+        data_seed=cfg.seed,
+        use_cpu=use_cpu,
+        bf16=bf16,
+        dataloader_num_workers=cfg.workers,
+        report_to="none",
+        disable_tqdm=not cfg.progress,
+        include_num_input_tokens_seen="non_padding",
+        remove_unused_columns=False,
+        **_group_by_length(TrainingArguments),  # batches of similar length: little padding
+    )
 
 
 def _group_by_length(args_cls: type) -> dict[str, Any]:
