@@ -25,6 +25,7 @@ import numpy as np
 from .literals import Literal, is_literal_token
 from .numeric import Circle, Line, Locus, Ray, foot, intersect, line_through, reflect_in_line
 from .predicates import Predicate, circumcenter, kind_of
+from .tolerance import LOCUS_EPS, SCALE_FLOOR, ZERO_LENGTH
 
 Value = Union[complex, Literal]
 Bound = Mapping[str, Value]
@@ -141,14 +142,14 @@ def _u(z: complex) -> complex:
 def _bisector_dir(a: complex, b: complex, c: complex) -> complex:
     """Direction of the internal bisector of angle ABC."""
     d = _u(a - b) + _u(c - b)
-    if abs(d) < 1e-12:
+    if abs(d) < ZERO_LENGTH:
         d = 1j * _u(a - b)
     return d
 
 
 def _apollonius(a: complex, b: complex, r: float) -> Locus:
     """Points X with |XA| / |XB| = r."""
-    if abs(r - 1) < 1e-12:
+    if abs(r - 1) < ZERO_LENGTH:
         return Line((a + b) / 2, 1j * (b - a))
     centre = (a - r * r * b) / (1 - r * r)
     return Circle(centre, r * abs(a - b) / abs(1 - r * r))
@@ -162,7 +163,7 @@ def _circle3(a: complex, b: complex, c: complex) -> Circle:
 
 
 def _meet(l1: Locus, l2: Locus, avoid: tuple[complex, ...] = ()) -> complex:
-    pts = [p for p in intersect(l1, l2) if all(abs(p - q) > 1e-9 for q in avoid)]
+    pts = [p for p in intersect(l1, l2) if all(abs(p - q) > SCALE_FLOOR for q in avoid)]
     if not pts:
         raise DegenerateError("the loci do not meet")
     return pts[0]
@@ -185,7 +186,7 @@ def _excentre(a: complex, b: complex, c: complex) -> complex:
 
 def _tangent_points(p: complex, o: complex, r: float) -> tuple[complex, complex]:
     d = abs(p - o)
-    if d <= r * (1 + 1e-9):
+    if d <= r * (1 + LOCUS_EPS):
         raise DegenerateError("the point lies inside the circle")
     pts = intersect(Circle(o, r), Circle((p + o) / 2, d / 2))
     if len(pts) != 2:
@@ -197,7 +198,7 @@ def _common_tangents(o: complex, r1: float, w: complex, r2: float, internal: boo
     """Touch points (x, y, z, i) of two common tangents: x, z on circle 1; y, i on circle 2."""
     d = abs(w - o)
     s = -r2 if internal else r2
-    if d <= abs(r1 - s) + 1e-9:
+    if d <= abs(r1 - s) + LOCUS_EPS:
         raise DegenerateError("the circles have no such common tangents")
     u = _u(w - o)
     cos_t = (r1 - s) / d
@@ -1072,7 +1073,7 @@ def _(v, rng):
     disc = qb * qb - 4 * qa * qc
     if disc < 0 or qa <= 0:
         raise DegenerateError("no circle tangent to both lines and the circle")
-    roots = [t for t in ((-qb + math.sqrt(disc)) / (2 * qa), (-qb - math.sqrt(disc)) / (2 * qa)) if t > 1e-9]
+    roots = [t for t in ((-qb + math.sqrt(disc)) / (2 * qa), (-qb - math.sqrt(disc)) / (2 * qa)) if t > SCALE_FLOOR]
     if not roots:
         raise DegenerateError("no circle tangent to both lines and the circle")
     i = c + max(roots) * u

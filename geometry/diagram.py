@@ -23,7 +23,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from .constructions import Bound, DegenerateError, LocusKind
-from .errors import RealisationError
+from .errors import ProblemError, RealisationError
 from .numeric import Circle, Line, Ray, intersect, sample_on
 from .predicates import Predicate
 from .problem import Clause, ConstructionCall, Problem
@@ -312,3 +312,43 @@ def _wrong_name(clause: Clause, pts: Mapping[str, complex]) -> tuple[str, str] |
         if q not in pts and q not in clause.points:
             return f"point {q!r} is not in the figure", q
     return None
+
+
+# ---------------------------------------------------------------------- coincidences
+def figure_scale(points: Mapping[str, complex]) -> float:
+    """The figure's radius about its centroid: coordinates are compared at NUMERIC_CHECK of it."""
+    zs = list(points.values())
+    if len(zs) < 2:
+        return 1.0
+    centre = sum(zs) / len(zs)
+    return max(abs(z - centre) for z in zs) or 1.0
+
+
+def _same(z: complex, points: Mapping[str, complex], tol: float) -> str | None:
+    """The first point of ``points`` within ``tol`` of ``z``."""
+    return next((n for n, w in points.items() if abs(z - w) <= tol), None)
+
+
+def existing_points(diagram: Diagram, clauses: Sequence[Clause],
+                    seed: int | np.random.Generator = 0) -> dict[str, str]:
+    """The new points of ``clauses`` that land on a point ``diagram`` already has (new -> existing).
+
+    :func:`extend_diagram` refuses a point that (nearly) coincides with
+    an existing one, so the clauses are drawn among only the points they are built from
+    and their points compared with the whole figure, at NUMERIC_CHECK of its scale. Clauses that
+    cannot be drawn even so give nothing.
+    """
+    new_names = {p for c in clauses for p in c.points}
+    used = {a for c in clauses for call in c.constructions for a in call.args if isinstance(a, str)}
+    base = {n: z for n, z in diagram.points.items() if n in used and n not in new_names}
+    try:
+        drawn = extend_diagram(Diagram(diagram.problem, base, diagram.seed, diagram.with_aux), clauses, seed)
+    except (ProblemError, ArithmeticError, ValueError, KeyError):
+        return {}
+    tol = NUMERIC_CHECK * figure_scale(diagram.points)
+    out = {}
+    for p in (p for c in clauses for p in c.points):
+        hit = _same(drawn.points[p], diagram.points, tol) if p in drawn.points else None
+        if hit is not None:
+            out[p] = hit
+    return out

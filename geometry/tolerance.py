@@ -28,8 +28,6 @@ from __future__ import annotations
 #: products and coordinates, angles in radians. True ones hold to ~1e-12 and false ones
 #: miss by far more, so 1e-6 splits them with room for a drawing's lost digits.
 NUMERIC_CHECK = 1e-6
-#: The former name of :data:`NUMERIC_CHECK` (lm/proposer.py still imports it).
-REL_TOL = NUMERIC_CHECK
 #: Two directions in units of 180 degrees (angle equations mod 1): 1e-7 of pi is about
 #: 3e-7 radians, the same order as NUMERIC_CHECK on angles in radians.
 ANGLE_TOL = 1e-7
@@ -93,6 +91,6 @@ STATE_KEY_DIGITS = 6
 __all__ = [
     "ANGLE_TOL", "CENTRE_MATCH", "DRAW_TOL", "FALSE_MARGIN", "FLAT_TRIANGLE", "HUGE_RADIUS",
     "LOCUS_EPS", "MAX_SPREAD", "MIN_SEPARATION", "NUMERIC_CHECK", "ON_LOCUS", "POSITIVE_FLOOR",
-    "RATIONAL_MATCH", "REL_TOL", "SCALE_FLOOR", "SNAP_DIGITS", "STATE_KEY_DIGITS", "SYNTH_GROUPING",
+    "RATIONAL_MATCH", "SCALE_FLOOR", "SNAP_DIGITS", "STATE_KEY_DIGITS", "SYNTH_GROUPING",
     "ZERO_LENGTH",
 ]

@@ -23,17 +23,17 @@ from __future__ import annotations
 import importlib.util
 import json
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from geometry.diagram import Diagram, extend_diagram, realise
+from geometry.diagram import existing_points, extend_diagram, figure_scale, realise
 from geometry.errors import ProblemError
 from geometry.problem import Clause, Problem
-from geometry.tolerance import REL_TOL
+from geometry.tolerance import NUMERIC_CHECK
 
 # lm.serialize (networkx, a quarter of a second) and lm.model (torch) are imported when
 # the model runs: every geoprover command imports this module through lm.cli.
@@ -296,45 +296,6 @@ class Coincident:
     earlier: int | None = None
 
 
-def _scale(points: Mapping[str, complex]) -> float:
-    """The figure's radius about its centroid: coordinates are compared at REL_TOL of it."""
-    zs = list(points.values())
-    if len(zs) < 2:
-        return 1.0
-    centre = sum(zs) / len(zs)
-    return max(abs(z - centre) for z in zs) or 1.0
-
-
-def _same(z: complex, points: Mapping[str, complex], tol: float) -> str | None:
-    """The first point of ``points`` within ``tol`` of ``z``."""
-    return next((n for n, w in points.items() if abs(z - w) <= tol), None)
-
-
-def existing_points(diagram: Diagram, clauses: Sequence[Clause],
-                    seed: int | np.random.Generator = 0) -> dict[str, str]:
-    """The new points of ``clauses`` that land on a point ``diagram`` already has (new -> existing).
-
-    :func:`geometry.diagram.extend_diagram` refuses a point that (nearly) coincides with
-    an existing one, so the clauses are drawn among only the points they are built from
-    and their points compared with the whole figure, at REL_TOL of its scale. Clauses that
-    cannot be drawn even so give nothing.
-    """
-    new_names = {p for c in clauses for p in c.points}
-    used = {a for c in clauses for call in c.constructions for a in call.args if isinstance(a, str)}
-    base = {n: z for n, z in diagram.points.items() if n in used and n not in new_names}
-    try:
-        drawn = extend_diagram(Diagram(diagram.problem, base, diagram.seed, diagram.with_aux), clauses, seed)
-    except (ProblemError, ArithmeticError, ValueError, KeyError):
-        return {}
-    tol = REL_TOL * _scale(diagram.points)
-    out = {}
-    for p in (p for c in clauses for p in c.points):
-        hit = _same(drawn.points[p], diagram.points, tol) if p in drawn.points else None
-        if hit is not None:
-            out[p] = hit
-    return out
-
-
 def coincidences(problem: Problem, clauses: Sequence[Clause], seed: int = 0) -> list[Coincident | None]:
     """For each proposed clause (one at a time on ``problem``): None when it adds a new
     point, else the :class:`Coincident` it repeats (a point of the problem, or an earlier
@@ -343,7 +304,7 @@ def coincidences(problem: Problem, clauses: Sequence[Clause], seed: int = 0) -> 
         diagram = realise(problem, seed=seed)
     except ProblemError:
         return [None] * len(clauses)
-    tol = REL_TOL * _scale(diagram.points)
+    tol = NUMERIC_CHECK * figure_scale(diagram.points)
     placed: list[tuple[int, complex]] = []
     out: list[Coincident | None] = []
     for i, clause in enumerate(clauses):

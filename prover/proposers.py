@@ -45,6 +45,7 @@ from geometry.constructions import DegenerateError, realise_construction
 from geometry.numeric import Locus, intersect
 from geometry.predicates import circumcenter
 from geometry.problem import Problem
+from geometry.tolerance import MIN_SEPARATION, ON_LOCUS, SCALE_FLOOR, SNAP_DIGITS, ZERO_LENGTH
 
 if TYPE_CHECKING:  # lm is imported when a model is asked for (its checks are cheap, its model is not)
     from lm.proposer import Suggestion
@@ -321,8 +322,8 @@ class HeuristicProposer:
             return []
         zs = np.array([pts[n] for n in names])
         centre = zs.mean()
-        radius = max(float(np.abs(zs - centre).max()), 1e-9)
-        tol = 1e-7 * radius
+        radius = max(float(np.abs(zs - centre).max()), SCALE_FLOOR)
+        tol = ON_LOCUS * radius
         lines = _lines(names, pts, tol)
         circles = _circles(names, pts, tol, radius)
         main = _main_lines(lines, state.problem)[: self.max_lines]
@@ -492,7 +493,7 @@ def _triangle_centres(names: list[str], P: dict[str, complex], circles: list[_Ci
         yield _Candidate(f"circle {_X} {a} {b} {c}", "circumcentre", [], [], (a, b, c))
     for a, b, c in combinations(names, 3):
         za, zb, zc = P[a], P[b], P[c]
-        if abs(((zb - za) * (zc - za).conjugate()).imag) <= tol * max(abs(zb - za), abs(zc - za), 1e-12):
+        if abs(((zb - za) * (zc - za).conjugate()).imag) <= tol * max(abs(zb - za), abs(zc - za), ZERO_LENGTH):
             continue  # collinear
         yield _Candidate(f"orthocenter {_X} {a} {b} {c}", "orthocentre", [], [], (a, b, c))
         yield _Candidate(f"incenter {_X} {a} {b} {c}", "incentre", [], [], (a, b, c))
@@ -500,7 +501,7 @@ def _triangle_centres(names: list[str], P: dict[str, complex], circles: list[_Ci
             yield _Candidate(f"parallelogram {u} {v} {w} {_X}", "parallelogram", [], [], (u, v, w))
             # the bisector of the angle at v meets the opposite side uw
             bis = _unit(P[u] - P[v]) + _unit(P[w] - P[v])
-            if abs(bis) > 1e-9:
+            if abs(bis) > SCALE_FLOOR:
                 yield _Candidate(f"angle_bisector {_X} {u} {v} {w}, on_line {_X} {u} {w}", "bisector",
                                  [(P[u], _unit(P[w] - P[u])), (P[v], _unit(bis))], [], (u, v, w))
 
@@ -548,7 +549,7 @@ def _rank(cands: list[_Candidate], pts: dict[str, complex], names: list[str], li
     if not keep:
         return []
     Z = np.array([c.z for c in keep])
-    far = np.abs(Z[:, None] - existing[None, :]).min(axis=1) >= 1e-3 * radius  # not an existing point
+    far = np.abs(Z[:, None] - existing[None, :]).min(axis=1) >= MIN_SEPARATION * radius  # not an existing point
     keep = [c for c, ok in zip(keep, far) if ok]
     Z = Z[far]
     if not keep:
@@ -559,7 +560,7 @@ def _rank(cands: list[_Candidate], pts: dict[str, complex], names: list[str], li
     best_at: dict[tuple[int, int], int] = {}
     for i, c in enumerate(keep):
         score = _evidence(i, c, hits, lines, circles, names, pos, goal_pts, tol)
-        key = (round(c.z.real / radius * 1e5), round(c.z.imag / radius * 1e5))
+        key = (round(c.z.real / radius * 10**SNAP_DIGITS), round(c.z.imag / radius * 10**SNAP_DIGITS))
         prev = best_at.get(key)
         if prev is not None and scored[prev][0] >= score:
             continue
@@ -659,4 +660,4 @@ def _by_row(mask: np.ndarray) -> dict[int, list[int]]:
 
 
 def _same_line(line: _Line, p: complex, d: complex, tol: float) -> bool:
-    return abs((line.d * d.conjugate()).imag) <= 1e-7 and _on_line(p, line.p, line.d, 10 * tol)
+    return abs((line.d * d.conjugate()).imag) <= ON_LOCUS and _on_line(p, line.p, line.d, 10 * tol)

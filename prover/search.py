@@ -46,12 +46,11 @@ from ddar.check import CheckResult, ReplayResult
 from ddar.engine import Budget, Engine
 from ddar.extend import extend_engine
 from ddar.proof import Proof, traceback
-from geometry.diagram import Diagram, extend_diagram
+from geometry.diagram import Diagram, existing_points, extend_diagram
 from geometry.errors import ProblemError
 from geometry.problem import Problem
 from geometry.tolerance import STATE_KEY_DIGITS
 from geometry.workers import Failed, LocalWorkers, Ok, Result, TimedOut
-from lm.proposer import existing_points
 
 from .proposers import Proposal, Proposer, SearchState
 from .prove import Outcome, run_ddar, verify

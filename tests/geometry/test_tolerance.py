@@ -26,13 +26,6 @@ ALLOWED: dict[tuple[str, float], int] = {
     ("lm/train.py", 1e-3): 1,  # default peak learning rate (pretraining)
     ("lm/train.py", 5e-5): 1,  # default peak learning rate (fine-tuning)
     ("geometry/workers.py", 1e-3): 1,  # the shortest timer a deadline arms, in seconds
-    # to be switched by their owner (suggested names in geometry/tolerance.py)
-    ("geometry/constructions.py", 1e-12): 2,  # ZERO_LENGTH
-    ("geometry/constructions.py", 1e-9): 4,  # LOCUS_EPS (tangency), SCALE_FLOOR (avoid, roots)
-    ("prover/proposers.py", 1e-12): 1,  # ZERO_LENGTH
-    ("prover/proposers.py", 1e-9): 2,  # SCALE_FLOOR
-    ("prover/proposers.py", 1e-7): 2,  # ON_LOCUS
-    ("prover/proposers.py", 1e-3): 1,  # MIN_SEPARATION
 }
 
 
