@@ -138,9 +138,25 @@ def _describe(error: BaseException) -> str:
 class Workers(ABC, Generic[K, T]):
     """Runs jobs and reports each one's :data:`Result` once (killed jobs report nothing)."""
 
-    @abstractmethod
+    _queue: deque[_Job[K, T]]  # submitted, not started
+    _running: dict  # started, not reported (keyed as the runner needs)
+
     def submit(self, key: K, fn: Callable[[], T], *, limit: float | None = None) -> None:
         """Queue job ``key`` (unique among the jobs not reported yet); ``limit``: seconds it may run."""
+        if limit is not None and not limit > 0:
+            raise ValueError(f"a job's limit must be > 0 seconds, not {limit}")
+        if self._pending(key):
+            raise ValueError(f"job {key!r} is already submitted")
+        self._queue.append(_Job(key, fn, limit))
+        self._fill()
+
+    @abstractmethod
+    def _pending(self, key: K) -> bool:
+        """Whether job ``key`` is queued or running."""
+
+    @abstractmethod
+    def _fill(self) -> None:
+        """Start queued jobs while there is room."""
 
     @abstractmethod
     def wait(self, timeout: float | None = None) -> list[Result[K, T]]:
@@ -157,14 +173,14 @@ class Workers(ABC, Generic[K, T]):
     def close(self) -> None:
         """Kill every job; the runner is unusable afterwards."""
 
-    @abstractmethod
     def __len__(self) -> int:
         """Jobs submitted and not reported (or killed) yet."""
+        return len(self._queue) + len(self._running)
 
     @property
-    @abstractmethod
     def queued(self) -> int:
         """Jobs submitted and not started yet."""
+        return len(self._queue)
 
     def results(self) -> Iterator[Result[K, T]]:
         """Each result as it comes, until every job submitted (also while iterating) is reported."""
@@ -185,11 +201,10 @@ class _Job(Generic[K, T]):
     limit: float | None
 
 
-def _check_job(limit: float | None, pending: bool, key: object) -> None:
-    if limit is not None and not limit > 0:
-        raise ValueError(f"a job's limit must be > 0 seconds, not {limit}")
-    if pending:
-        raise ValueError(f"job {key!r} is already submitted")
+def _wait_seconds(ends: list[float], end: float | None, now: float) -> float | None:
+    """How long a runner may block: until the first job's limit or the caller's ``end`` (None: no bound)."""
+    waits = [e - now for e in ends] + ([end - now] if end is not None else [])
+    return max(0.0, min(waits)) if waits else None
 
 
 # ---------------------------------------------------------------------- forked children
@@ -227,20 +242,8 @@ class LocalWorkers(Workers[K, T]):
         self._running: dict[K, _Child] = {}
         self._selector = selectors.DefaultSelector()
 
-    def __len__(self) -> int:
-        return len(self._queue) + len(self._running)
-
     def _pending(self, key: K) -> bool:
         return key in self._running or any(j.key == key for j in self._queue)
-
-    @property
-    def queued(self) -> int:
-        return len(self._queue)
-
-    def submit(self, key: K, fn: Callable[[], T], *, limit: float | None = None) -> None:
-        _check_job(limit, self._pending(key), key)
-        self._queue.append(_Job(key, fn, limit))
-        self._fill()
 
     def wait(self, timeout: float | None = None) -> list[Result[K, T]]:
         end = None if timeout is None else time.monotonic() + timeout
@@ -248,11 +251,8 @@ class LocalWorkers(Workers[K, T]):
             self._fill()
             if not self._running:
                 return []
-            now = time.monotonic()
-            waits = [c.started + c.limit - now for c in self._running.values() if c.limit is not None]
-            if end is not None:
-                waits.append(end - now)
-            done = [self._read(k.data) for k, _ in self._selector.select(max(0.0, min(waits)) if waits else None)]
+            ends = [c.started + c.limit for c in self._running.values() if c.limit is not None]
+            done = [self._read(k.data) for k, _ in self._selector.select(_wait_seconds(ends, end, time.monotonic()))]
             now = time.monotonic()
             for child in list(self._running.values()):
                 if child.limit is not None and now - child.started > child.limit:
@@ -446,20 +446,8 @@ class RayWorkers(Workers[K, T]):
         self._queue: deque[_Job[K, T]] = deque()
         self._running: dict[Any, tuple[_Job[K, T], float]] = {}  # ObjectRef -> (job, handed over)
 
-    def __len__(self) -> int:
-        return len(self._queue) + len(self._running)
-
     def _pending(self, key: K) -> bool:
         return any(j.key == key for j, _ in self._running.values()) or any(j.key == key for j in self._queue)
-
-    @property
-    def queued(self) -> int:
-        return len(self._queue)
-
-    def submit(self, key: K, fn: Callable[[], T], *, limit: float | None = None) -> None:
-        _check_job(limit, self._pending(key), key)
-        self._queue.append(_Job(key, fn, limit))
-        self._fill()
 
     def wait(self, timeout: float | None = None) -> list[Result[K, T]]:
         end = None if timeout is None else time.monotonic() + timeout
@@ -467,12 +455,9 @@ class RayWorkers(Workers[K, T]):
             self._fill()
             if not self._running:
                 return []
-            now = time.monotonic()
-            waits = [t + j.limit - now for j, t in self._running.values() if j.limit is not None]
-            if end is not None:
-                waits.append(end - now)
+            ends = [t + j.limit for j, t in self._running.values() if j.limit is not None]
             refs = list(self._running)
-            ready, _ = self._ray.wait(refs, num_returns=1, timeout=max(0.0, min(waits)) if waits else None)
+            ready, _ = self._ray.wait(refs, num_returns=1, timeout=_wait_seconds(ends, end, time.monotonic()))
             if ready:
                 ready, _ = self._ray.wait(refs, num_returns=len(refs), timeout=0)
             results = [self._get(ref) for ref in ready]

@@ -17,7 +17,7 @@ from tqdm import tqdm
 
 from geometry.errors import ProblemError
 from geometry.problem import parse_problem
-from geometry.workers import Died, Failed, LocalWorkers, Ok, Result, TimedOut
+from geometry.workers import Died, Failed, LocalWorkers, Ok, Result, TimedOut, Workers
 
 from .results import ResultsFile, bench_config, open_results
 from .search import SearchConfig
@@ -103,22 +103,28 @@ def run_bench(tasks: list[Task], out: Path | None, jobs: int, progress: bool = T
     todo = [t for t in tasks if t.name not in done]
     bar = progress_bar(len(tasks), len(tasks) - len(todo), progress)
     try:
-        workers: LocalWorkers[str, dict] = LocalWorkers(jobs, memory=MEMORY_LIMIT)
-        with workers:
-            for task in todo:
-                workers.submit(task.name, partial(run_task, task), limit=task.timeout + GRACE)
-            for res in workers.results():
-                row = result_row(res)
-                done[row["name"]] = row
-                if sink:
-                    sink.write(row)
-                bar.update(1)
-                bar.set_postfix(solved=sum(r.get("status") == "solved" for r in done.values()))
+        with LocalWorkers(jobs, memory=MEMORY_LIMIT) as workers:
+            run_tasks(workers, todo, done, sink, bar)
     finally:
         bar.close()
         if sink:
             sink.close()
     return [done[t.name] for t in tasks if t.name in done]
+
+
+def run_tasks(workers: Workers[str, dict], todo: list[Task], done: dict[str, dict], sink: ResultsFile | None,
+              bar, grace: float = GRACE) -> None:
+    """Run ``todo`` on ``workers`` (local or Ray), each killed ``grace`` seconds past its time
+    limit; every row goes into ``done`` and, as it arrives, into the results file."""
+    for task in todo:
+        workers.submit(task.name, partial(run_task, task), limit=task.timeout + grace)
+    for res in workers.results():
+        row = result_row(res)
+        done[row["name"]] = row
+        if sink:
+            sink.write(row)
+        bar.update(1)
+        bar.set_postfix(solved=sum(r.get("status") == "solved" for r in done.values()))
 
 
 def result_row(res: Result[str, dict]) -> dict:

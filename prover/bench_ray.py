@@ -9,12 +9,11 @@ local backend, before Ray starts.
 """
 from __future__ import annotations
 
-from functools import partial
 from pathlib import Path
 
 from geometry.workers import RayUnavailable, RayWorkers, require_ray
 
-from .bench import Task, progress_bar, result_row, run_task, start_results
+from .bench import Task, progress_bar, run_tasks, start_results
 
 __all__ = ["GRACE", "RayUnavailable", "run_bench_ray"]
 
@@ -41,14 +40,7 @@ def run_bench_ray(tasks: list[Task], out: Path | None, jobs: int, *, address: st
     bar = progress_bar(len(tasks), len(tasks) - len(todo), progress)
     try:
         with workers:
-            for task in todo:
-                workers.submit(task.name, partial(run_task, task), limit=task.timeout + GRACE)
-            for res in workers.results():
-                row = result_row(res)
-                done[row["name"]] = row
-                if sink:
-                    sink.write(row)
-                bar.update(1)
+            run_tasks(workers, todo, done, sink, bar, GRACE)
     finally:
         bar.close()
         if sink:
