@@ -8,8 +8,9 @@ cannot be built in the figure, so a proposer may be wrong without harm. Its scor
 is a natural-log probability on one scale for every proposer (see :class:`Proposal`).
 
 * :class:`HeuristicProposer` reads candidates off the figure (midpoints, feet,
-  circumcentres, intersections of lines and circles, reflections, parallels and
-  perpendiculars through points meeting lines, tangents, ...), each a construction
+  circumcentres, intersections of lines and circles and of two circles, arc midpoints,
+  antipodes, excentres, reflections, parallels and perpendiculars through points meeting
+  lines, ...), each a construction
   of the catalogue that :func:`geometry.constructions.realise_construction` places,
   and ranks them by what the diagram says about the new point: one that lands on an
   existing line or circle it was not built from is far more promising. Numeric
@@ -276,6 +277,8 @@ class _Candidate:
     circles: list[tuple[complex, float]] = field(default_factory=list)  # (centre, radius)
     args: tuple[str, ...] = ()
     z: complex = 0j  # the new point, where the catalogue puts it (set by _generate)
+    # existing points at the centres of the circles it is built on: equal lengths from them are by construction
+    centres: tuple[str, ...] = ()
 
 
 #: A small preference between families (they are ranked mainly by coincidences).
@@ -293,6 +296,11 @@ _PRIOR = {
     "parallel": 0.3,
     "perpendicular": 0.3,
     "bisector": 0.3,
+    # kinds a geometer adds on circles (no higher than their nearest old kin above)
+    "circle-circle": 0.5,  # as line-circle
+    "arc-midpoint": 0.4,  # a line-circle point on the bisector of an angle
+    "antipode": 0.4,  # as mirror
+    "excentre": 0.3,  # below incentre
 }
 
 
@@ -310,10 +318,14 @@ class HeuristicProposer:
 
     name = "heuristic"
 
-    def __init__(self, max_points: int = 26, max_lines: int = 30) -> None:
+    def __init__(self, max_points: int = 26, max_lines: int = 30, max_circles: int = 40,
+                 max_triangles: int = 40) -> None:
         self.max_points = max_points  # larger figures: only the first points are used
         # parallels/perpendiculars through a point meeting a line: only the figure's main lines
         self.max_lines = max_lines
+        # second intersections of two circles, arc midpoints, antipodes: only the main circles
+        self.max_circles = max_circles
+        self.max_triangles = max_triangles  # excentres: only the figure's stated triangles
 
     def propose(self, state: SearchState, k: int) -> list[Proposal]:
         pts = {n: complex(z) for n, z in state.points.items()}
@@ -327,8 +339,10 @@ class HeuristicProposer:
         lines = _lines(names, pts, tol)
         circles = _circles(names, pts, tol, radius)
         main = _main_lines(lines, state.problem)[: self.max_lines]
+        rings = _main_circles(circles, state.problem)[: self.max_circles]
+        triangles = _stated_triangles(names, pts, state.problem, tol)[: self.max_triangles]
         cands = []
-        for cand in _generate(names, pts, lines, main, circles, tol):
+        for cand in _generate(names, pts, lines, main, circles, tol, rings, triangles):
             cands.append(cand)
             if len(cands) % 4096 == 0 and state.deadline is not None and time.monotonic() > state.deadline:
                 break  # out of time: rank what there is
@@ -382,21 +396,56 @@ def _circles(names: list[str], pts: dict[str, complex], tol: float, radius: floa
     return out
 
 
+def _together(problem: Problem) -> list[set[str]]:
+    """The points of each clause: its new points and the points its constructions use."""
+    return [set(c.points) | {a for call in c.constructions for a in call.args if isinstance(a, str)}
+            for c in problem.all_clauses()]
+
+
 def _main_lines(lines: list[_Line], problem: Problem) -> list[_Line]:
     """The lines with three or more points, then those through two points of one clause
     (a triangle's sides, a constructed segment), in the problem's order."""
-    together = [set(c.points) | {a for call in c.constructions for a in call.args if isinstance(a, str)}
-                for c in problem.all_clauses()]
+    together = _together(problem)
     rich = [l for l in lines if len(l.members) >= 3]
     stated = [l for l in lines if len(l.members) < 3 and any(set(l.members) <= s for s in together)]
     return rich + stated
 
 
+def _main_circles(circles: list[_Circle], problem: Problem) -> list[_Circle]:
+    """The circles with four or more points, then those through three points of one clause
+    (a triangle's circumcircle), then the others, in the problem's order (callers cap it)."""
+    together = _together(problem)
+    rich = [c for c in circles if len(c.members) >= 4]
+    stated = [c for c in circles if len(c.members) < 4 and any(set(c.members) <= s for s in together)]
+    chosen = {id(c) for c in rich + stated}
+    return rich + stated + [c for c in circles if id(c) not in chosen]
+
+
+def _stated_triangles(names: list[str], P: dict[str, complex], problem: Problem,
+                      tol: float) -> list[tuple[str, str, str]]:
+    """Triangles of three existing points of one clause (``a b c = triangle a b c``, the
+    points of a construction), in the problem's order, collinear ones left out."""
+    order = {n: i for i, n in enumerate(names)}
+    seen: set[tuple[str, str, str]] = set()
+    for s in _together(problem):
+        for tri in combinations(sorted((n for n in s if n in order), key=order.__getitem__), 3):
+            if tri not in seen and not _collinear(*(P[t] for t in tri), tol):
+                seen.add(tri)
+    return sorted(seen, key=lambda t: tuple(order[n] for n in t))
+
+
+def _collinear(za: complex, zb: complex, zc: complex, tol: float) -> bool:
+    return abs(((zb - za) * (zc - za).conjugate()).imag) <= tol * max(abs(zb - za), abs(zc - za), ZERO_LENGTH)
+
+
 # ---------------------------------------------------------------------- candidates
 def _generate(names: list[str], pts: dict[str, complex], lines: list[_Line], main: list[_Line],
-              circles: list[_Circle], tol: float) -> Iterator[_Candidate]:
+              circles: list[_Circle], tol: float, rings: Sequence[_Circle] = (),
+              triangles: Sequence[tuple[str, str, str]] = ()) -> Iterator[_Candidate]:
     """The candidate constructions, family by family, each with its new point where the
-    construction catalogue puts it; those it cannot place in this figure are left out."""
+    construction catalogue puts it; those it cannot place in this figure are left out.
+    ``rings`` are the main circles (two circles' second intersections, arc midpoints,
+    antipodes are read off them), ``triangles`` the stated ones (excentres)."""
     rng = np.random.default_rng(0)  # the constructions used here draw nothing at random
     loci: dict[str, Locus] = {}  # the loci realised so far, by construction text (many candidates share one)
     families = chain(
@@ -405,6 +454,10 @@ def _generate(names: list[str], pts: dict[str, complex], lines: list[_Line], mai
         _line_meets(lines, main, names, pts),
         _triangle_centres(names, pts, circles, tol),
         _line_circle(names, pts, circles, tol),
+        _circle_circle(pts, rings, tol),
+        _arc_midpoints(pts, rings, tol),
+        _antipodes(pts, rings, tol),
+        _excentres(triangles),
     )
     for cand in families:
         z = _position(cand.construction, pts, rng, 10 * tol, loci)
@@ -492,9 +545,8 @@ def _triangle_centres(names: list[str], P: dict[str, complex], circles: list[_Ci
         a, b, c = circ.members[:3]
         yield _Candidate(f"circle {_X} {a} {b} {c}", "circumcentre", [], [], (a, b, c))
     for a, b, c in combinations(names, 3):
-        za, zb, zc = P[a], P[b], P[c]
-        if abs(((zb - za) * (zc - za).conjugate()).imag) <= tol * max(abs(zb - za), abs(zc - za), ZERO_LENGTH):
-            continue  # collinear
+        if _collinear(P[a], P[b], P[c], tol):
+            continue
         yield _Candidate(f"orthocenter {_X} {a} {b} {c}", "orthocentre", [], [], (a, b, c))
         yield _Candidate(f"incenter {_X} {a} {b} {c}", "incentre", [], [], (a, b, c))
         for u, v, w in ((a, b, c), (b, c, a), (c, a, b)):
@@ -525,6 +577,70 @@ def _line_circle(names: list[str], P: dict[str, complex], circles: list[_Circle]
                 if a not in (o, b):
                     yield _Candidate(f"intersection_lc {_X} {a} {o} {b}", "line-circle",
                                      [(P[b], _unit(P[a] - P[b]))], [(P[o], r)], (a, o, b))
+
+
+def _centres(circ: _Circle, P: dict[str, complex], tol: float) -> tuple[str, ...]:
+    """The existing points at the centre of ``circ``."""
+    return tuple(n for n, z in P.items() if abs(z - circ.c) <= 10 * tol)
+
+
+def _circle_circle(P: dict[str, complex], rings: Sequence[_Circle], tol: float) -> Iterator[_Candidate]:
+    """Second intersections of two main circles through one common point ``a``: ``on_circum
+    x a b c, on_circum x a d e`` (circles with two common points, or none, are left out: they
+    meet at no new point, or at two)."""
+    for c1, c2 in combinations(rings, 2):
+        common = set(c1.members) & set(c2.members)
+        if len(common) != 1:
+            continue
+        (a,) = common
+        b, c = [m for m in c1.members if m != a][:2]
+        d, e = [m for m in c2.members if m != a][:2]
+        yield _Candidate(f"on_circum {_X} {a} {b} {c}, on_circum {_X} {a} {d} {e}", "circle-circle", [],
+                         [(c1.c, c1.r), (c2.c, c2.r)], (a, b, c, d, e),
+                         centres=_centres(c1, P, tol) + _centres(c2, P, tol))
+
+
+def _arc_midpoints(P: dict[str, complex], rings: Sequence[_Circle], tol: float) -> Iterator[_Candidate]:
+    """Midpoints of the arcs of the main circles: the bisector of the angle ``a v b`` at a
+    point ``v`` of the circle meets it again at the midpoint of the arc ``ab`` away from
+    ``v`` (``angle_bisector x a v b, on_circum x a v b``); one ``v`` per side of the chord."""
+    for circ in rings:
+        centres = _centres(circ, P, tol)
+        for a, b in combinations(circ.members, 2):
+            sides: set[bool] = set()
+            for v in circ.members:
+                if v in (a, b):
+                    continue
+                side = ((P[v] - P[a]) * (P[b] - P[a]).conjugate()).imag > 0
+                if side in sides:
+                    continue
+                sides.add(side)
+                bis = _unit(P[a] - P[v]) + _unit(P[b] - P[v])
+                if abs(bis) <= SCALE_FLOOR:
+                    continue
+                yield _Candidate(f"angle_bisector {_X} {a} {v} {b}, on_circum {_X} {a} {v} {b}", "arc-midpoint",
+                                 [(P[v], _unit(bis))], [(circ.c, circ.r)], (a, v, b), centres=centres)
+
+
+def _antipodes(P: dict[str, complex], rings: Sequence[_Circle], tol: float) -> Iterator[_Candidate]:
+    """The other end of the diameter of a main circle through each of its points ``a``: the
+    perpendicular to ``ab`` at another point ``b`` of the circle meets it there
+    (``on_tline x b b a, on_circum x a b c``). Built on the diameter too (a centre in the
+    figure is on it by construction)."""
+    for circ in rings:
+        centres = _centres(circ, P, tol)
+        for a in circ.members:
+            b, c = [m for m in circ.members if m != a][:2]
+            yield _Candidate(f"on_tline {_X} {b} {b} {a}, on_circum {_X} {a} {b} {c}", "antipode",
+                             [(P[b], _unit(P[a] - P[b]) * 1j), (P[a], _unit(circ.c - P[a]))], [(circ.c, circ.r)],
+                             (a, b, c), centres=centres)
+
+
+def _excentres(triangles: Sequence[tuple[str, str, str]]) -> Iterator[_Candidate]:
+    """The three excentres of each stated triangle (``excenter x a b c``: opposite ``a``)."""
+    for a, b, c in triangles:
+        for u, v, w in ((a, b, c), (b, c, a), (c, a, b)):
+            yield _Candidate(f"excenter {_X} {u} {v} {w}", "excentre", [], [], (u, v, w))
 
 
 # ---------------------------------------------------------------------- ranking
@@ -644,6 +760,7 @@ def _evidence(i: int, c: _Candidate, hits: _Incidences, lines: list[_Line], circ
         centres = set(hits.centred[i])
         if c.family in ("midpoint", "mirror", "reflection", "line-circle"):
             centres -= {pos[a] for a in c.args if a in pos}  # equal lengths by construction
+        centres -= {pos[a] for a in c.centres if a in pos}
         score += len(centres)
         goal_hits += sum(names[o] in goal_pts for o in centres)
     if c.family != "midpoint" and hits.midpoint[i]:

@@ -90,3 +90,70 @@ def test_every_proposer_gives_probabilities_that_sum_to_at_most_one(k: int) -> N
     for x in mix:  # ... as its proposer gave it
         assert any((x.clause, x.score) in {(y.clause, y.score) for y in lst} for lst in lists)
 
+
+
+# ---------------------------------------------------------------------- kinds on circles
+def _figure(text: str) -> SearchState:
+    """A state whose goal need not hold (these tests look at the candidates alone)."""
+    p = parse_problem("t", text + " ? cong a b a c")
+    return SearchState(p, realise(p, seed=0, check_goals=False).points)
+
+
+def _proposed(text: str) -> list[Proposal]:
+    return HeuristicProposer().propose(_figure(text), 10**6)
+
+
+TRIANGLE = "a b c = triangle a b c"
+MIQUEL = "a b c = triangle a b c; d = on_line d b c; e = on_line e c a; f = on_line f a b"
+# circle (a e f) touches circle (a b c) at a: centres o, d and a are collinear
+TANGENT = ("a b c = triangle a b c; o = circle o a b c; d = on_line d o a; e = on_circle e d a; "
+           "f = on_circle f d a")
+
+
+def test_the_second_intersection_of_two_circles_is_proposed() -> None:
+    props = _proposed(MIQUEL)
+    # the Miquel point: the circles (a e f) and (b d f) meet again on circle (c d e), so it ranks first
+    assert props[0].clause == "g = on_circum g f a e, on_circum g f b d"
+    assert props[0].source == "heuristic:circle-circle"
+
+
+def test_circles_that_touch_or_share_two_points_give_no_second_intersection() -> None:
+    clauses = {x.clause for x in _proposed(TANGENT)}
+    assert "g = on_circum g a b c, on_circum g a e f" not in clauses  # tangent at a
+    assert "g = on_circum g e a f, on_circum g e b c" in clauses  # (a e f) and (b c e) do meet again
+    # (a b c) and (a b o) share a and b: no new point, so no clause
+    assert not any(x.clause.startswith("g = on_circum g a b c, on_circum g a b ") for x in _proposed(TANGENT))
+
+
+def test_arc_midpoints_are_proposed_once_per_arc() -> None:
+    clauses = [x.clause for x in _proposed(TRIANGLE) if x.source == "heuristic:arc-midpoint"]
+    assert clauses == ["d = angle_bisector d a c b, on_circum d a c b", "d = angle_bisector d a b c, on_circum d a b c",
+                       "d = angle_bisector d b a c, on_circum d b a c"]
+
+
+def test_an_arc_midpoint_already_in_the_figure_is_not_proposed_again() -> None:
+    clauses = {x.clause for x in _proposed(TRIANGLE + "; d = angle_bisector d b a c, on_circum d a b c")}
+    assert "e = angle_bisector e b a c, on_circum e b a c" not in clauses  # that is d
+    assert "e = angle_bisector e a b c, on_circum e a b c" in clauses
+
+
+def test_antipodes_are_proposed() -> None:
+    clauses = {x.clause for x in _proposed(TRIANGLE) if x.source == "heuristic:antipode"}
+    assert "d = on_tline d b b a, on_circum d a b c" in clauses  # the other end of the diameter through a
+
+
+def test_an_antipode_at_an_existing_point_is_not_proposed() -> None:
+    # a right angle at a: the antipode of b is c
+    clauses = {x.clause for x in _proposed("a b c = r_triangle a b c")}
+    assert "d = on_tline d a a b, on_circum d b a c" not in clauses
+
+
+def test_excentres_of_a_stated_triangle_are_proposed() -> None:
+    clauses = {x.clause for x in _proposed(TRIANGLE) if x.source == "heuristic:excentre"}
+    assert clauses == {"d = excenter d a b c", "d = excenter d b c a", "d = excenter d c a b"}
+
+
+def test_collinear_points_give_no_circle_kinds() -> None:
+    props = _proposed("a b = segment a b; c = midpoint c a b; d = midpoint d a c")
+    kinds = {"heuristic:circle-circle", "heuristic:arc-midpoint", "heuristic:antipode", "heuristic:excentre"}
+    assert props and not any(x.source in kinds for x in props)
