@@ -12,7 +12,6 @@ import argparse
 import statistics
 import sys
 import time
-from pathlib import Path
 from typing import Callable
 
 from geometry.diagram import realise

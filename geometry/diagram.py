@@ -22,7 +22,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from .constructions import Bound, DegenerateError, LocusKind
+from .constructions import DegenerateError
 from .errors import ProblemError, RealisationError
 from .numeric import Circle, Line, Ray, intersect, sample_on
 from .predicates import Predicate
