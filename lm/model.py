@@ -19,11 +19,15 @@ from transformers import LlamaConfig, LlamaForCausalLM
 
 from .tokenizer import BOS, EOS, PAD, Tokenizer, TokenizerError
 
-__all__ = ["CheckpointError", "FORMAT", "META_FILE", "SIZES", "Checkpoint", "build_model", "load_checkpoint",
+__all__ = ["CheckpointError", "FORMAT", "META_FILE", "WARM_START_FORMATS", "SIZES", "Checkpoint", "build_model", "load_checkpoint",
            "save_checkpoint"]
 
 META_FILE = "geoprover_lm.json"
-FORMAT = 1  # of META_FILE; a checkpoint of another format is refused
+#: of META_FILE; a checkpoint of another format is refused (2: auxiliary points written ``*1, *2, ...``;
+#: 1 named them as the problem's next points). An older format serves only as ``train --init`` (its
+#: weights carried over to the new vocabulary, :func:`lm.train.carry_over`).
+FORMAT = 2
+WARM_START_FORMATS = (1, 2)
 
 
 @dataclass(frozen=True)
@@ -94,8 +98,9 @@ def save_checkpoint(folder: str | Path, model: LlamaForCausalLM, tokenizer: Toke
     return folder
 
 
-def load_checkpoint(folder: str | Path, device: str = "cpu") -> Checkpoint:
-    """The model, tokenizer and metadata of a checkpoint folder (float32, eval mode)."""
+def load_checkpoint(folder: str | Path, device: str = "cpu", formats: tuple[int, ...] = (FORMAT,)) -> Checkpoint:
+    """The model, tokenizer and metadata of a checkpoint folder (float32, eval mode), of one of
+    ``formats`` (training from an older checkpoint passes :data:`WARM_START_FORMATS`)."""
     folder = Path(folder)
     if not folder.is_dir():
         raise CheckpointError(f"{folder}: no such model folder")
@@ -106,7 +111,7 @@ def load_checkpoint(folder: str | Path, device: str = "cpu") -> Checkpoint:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError, UnicodeDecodeError) as e:
         raise CheckpointError(f"{meta_path}: unreadable ({e})") from None
-    if not isinstance(meta, dict) or meta.get("format") != FORMAT:
+    if not isinstance(meta, dict) or meta.get("format") not in formats:
         raise CheckpointError(f"{meta_path}: checkpoint format {meta.get('format') if isinstance(meta, dict) else '?'} "
                               f"is not {FORMAT} (retrain or use a matching geoprover)")
     try:

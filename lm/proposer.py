@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -65,7 +66,7 @@ EXTRA_MODULES = ("torch", "transformers", "sentencepiece", "safetensors")
 #: ``save_pretrained`` writes, lm.tokenizer.TOKENIZER_FILE).
 CHECKPOINT_FILES = ("geoprover_lm.json", "config.json", "model.safetensors", "tokenizer.model")
 #: The checkpoint format this version reads (lm.model.FORMAT, the "format" of geoprover_lm.json).
-CHECKPOINT_FORMAT = 1
+CHECKPOINT_FORMAT = 2
 
 
 class ModelFolderError(ValueError):
@@ -120,8 +121,9 @@ def model_folder(model: str | Path | None = None) -> Path:
 @dataclass(frozen=True)
 class Suggestion:
     """One clause the model suggests, as text in the problem's point names, with ``logprob``:
-    the natural log of the model's probability of the clause, normalised over the beams of
-    its call (``<= 0``; the suggestions of one call sum to at most 1 in probability)."""
+    the natural log of the model's probability of the clause's tokens and its end marker after
+    the prompt (:meth:`LMProposer.score`; ``<= 0``; the suggestions for one problem are distinct
+    clauses, so they sum to at most 1 in probability)."""
 
     clause: str
     logprob: float
@@ -130,7 +132,7 @@ class Suggestion:
 @dataclass
 class Proposed:
     """What one call proposed: clauses (problem names) with their log-probabilities (as
-    :attr:`Suggestion.logprob`), and the rest."""
+    :attr:`Suggestion.logprob`), and what it dropped since the last call about the problem."""
 
     clauses: list[tuple[Clause, float]] = field(default_factory=list)
     malformed: int = 0  # beams whose text is not a clause over the problem's points
@@ -147,9 +149,15 @@ class LMProposer:
 
     name = "lm"
 
-    def __init__(self, checkpoint: Checkpoint | str | Path, beams: int = 32, max_new_tokens: int = 24) -> None:
+    def __init__(self, checkpoint: Checkpoint | str | Path, beams: int = 32, max_new_tokens: int = 24,
+                 samples: int = 32, temperature: float = 1.0, barren_rounds: int = 3, remember: int = 64) -> None:
         self.beams = beams
         self.max_new_tokens = max_new_tokens
+        self.samples = samples  # clauses sampled per round once beam search's are used up
+        self.temperature = temperature
+        self.barren_rounds = barren_rounds  # sampling stops after this many rounds in a row with nothing new
+        self.remember = remember  # problems whose proposals are kept, so asking again goes on
+        self._found: dict[str, _Found] = {}
         self._ckpt: Checkpoint | None = None
         self._error: Exception | None = None  # why loading failed (not retried)
         if isinstance(checkpoint, (str, Path)):
@@ -192,81 +200,190 @@ class LMProposer:
         assert self._ckpt is not None
         return self._ckpt
 
-    def propose_clauses(self, problem: Problem, k: int) -> Proposed:
-        """At most ``k`` distinct auxiliary clauses for ``problem``, in beam search's order
-        (length-normalised score), each with its log-probability (:class:`Suggestion`)."""
+    def propose_clauses(self, problem: Problem, k: int, deadline: float | None = None) -> Proposed:
+        """At most ``k`` distinct auxiliary clauses for ``problem``, each with its log-probability
+        (:class:`Suggestion`): beam search's, in its order (length-normalised score), then, while
+        fewer than ``k`` and before ``deadline`` (``time.monotonic()``), clauses sampled at
+        :attr:`temperature`, in the order found. Asked again about the same problem, it goes on
+        where it stopped (the last :attr:`remember` problems are kept), so a search that asks for
+        more gets more for as long as the model has any."""
         start = time.perf_counter()
         out = Proposed()
         if problem.goal is None or k < 1:
             return out
-        from .serialize import MalformedClause, clause_key, decode_clause, encode_problem
+        from .serialize import encode_problem
 
         prompt = encode_problem(problem)
+        key = prompt.text + " " + " ".join(f"{a}={b}" for a, b in sorted(prompt.names.items()))
+        found = self._found.pop(key, None) or _Found()
+        self._found[key] = found  # most recently used last
+        while len(self._found) > self.remember:
+            self._found.pop(next(iter(self._found)))
+        ids = self.ckpt.tokenizer.encode(prompt.text, bos=True)
+        if not found.beams_done:
+            self._collect(found, prompt, problem, self._beams(ids, self.beams))
+            found.beams_done = True
+        while len(found.clauses) < k and found.barren < self.barren_rounds and \
+                (deadline is None or time.monotonic() < deadline):
+            before = len(found.clauses)
+            self._collect(found, prompt, problem, self._samples(ids, found.rounds))
+            found.rounds += 1
+            found.barren = found.barren + 1 if len(found.clauses) == before else 0
+        out.clauses = found.clauses[:k]
+        out.malformed, out.duplicates = found.malformed - found.told[0], found.duplicates - found.told[1]
+        found.told = (found.malformed, found.duplicates)
+        out.seconds = time.perf_counter() - start
+        return out
+
+    def _collect(self, found: _Found, prompt, problem: Problem, seqs: list[list[int]]) -> None:
+        """Parse the generated token sequences into ``found``'s clauses (new ones scored)."""
+        from .serialize import MalformedClause, clause_key, decode_clause
+
         tok = self.ckpt.tokenizer
-        ids = tok.encode(prompt.text, bos=True)
-        seen: set[frozenset[str]] = set()
-        for new, logprob in self._beams(ids, max(1, min(k, self.beams))):
+        fresh: list[Clause] = []
+        for new in seqs:
             cut = next((i for i, t in enumerate(new) if t in self._stop), None)
             if cut is None:  # ran out of tokens inside a clause
-                out.malformed += 1
+                found.malformed += 1
                 continue
             text = tok.decode(new[:cut])
             if "<unk>" in text:
-                out.malformed += 1
+                found.malformed += 1
                 continue
             try:
                 clause = decode_clause(text, prompt, problem)
             except MalformedClause:
-                out.malformed += 1
+                found.malformed += 1
                 continue
             key = clause_key(clause)
-            if key in seen:
-                out.duplicates += 1
+            if key in found.seen:
+                found.duplicates += 1
                 continue
-            seen.add(key)
-            out.clauses.append((clause, logprob))
-            if len(out.clauses) >= k:
-                break
-        out.seconds = time.perf_counter() - start
-        return out
+            found.seen.add(key)
+            fresh.append(clause)
+        for clause, lp in zip(fresh, self.score(problem, fresh)):
+            found.clauses.append((clause, lp))
 
-    def _beams(self, ids: list[int], beams: int) -> list[tuple[list[int], float]]:
-        """Beam search after the prompt ``ids``: each beam's new tokens, in beam search's order,
-        with the natural log of its probability (the sum of its tokens' log-probabilities)
-        normalised over the beams returned. No beams when the prompt leaves no room."""
+    def _generate(self, ids: list[int], **kw):
         ckpt = self.ckpt
-        room = ckpt.model.config.max_position_embeddings - len(ids)
-        if room < 4:
+        import torch
+
+        return ckpt.model.generate(
+            torch.tensor([ids]),
+            attention_mask=torch.ones((1, len(ids)), dtype=torch.long),
+            max_new_tokens=min(self.max_new_tokens, ckpt.model.config.max_position_embeddings - len(ids)),
+            eos_token_id=self._stop,
+            pad_token_id=ckpt.tokenizer.pad_id,
+            begin_suppress_tokens=self._stop,
+            **kw,
+        )
+
+    def _room(self, ids: list[int]) -> bool:
+        return self.ckpt.model.config.max_position_embeddings - len(ids) >= 4
+
+    def _beams(self, ids: list[int], beams: int) -> list[list[int]]:
+        """Beam search after the prompt ``ids``: each beam's new tokens, in beam search's order.
+        No beams when the prompt leaves no room."""
+        if not self._room(ids):
             return []
         import torch
 
         with torch.inference_mode():
-            gen = ckpt.model.generate(
-                torch.tensor([ids]),
-                attention_mask=torch.ones((1, len(ids)), dtype=torch.long),
-                num_beams=beams,
-                num_return_sequences=beams,
-                max_new_tokens=min(self.max_new_tokens, room),
-                do_sample=False,
-                eos_token_id=self._stop,
-                pad_token_id=ckpt.tokenizer.pad_id,
-                begin_suppress_tokens=self._stop,
-                output_scores=True,
-                return_dict_in_generate=True,
-            )
-            if beams > 1:  # per-token log-probabilities of each beam (0 after its end)
-                steps = ckpt.model.compute_transition_scores(gen.sequences, gen.scores, gen.beam_indices,
-                                                             normalize_logits=False)
-                totals = steps.sum(dim=1)
-                logprobs = (totals - torch.logsumexp(totals, dim=0)).clamp(max=0.0).tolist()
-            else:  # one beam (greedy decoding) holds all the mass
-                logprobs = [0.0]
-        return [([int(t) for t in seq[len(ids):]], float(lp)) for seq, lp in zip(gen.sequences, logprobs)]
+            gen = self._generate(ids, num_beams=beams, num_return_sequences=beams, do_sample=False)
+        return [[int(t) for t in seq[len(ids):]] for seq in gen]
 
-    def suggest(self, problem: Problem, k: int) -> list[Suggestion]:
-        """:meth:`propose_clauses` as text: at most ``k`` clauses for ``problem``, in beam
-        search's order, with their log-probabilities."""
-        return [Suggestion(c.to_text(), s) for c, s in self.propose_clauses(problem, k).clauses]
+    def _samples(self, ids: list[int], round_: int) -> list[list[int]]:
+        """:attr:`samples` clauses sampled at :attr:`temperature` after the prompt ``ids`` (the
+        same for the same prompt and round)."""
+        if not self._room(ids):
+            return []
+        import torch
+
+        torch.manual_seed(round_ * 1_000_003 + len(ids))
+        with torch.inference_mode():
+            gen = self._generate(ids, do_sample=True, temperature=self.temperature, top_k=0,
+                                 num_return_sequences=self.samples, num_beams=1)
+        return [[int(t) for t in seq[len(ids):]] for seq in gen]
+
+    def score(self, problem: Problem, clauses: Sequence[Clause | str], batch: int = 64) -> list[float]:
+        """The log-probability of each clause as ``problem``'s next auxiliary clause: the sum of
+        the natural-log probabilities of its tokens, teacher-forced after the prompt, and of its
+        end (any end marker: ``;``, ``!`` or the end of text); for beam search's clauses, the
+        words' part is ``generate``'s own. The prompt is run once and its cache repeated over batches of ``batch`` clauses.
+        A clause that is not a clause over the problem's points, or has a word the tokenizer
+        lacks, or does not fit the context, gets ``-inf``."""
+        from .serialize import SEP, MalformedClause, encode_continuation, encode_problem
+
+        out = [-math.inf] * len(clauses)
+        if problem.goal is None or not clauses:
+            return out
+        ckpt = self.ckpt
+        tok = ckpt.tokenizer
+        prompt = encode_problem(problem)
+        ids = tok.encode(prompt.text, bos=True)
+        room = ckpt.model.config.max_position_embeddings - len(ids)
+        todo: list[tuple[int, list[int]]] = []
+        for i, clause in enumerate(clauses):
+            try:
+                cont = tok.encode(encode_continuation(clause, prompt, problem), bos=False)
+            except MalformedClause:
+                continue
+            if tok.unk_id not in cont and len(cont) < room:
+                todo.append((i, cont + [tok.eos_id]))  # the end: any of self._stop, summed below
+        if not todo:
+            return out
+        import copy
+
+        import torch
+
+        todo.sort(key=lambda x: len(x[1]))  # alike lengths batched together: little padding
+        with torch.inference_mode():
+            first = ckpt.model(torch.tensor([ids]), use_cache=True)
+            head = torch.log_softmax(first.logits[0, -1].float(), dim=-1)
+            for lo in range(0, len(todo), batch):
+                part = todo[lo:lo + batch]
+                width = max(len(c) for _, c in part)
+                x = torch.full((len(part), width), tok.pad_id, dtype=torch.long)
+                for r, (_, c) in enumerate(part):
+                    x[r, :len(c)] = torch.tensor(c)
+                total = head[x[:, 0]]
+                if width > 1:
+                    cache = copy.deepcopy(first.cache)
+                    cache.batch_repeat_interleave(len(part))
+                    logits = ckpt.model(x[:, :-1], cache=cache, use_cache=False,
+                                        attention_mask=torch.ones((len(part), len(ids) + width - 1),
+                                                                  dtype=torch.long)).logits
+                    logp = torch.log_softmax(logits.float(), dim=-1)
+                    steps = logp.gather(2, x[:, 1:, None])[..., 0]
+                    lengths = torch.tensor([len(c) for _, c in part])
+                    # the clause ends: the log of the probability of any end marker after its last word
+                    ends = torch.logsumexp(logp[:, :, self._stop], dim=-1)
+                    last = torch.arange(1, width)[None, :] == (lengths[:, None] - 1)
+                    steps = torch.where(last, ends, steps)
+                    steps = steps.masked_fill(torch.arange(1, width)[None, :] >= lengths[:, None], 0.0)
+                    total = total + steps.sum(dim=1)
+                for (i, _), lp in zip(part, total.tolist()):
+                    out[i] = min(float(lp), 0.0)
+        return out
+
+    def suggest(self, problem: Problem, k: int, deadline: float | None = None) -> list[Suggestion]:
+        """:meth:`propose_clauses` as text: at most ``k`` clauses for ``problem``, with their
+        log-probabilities."""
+        return [Suggestion(c.to_text(), s) for c, s in self.propose_clauses(problem, k, deadline).clauses]
+
+
+@dataclass
+class _Found:
+    """What the model has proposed for one prompt so far."""
+
+    clauses: list[tuple[Clause, float]] = field(default_factory=list)
+    seen: set[frozenset[str]] = field(default_factory=set)
+    beams_done: bool = False
+    rounds: int = 0  # sampling rounds run
+    barren: int = 0  # sampling rounds in a row that found nothing new
+    malformed: int = 0
+    duplicates: int = 0
+    told: tuple[int, int] = (0, 0)  # malformed and duplicates already reported
 
 
 def load(model: str | Path | None = None, beams: int = 32, lazy: bool = False) -> LMProposer:

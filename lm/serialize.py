@@ -1,11 +1,13 @@
 """The text the language model reads and writes: one compact line per example.
 
 A problem is written with its points renamed ``a, b, c, ...`` in order of
-appearance (so the model sees one naming of each figure), the ``x =`` of a clause
-left out when it only repeats the new points its constructions list, and every
-separator as a word of its own::
+appearance (so the model sees one naming of each figure), the points of its
+auxiliary clauses ``*1, *2, ...`` in order (so a new point's name never depends on
+the size of the problem, and never collides with one of its points), the ``x =`` of
+a clause left out when it only repeats the new points its constructions list, and
+every separator as a word of its own::
 
-    triangle a b c ; midpoint d b c ? cong a d b d | on_line e a d ; ... ! perp a d b c ; ...
+    triangle a b c ; midpoint d b c ? cong a d b d | on_line *1 a d ; ... ! perp a d b c ; ...
 
 Premises, then ``?`` and the goal, then ``|`` and the auxiliary clauses separated by
 ``;``, then optionally ``!`` and the proof (the statements it derives, in order),
@@ -24,8 +26,8 @@ the engine or of torch.
 'triangle a b c ; midpoint d b c ? cong a d b d |'
 >>> s.names  # canonical -> original
 {'a': 'x', 'b': 'y', 'c': 'z', 'd': 'm'}
->>> decode_clause("on_line e a d", s, p).to_text()
-'e = on_line e x m'
+>>> decode_clause("on_line *1 a d", s, p).to_text()
+'a = on_line a x m'
 """
 from __future__ import annotations
 
@@ -42,6 +44,7 @@ from geometry.problem import Clause, Problem, parse_problem
 
 __all__ = [
     "AUX",
+    "NEW",
     "END_AUX",
     "GOAL",
     "SEP",
@@ -51,6 +54,7 @@ __all__ = [
     "clause_key",
     "decode_clause",
     "encode_clause",
+    "encode_continuation",
     "encode_example",
     "encode_problem",
     "parse_serialized",
@@ -58,6 +62,21 @@ __all__ = [
 
 #: separators, each a word of its own
 SEP, GOAL, AUX, END_AUX, ITEM = ";", "?", "|", "!", ","
+#: the prefix of the names of auxiliary points: ``*1`` is the first point the auxiliary clauses build
+NEW = "*"
+#: auxiliary point names the tokenizer knows (a search adds a few points; a clause builds at most four)
+MAX_NEW_POINTS = 16
+
+_NEW_NAME = re.compile(r"\*[1-9][0-9]*")
+
+
+def new_point(i: int) -> str:
+    """The name of the ``i``-th point (from 1) that the auxiliary clauses build.
+
+    >>> new_point(1)
+    '*1'
+    """
+    return f"{NEW}{i}"
 
 _WORDS = re.compile(r"\s+")
 
@@ -79,11 +98,16 @@ class Serialized:
 
 
 def canonical_names(problem: Problem) -> dict[str, str]:
-    """Original name -> canonical name, in order of appearance (setup, then auxiliary clauses)."""
+    """Original name -> canonical name: the setup's points ``a, b, c, ...`` in order of appearance,
+    then the auxiliary clauses' points ``*1, *2, ...``."""
     mapping: dict[str, str] = {}
-    for p in problem.points(with_aux=True):
+    for p in problem.points(with_aux=False):
         if p not in mapping:
             mapping[p] = point_name(len(mapping))
+    n = len(mapping)
+    for p in problem.points(with_aux=True):
+        if p not in mapping:
+            mapping[p] = new_point(len(mapping) - n + 1)
     return mapping
 
 
@@ -153,7 +177,7 @@ def encode_example(problem: Problem, proof: Sequence[Predicate] = (), with_proof
     >>> from geometry.problem import parse_problem
     >>> p = parse_problem("t", "a b c = triangle a b c | d = midpoint d b c ? cong a d b d")
     >>> encode_example(p, [Predicate.parse("perp a d b c".split())])
-    'triangle a b c ? cong a d b d | midpoint d b c ! perp a d b c'
+    'triangle a b c ? cong a *1 b *1 | midpoint *1 b c ! perp a *1 b c'
     """
     mapping, text, aux = _parts(problem)
     if aux:
@@ -174,7 +198,7 @@ def _clause_text(words: Sequence[str], defined: set[str]) -> str:
     new: list[str] = []
     for item in items:
         for a in item[1:]:
-            if re.fullmatch(r"[a-z][a-z0-9']*", a) and a not in defined and a not in new:
+            if (_NEW_NAME.fullmatch(a) or re.fullmatch(r"[a-z][a-z0-9']*", a)) and a not in defined and a not in new:
                 new.append(a)
     if not new:
         raise MalformedClause(f"clause {text!r} builds no new point")
@@ -203,9 +227,25 @@ def parse_serialized(text: str, name: str = "example") -> tuple[Problem, list[Pr
             texts.append(t)
         clauses.append("; ".join(texts))
     line = clauses[0] + (f" | {clauses[1]}" if clauses[1] else "") + " ? " + " ".join(words[g + 1:a])
-    problem = parse_problem(name, line)
-    proof = [Predicate.parse(item) for item in _split(words[end + 1:])]
+    problem = parse_problem(name, _plain_names(line, words[:g]))
+    proof = [Predicate.parse(_plain_names(" ".join(item), words[:g]).split()) for item in _split(words[end + 1:])]
     return problem, proof
+
+
+def _plain_names(text: str, setup: Iterable[str] | None = None) -> str:
+    """``text`` with the auxiliary points ``*k`` named as the canonical points that follow the
+    setup's (the canonical names among ``setup``'s words, by default ``text``'s own): ``*1``
+    after ``a .. d`` is ``e``, so the text parses in the problem language.
+
+    >>> _plain_names("a b c = triangle a b c | *1 = midpoint *1 b c ? cong a *1 b *1")
+    'a b c = triangle a b c | d = midpoint d b c ? cong a d b d'
+    """
+    words = text.split()
+    names = {w for w in (words if setup is None else setup) if re.fullmatch(r"[a-z][0-9]*", w)}
+    n = 0
+    while point_name(n) in names:
+        n += 1
+    return " ".join(point_name(n + int(w[1:]) - 1) if _NEW_NAME.fullmatch(w) else w for w in words)
 
 
 def _split(words: Sequence[str]) -> list[list[str]]:
@@ -237,13 +277,39 @@ def decode_clause(text: str, prompt: Serialized, problem: Problem) -> Clause:
     for n in new:
         if n in known:
             raise MalformedClause(f"{text!r} redefines point {n!r}")
-        taken = used | set(mapping.values())
-        mapping[n] = n if n not in taken else fresh_point_name(taken)
+        if not _NEW_NAME.fullmatch(n):
+            raise MalformedClause(f"{text!r} builds {n!r}, not a new point ({NEW}1, {NEW}2, ...)")
+        mapping[n] = fresh_point_name(used | set(mapping.values()))
     renamed = " ".join(mapping.get(w, w) for w in clause.split())
     try:
         return problem.with_aux_clause(renamed).aux[-1]
     except ProblemError as e:
         raise MalformedClause(str(e)) from None
+
+
+def encode_continuation(clause: Clause | str, prompt: Serialized, problem: Problem) -> str:
+    """One auxiliary clause of ``problem`` (a :class:`Clause` or its text, in the problem's own
+    names) in the model's words, as it follows ``prompt`` (:func:`encode_problem` of ``problem``):
+    the inverse of :func:`decode_clause`. Raises :class:`MalformedClause` when the text is not a
+    clause over the problem's points.
+
+    >>> from geometry.problem import parse_problem
+    >>> p = parse_problem("t", "x y z = triangle x y z ? perp x y x z")
+    >>> encode_continuation("m = midpoint m y z", encode_problem(p), p)
+    'midpoint *1 b c'
+    """
+    if isinstance(clause, str):
+        try:
+            clause = problem.with_aux_clause(clause).aux[-1]
+        except ProblemError as e:
+            raise MalformedClause(str(e)) from None
+    mapping = {orig: canon for canon, orig in prompt.names.items()}
+    made = sum(_NEW_NAME.fullmatch(c) is not None for c in prompt.names)
+    for p in clause.points:
+        if p not in mapping:
+            made += 1
+            mapping[p] = new_point(made)
+    return encode_clause(clause.rename(mapping), prompt.names)
 
 
 def clause_key(clause: Clause, new_names: Mapping[str, str] | None = None) -> frozenset[str]:

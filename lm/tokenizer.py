@@ -3,7 +3,7 @@
 Every word of :mod:`lm.serialize` (a construction, a predicate, a point name, a
 separator, a literal) is one token. The vocabulary is learnt from the training
 text plus the whole language (every construction and predicate name, point names
-``a`` .. ``z9``), so a problem the corpus never showed still encodes without
+``a`` .. ``z9``, the auxiliary points ``*1`` .. ``*16``), so a problem the corpus never showed still encodes without
 unknown words. The model file is saved inside each checkpoint.
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ from geometry.constructions import CATALOGUE
 from geometry.names import point_name
 from geometry.predicates import Kind
 
-from .serialize import AUX, END_AUX, GOAL, ITEM, SEP
+from .serialize import AUX, END_AUX, GOAL, ITEM, MAX_NEW_POINTS, SEP, new_point
 
 __all__ = ["TOKENIZER_FILE", "Tokenizer", "TokenizerError", "language_words", "train_tokenizer"]
 
@@ -36,6 +36,7 @@ def language_words() -> list[str]:
     words += sorted(CATALOGUE)
     words += sorted(k.value for k in Kind)
     words += [point_name(i) for i in range(26 * 10)]
+    words += [new_point(i) for i in range(1, MAX_NEW_POINTS + 1)]
     return list(dict.fromkeys(words))
 
 

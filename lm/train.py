@@ -20,6 +20,7 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +28,17 @@ import torch
 from torch.utils.data import Dataset
 
 from .data import STAGES, Line, corpus_lines
-from .model import SIZES, CheckpointError, build_model, load_checkpoint, parameter_count, save_checkpoint
-from .tokenizer import PAD, Tokenizer, TokenizerError, train_tokenizer
+from .model import (
+    FORMAT,
+    SIZES,
+    WARM_START_FORMATS,
+    CheckpointError,
+    build_model,
+    load_checkpoint,
+    parameter_count,
+    save_checkpoint,
+)
+from .tokenizer import PAD, Tokenizer, TokenizerError, language_words, train_tokenizer, vocabulary
 
 __all__ = ["TrainConfig", "TrainError", "TokenDataset", "collate", "train"]
 
@@ -178,11 +188,23 @@ def _model_and_tokenizer(cfg: TrainConfig, train_lines: list) -> tuple[Tokenizer
     keeps the tokenizer it started with)."""
     if cfg.init is not None:
         try:
-            init = load_checkpoint(cfg.init)
+            init = load_checkpoint(cfg.init, formats=WARM_START_FORMATS)
         except CheckpointError as e:
             raise TrainError(f"--init: {e}") from None
-        init.model.train()
-        return init.tokenizer, init.model, init.meta.get("size", cfg.size)
+        size = init.meta.get("size", cfg.size)
+        if init.meta.get("format") == FORMAT and not _missing_words(init.tokenizer):
+            init.model.train()
+            return init.tokenizer, init.model, size
+        # an older checkpoint: a tokenizer for today's language, the weights carried over
+        try:
+            tokenizer = Tokenizer.load(cfg.out)  # a resumed run keeps the tokenizer it started with
+        except TokenizerError:
+            tokenizer = train_tokenizer(chain((line.text for line in train_lines), vocabulary(init.tokenizer)[4:]))
+            tokenizer.save(cfg.out)
+        torch.manual_seed(cfg.seed)
+        model = carry_over(init.model, init.tokenizer, tokenizer)
+        model.train()
+        return tokenizer, model, size
     try:
         tokenizer = Tokenizer.load(cfg.out)
     except TokenizerError:
@@ -190,6 +212,29 @@ def _model_and_tokenizer(cfg: TrainConfig, train_lines: list) -> tuple[Tokenizer
         tokenizer.save(cfg.out)
     torch.manual_seed(cfg.seed)
     return tokenizer, build_model(cfg.size, len(tokenizer)), cfg.size
+
+
+def _missing_words(tokenizer: Tokenizer) -> list[str]:
+    """Words of today's language that ``tokenizer`` does not know."""
+    return [w for w in language_words() if tokenizer.word_id(w) == tokenizer.unk_id]
+
+
+def carry_over(model: Any, old: Tokenizer, new: Tokenizer) -> Any:
+    """``model`` (trained with the tokenizer ``old``) with the vocabulary of ``new``: every weight
+    kept, the embedding of each word both vocabularies know copied to its new id (the output layer
+    is tied to it), new words started at the mean embedding plus a little noise."""
+    old_words = {w: i for i, w in enumerate(vocabulary(old))}
+    emb = model.get_input_embeddings().weight.detach()
+    rows = emb.mean(dim=0, keepdim=True).repeat(len(new), 1)
+    rows += 0.02 * emb.std() * torch.randn_like(rows)
+    for j, w in enumerate(vocabulary(new)):
+        if w in old_words:
+            rows[j] = emb[old_words[w]]
+    model.resize_token_embeddings(len(new))
+    with torch.no_grad():
+        model.get_input_embeddings().weight.copy_(rows)
+    model.tie_weights()
+    return model
 
 
 def _training_arguments(cfg: TrainConfig, ckpt_dir: Path, lr: float, use_cpu: bool, bf16: bool,

@@ -194,7 +194,7 @@ class ClauseModel(Protocol):
     """What :class:`ModelProposer` needs of a model (:class:`lm.proposer.LMProposer`):
     clauses for a problem, best first, with their log-probabilities."""
 
-    def suggest(self, problem: Problem, k: int) -> Sequence[Suggestion]: ...
+    def suggest(self, problem: Problem, k: int, deadline: float | None = None) -> Sequence[Suggestion]: ...
 
 
 class ModelProposer:
@@ -216,7 +216,8 @@ class ModelProposer:
         return bool(getattr(self.model, "loaded", True))
 
     def propose(self, state: SearchState, k: int) -> list[Proposal]:
-        return [Proposal(s.clause, s.logprob, self.name) for s in self.model.suggest(state.problem, k)]
+        return [Proposal(s.clause, s.logprob, self.name)
+                for s in self.model.suggest(state.problem, k, state.deadline)]
 
 
 def load_lm_proposer(model: str | None) -> ModelProposer:

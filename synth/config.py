@@ -26,7 +26,8 @@ from typing import Any
 from geometry.constructions import CATALOGUE, LocusKind
 from geometry.predicates import Kind
 
-_MAY_BE_ZERO = frozenset({"min_steps", "max_plain_per_figure", "max_aux_per_figure", "max_candidates"})
+_MAY_BE_ZERO = frozenset({"min_steps", "max_plain_per_figure", "max_aux_per_figure", "max_aux_statements", "max_candidates",
+                          "max_aux_statements"})
 
 
 class ConfigError(ValueError):
@@ -59,14 +60,14 @@ STEP_WEIGHTS: dict[str, float] = {
     "incenter": 1.0,
     "excenter": 0.5,
     "mirror": 1.5,
-    "reflect": 1.0,
+    "reflect": 1.5,
     "intersection_ll": 2.0,
     "intersection_lp": 1.0,
     "intersection_lt": 1.0,
     "intersection_pp": 0.5,
     "intersection_tt": 0.5,
     "intersection_lc": 1.5,
-    "intersection_cc": 1.0,
+    "intersection_cc": 1.5,
     "parallelogram": 1.0,
     "psquare": 0.3,
     "nsquare": 0.3,
@@ -77,20 +78,23 @@ STEP_WEIGHTS: dict[str, float] = {
     "excenter2": 0.2,
     "centroid": 0.4,
     "ninepoints": 0.3,
-    "tangent": 0.5,
+    "tangent": 0.8,
     "square": 0.2,
     # one point on a locus (intersected with a second locus with probability intersect_prob)
     "on_line": 2.0,
     "on_circle": 2.5,
-    "on_circum": 2.0,
+    "on_circum": 2.5,
     "on_tline": 2.0,
     "on_pline": 1.5,
     "on_bline": 1.5,
     "on_dia": 1.0,
-    "angle_bisector": 1.0,
+    "angle_bisector": 1.5,
     "lc_tangent": 1.0,
     "eqdistance": 0.3,
     "angle_mirror": 0.3,
+    # equal angles: a ray at a copied angle, a point seeing a segment under a copied angle
+    "on_aline": 1.0,
+    "eqangle3": 0.3,
 }
 
 #: Goal kinds that the benchmarks use; the manifest reports the share of examples among them.
@@ -113,12 +117,12 @@ class SynthConfig:
     #: chance that a point on a locus is cut with a second locus (else it moves freely on it)
     intersect_prob: float = 0.7
     #: constructions added after the base figure: uniform in [min_steps, max_steps]
-    min_steps: int = 4
-    max_steps: int = 8
+    min_steps: int = 5
+    max_steps: int = 10
     #: how much more likely a point of the base figure is picked as an input than a later point
     base_weight: float = 3.0
     #: a diagram stops growing at this many points
-    max_points: int = 16
+    max_points: int = 20
     #: draws of one construction step before it is given up (degenerate or failing preconditions)
     step_tries: int = 12
     #: DD+AR saturation of one diagram
@@ -133,9 +137,12 @@ class SynthConfig:
     max_proof_length: int = 200
     #: DD+AR on the statement without its auxiliary clauses (fails -> the aux label stands)
     aux_check_timeout: float = 10.0
+    #: statements per figure that DD+AR is run on alone to check aux labels (0: all); the rest of
+    #: a figure's aux candidates are left out (a large figure has a hundred, nearly all relabelled)
+    max_aux_statements: int = 12
     #: at most this many plain / auxiliary examples from one figure (longest proofs first, kinds
     #: balanced); plain ones are plentiful and alike, those that need an aux point are rare
-    max_plain_per_figure: int = 10
+    max_plain_per_figure: int = 6
     max_aux_per_figure: int = 30
     #: predicate kinds kept as goals
     goal_kinds: tuple[str, ...] = DEFAULT_GOAL_KINDS
@@ -147,7 +154,7 @@ class SynthConfig:
         _check_range("base_weight", self.base_weight, 0.0, 1e6)
         for name in ("min_steps", "max_steps", "max_points", "step_tries", "max_facts",
                      "min_proof_length", "max_proof_length", "max_plain_per_figure", "max_aux_per_figure",
-                     "max_candidates"):
+                     "max_aux_statements", "max_candidates"):
             _check_int(name, getattr(self, name), lowest=0 if name in _MAY_BE_ZERO else 1)
         if self.max_steps < self.min_steps:
             raise ConfigError(f"synth config: max_steps ({self.max_steps}) must be at least min_steps ({self.min_steps})")

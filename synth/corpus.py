@@ -201,6 +201,7 @@ class Corpus:
             **self.stats.summary(),
             "aux_candidates": t["aux_candidates"],
             "relabelled": t["relabelled"],
+            "aux_unchecked": t.get("aux_unchecked", 0),
             "relabelled_share": round(t["relabelled"] / t["aux_candidates"], 4) if t["aux_candidates"] else 0.0,
             "figures": t["figures"],
             "examples_per_core_minute": round(rate, 1) if rate else None,

@@ -53,6 +53,7 @@ class Tally:
     aux: int = 0
     aux_candidates: int = 0  # proofs that used points beyond the goal's statement
     relabelled: int = 0  # of those, proven by DD+AR from the statement alone: relabelled plain
+    aux_unchecked: int = 0  # of those, left out: their figure's max_aux_statements were used up
     rejected_numeric: int = 0  # goal false in every fresh diagram of its minimal problem
     rejected_unrealisable: int = 0  # the minimal problem would not realise afresh
     configuration_dependent: int = 0  # dropped: the goal holds in some fresh figures only
@@ -156,6 +157,7 @@ class Extractor:
         plain_engines: dict[tuple[int, ...], Engine] = {}
         aux_items: list[_Item] = []
         plain_items: list[_Item] = []
+        maybe_aux: list[_Item] = []
         for pred, fid in proven.items():
             if pred in givens:
                 continue
@@ -167,6 +169,16 @@ class Extractor:
                 plain_items.append(_Item(proof, minimal, False))
                 continue
             tally.aux_candidates += 1
+            maybe_aux.append(_Item(proof, minimal, False))
+        # Checking an aux label saturates DD+AR on the goal's statement alone, the dearest step on a
+        # large figure: the preferred candidates first (kinds balanced, longest proofs), and at most
+        # max_aux_statements statements per figure.
+        cap = cfg.max_aux_statements or len(maybe_aux)
+        for cand in _select(maybe_aux, len(maybe_aux)):
+            proof, minimal = cand.proof, cand.minimal
+            if minimal.statement not in plain_engines and len(plain_engines) >= cap:
+                tally.aux_unchecked += 1
+                continue
             item = self._need_aux(figure, deps, proof, minimal, plain_engines)
             if item.relabelled:
                 tally.relabelled += 1

@@ -17,6 +17,7 @@ def format_stats(manifest: dict) -> str:
         (
             f"relabelled plain    {m['relabelled']} of {m['aux_candidates']} aux candidates "
             f"({m['relabelled_share']:.1%}) were proven without their aux points"
+            + (f"; {m['aux_unchecked']} left unchecked (max_aux_statements)" if m.get("aux_unchecked") else "")
         ),
         f"proof length        median {m['median_proof_length']}, mean {m['mean_proof_length']}",
         (

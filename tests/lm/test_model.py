@@ -25,9 +25,9 @@ from geometry.problem import parse_problem  # noqa: E402
 from lm.data import corpus_lines, is_validation, read_examples, CorpusReadError  # noqa: E402
 from lm.model import CheckpointError, build_model, load_checkpoint, save_checkpoint  # noqa: E402
 from lm.proposer import LMProposer, load  # noqa: E402
-from lm.serialize import encode_problem  # noqa: E402
+from lm.serialize import clause_key, encode_problem  # noqa: E402
 from lm.tokenizer import Tokenizer, language_words, train_tokenizer  # noqa: E402
-from lm.train import TrainConfig, train  # noqa: E402
+from lm.train import TrainConfig, carry_over, train  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -134,7 +134,7 @@ def test_propose_returns_clauses_that_parse(trained):
     problem = parse_problem("t", "p q r = triangle p q r; s = foot s r p q ? perp r s p q")
     got = proposer.propose_clauses(problem, 8)
     assert got.clauses, f"no clause among 8 beams ({got.malformed} malformed)"
-    assert len(got.clauses) + got.malformed + got.duplicates <= 8
+    assert len(got.clauses) <= 8
     base = problem.to_text().split(" ? ")[0]
     for clause, score in got.clauses:
         assert score <= 0.0
@@ -158,6 +158,92 @@ def test_search_interface(trained):
     got = model.suggest(problem, 4)
     assert [(p.clause, p.score) for p in props] == [(s.clause, s.logprob) for s in got]
     assert all(p.score <= 0 for p in props) and sum(math.exp(p.score) for p in props) <= 1 + 1e-6
+
+
+def _beam_totals(model, problem, beams):
+    """Beam search's clauses for ``problem`` with their log-probabilities: their words' as
+    ``generate`` itself computed them, plus the probability that the clause ends there."""
+    from lm.serialize import MalformedClause, decode_clause, encode_problem
+
+    ckpt = model.ckpt
+    prompt = encode_problem(problem)
+    ids = ckpt.tokenizer.encode(prompt.text, bos=True)
+    with torch.inference_mode():
+        gen = model._generate(ids, num_beams=beams, num_return_sequences=beams, do_sample=False,
+                              output_scores=True, return_dict_in_generate=True)
+        steps = ckpt.model.compute_transition_scores(gen.sequences, gen.scores, gen.beam_indices,
+                                                     normalize_logits=False)
+    out = []
+    for seq, row in zip(gen.sequences, steps):
+        new = [int(t) for t in seq[len(ids):]]
+        cut = next((i for i, t in enumerate(new) if t in model._stop), None)
+        if cut is None:
+            continue
+        try:
+            clause = decode_clause(ckpt.tokenizer.decode(new[:cut]), prompt, problem)
+        except MalformedClause:
+            continue
+        # the clause's words as generate scored them, then the end: any end marker after them
+        full = torch.tensor([[int(t) for t in seq[: len(ids) + cut]]])
+        with torch.inference_mode():
+            last = torch.log_softmax(ckpt.model(full).logits[0, -1].float(), dim=-1)
+        out.append((clause, float(row[:cut].sum() + torch.logsumexp(last[model._stop], dim=0))))
+    return out
+
+
+def test_scores_agree_with_the_log_probabilities_of_beam_search(trained):
+    model = load(trained[0], beams=6)
+    for text in ("p q r = triangle p q r; s = foot s r p q ? perp r s p q",
+                 "a b c d = quadrangle a b c d; e = foot e d a b ? perp d e a b"):
+        problem = parse_problem("t", text)
+        beams = _beam_totals(model, problem, 6)
+        assert beams
+        scores = model.score(problem, [c for c, _ in beams] + [c.to_text() for c, _ in beams], batch=4)
+        for (_, total), got, again in zip(beams, scores, scores[len(beams):]):
+            assert got == pytest.approx(total, abs=1e-3) and again == pytest.approx(total, abs=1e-3)
+    # what is not a clause over the problem's points scores -inf, and the rest are still scored
+    problem = parse_problem("t", "p q r = triangle p q r ? perp p q p r")
+    got = model.score(problem, ["x = midpoint x p z", "x = midpoint x p q"])
+    assert got[0] == -math.inf and -math.inf < got[1] <= 0
+
+
+def test_asked_again_the_model_keeps_proposing(trained):
+    model = load(trained[0], beams=2)
+    problem = parse_problem("t", "a b c d = quadrangle a b c d; e = foot e d a b ? perp d e a b")
+    first = model.propose_clauses(problem, 2)
+    assert len(first.clauses) == 2
+    more = model.propose_clauses(problem, 6)
+    assert len(more.clauses) > 2, "sampling found nothing beyond the beams"
+    assert more.clauses[:2] == first.clauses  # it goes on where it stopped
+    keys = {clause_key(c) for c, _ in more.clauses}
+    assert len(keys) == len(more.clauses)
+    assert sum(math.exp(s) for _, s in more.clauses) <= 1 + 1e-6
+    # past its deadline it proposes only what it already has
+    assert len(model.propose_clauses(problem, 50, deadline=0.0).clauses) == len(more.clauses)
+
+
+def test_an_older_checkpoint_warm_starts_a_new_vocabulary(trained, corpus, tmp_path):
+    """A checkpoint whose tokenizer lacks words of today's language (an older format) serves as
+    --init: a new tokenizer is learnt and every word both know keeps its embedding."""
+    from lm.tokenizer import _train, vocabulary
+
+    out, _ = trained
+    ckpt = load_checkpoint(out)
+    words = [w for w in vocabulary(ckpt.tokenizer)[4:] if not w.startswith("*")]
+    old_tok = _train(iter(sorted(words)), len(words))
+    old_model = carry_over(ckpt.model, ckpt.tokenizer, old_tok)
+    save_checkpoint(tmp_path / "old", old_model, old_tok, {"stage": "pretrain", "size": "micro"})
+    meta_path = tmp_path / "old" / "geoprover_lm.json"
+    meta_path.write_text(meta_path.read_text().replace('"format": 2', '"format": 1'))
+    with pytest.raises(CheckpointError, match="format 1"):
+        load_checkpoint(tmp_path / "old")
+    train(TrainConfig(data=corpus, out=tmp_path / "new", stage="pretrain", init=tmp_path / "old", steps=2,
+                      batch_size=4, lr=1e-9, progress=False))
+    new = load_checkpoint(tmp_path / "new")
+    assert new.meta["format"] == 2 and new.tokenizer.word_id("*1") != new.tokenizer.unk_id
+    emb_old, emb_new = old_model.get_input_embeddings().weight, new.model.get_input_embeddings().weight
+    for w in ("midpoint", "a", ";"):
+        assert torch.allclose(emb_old[old_tok.word_id(w)], emb_new[new.tokenizer.word_id(w)], atol=1e-4)
 
 
 def test_finetune_starts_from_the_pretrained_model(trained, corpus, tmp_path):

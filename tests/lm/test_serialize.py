@@ -7,6 +7,7 @@ from itertools import permutations
 
 import pytest
 
+from geometry.names import point_name
 from geometry.predicates import Predicate
 from geometry.problem import parse_problem, read_problems
 from lm.serialize import (
@@ -20,11 +21,18 @@ from lm.serialize import (
 )
 
 
+def _plain(problem):
+    """``problem`` in canonical names, its auxiliary points ``*k`` named as the points after the setup's."""
+    names = canonical_names(problem)
+    n = sum(not v.startswith("*") for v in names.values())
+    return problem.rename({k: point_name(n + int(v[1:]) - 1) if v.startswith("*") else v for k, v in names.items()})
+
+
 def _round_trip(problem):
     text = encode_example(problem, [], with_proof=False)
     back, proof = parse_serialized(text)
     assert proof == []
-    assert back.to_text() == problem.rename(canonical_names(problem)).to_text()
+    assert back.to_text() == _plain(problem).to_text()
 
 
 def test_round_trip_bundled_examples(examples_path):
@@ -42,10 +50,10 @@ def test_round_trip_with_aux_and_proof():
                            "n = on_line n x z, on_circle n m x ? perp x h y z")
     proof = [Predicate.parse("perp x h y z".split()), Predicate.parse("cong m x m y".split())]
     text = encode_example(p, proof)
-    assert text == ("triangle a b c ; orthocenter d a b c ? perp a d b c | midpoint e a b ; "
-                    "on_line f a c , on_circle f e a ! perp a d b c ; cong e a e b")
+    assert text == ("triangle a b c ; orthocenter d a b c ? perp a d b c | midpoint *1 a b ; "
+                    "on_line *2 a c , on_circle *2 *1 a ! perp a d b c ; cong *1 a *1 b")
     back, back_proof = parse_serialized(text)
-    assert back.to_text() == p.rename(canonical_names(p)).to_text()
+    assert back.to_text() == _plain(p).to_text()
     assert [str(x) for x in back_proof] == ["perp a d b c", "cong e a e b"]
 
 
@@ -58,20 +66,31 @@ def test_full_form_kept_where_the_short_form_would_lose_something():
 
 
 def test_prompt_continues_after_the_aux_clauses_so_far():
-    p = parse_problem("t", "a b c = triangle a b c | d = midpoint d b c ? cong a d b d")
-    assert encode_problem(p).text == "triangle a b c ? cong a d b d | midpoint d b c ;"
-    assert encode_problem(p, with_aux=False).text == "triangle a b c ? cong a d b d |"
+    p = parse_problem("t", "a b c = triangle a b c | d = midpoint d b c ? perp a b a c")
+    assert encode_problem(p).text == "triangle a b c ? perp a b a c | midpoint *1 b c ;"
+    assert encode_problem(p, with_aux=False).text == "triangle a b c ? perp a b a c |"
 
 
 def test_renaming_is_undone_with_fresh_names():
     p = parse_problem("t", "d e a = triangle d e a; b = midpoint b e a ? cong d b e b")
     s = encode_problem(p)
     assert s.text == "triangle a b c ; midpoint d b c ? cong a d b d |"
-    # the model names its new point 'e', which the problem already uses: it gets a fresh name
-    c = decode_clause("foot e a b c", s, p)
-    assert c.to_text() == "c1 = foot c1 d e a" or c.points[0] not in p.points()
-    assert set(c.constructions[0].args[1:]) == {"d", "e", "a"}
+    # the model's new point *1 gets a name the problem does not use, whatever the problem's size
+    c = decode_clause("foot *1 a b c", s, p)
+    assert c.to_text() == "c = foot c d e a"
     assert c.points[0] not in p.points()
+    big = parse_problem("t", "; ".join(f"{point_name(i)} = free {point_name(i)}" for i in range(40)) + " ? perp a b c d")
+    c = decode_clause("midpoint *1 a b", encode_problem(big), big)
+    assert c.points[0] not in big.points()
+
+
+def test_the_new_point_of_a_second_clause_follows_the_first():
+    p = parse_problem("t", "a b c = triangle a b c | d = midpoint d b c ? perp a b a c")
+    s = encode_problem(p)
+    c = decode_clause("on_line *2 a *1", s, p)
+    assert c.constructions[0].args[1:] == ("a", "d") and c.points[0] not in ("a", "b", "c", "d")
+    with pytest.raises(MalformedClause):  # *1 is the point of the first clause
+        decode_clause("midpoint *1 a b", s, p)
 
 
 @pytest.mark.parametrize("text", [
@@ -83,6 +102,7 @@ def test_renaming_is_undone_with_fresh_names():
     "midpoint e a b ; midpoint f a c",  # two clauses
     "e = midpoint e a z9",  # an unknown point as an input
     "a = midpoint a b c",  # redefines a point
+    "midpoint e a b",  # builds a point that is not a new point *k
 ])
 def test_malformed_clauses_are_refused(text):
     p = parse_problem("t", "a b c = triangle a b c ? perp a b a c")
