@@ -62,7 +62,7 @@ def bench_config(task) -> dict:
     config: dict = {"mode": task.mode}
     if task.mode == "search":
         config["proposer"] = task.proposer
-        if task.proposer in ("lm", "mix"):
+        if task.proposer != "heuristic":
             folder = Path(task.model) if task.model is not None else bundled_model_dir()
             if folder is not None:
                 config["model"] = str(folder.resolve())

@@ -491,12 +491,15 @@ class _Search:
         """The state's next ``k`` proposals; the state goes back to the open set if it may have more."""
         k, b = self.config.k, state.batches
         t0 = time.monotonic()
+        asked = SearchState(node.problem, node.outer_points(), state.depth, self.deadline)
         try:
-            props = list(self.proposer.propose(SearchState(node.problem, node.outer_points(), state.depth,
-                                                           self.deadline), k * (b + 1)))[: k * (b + 1)]
+            props = list(self.proposer.propose(asked, k * (b + 1)))[: k * (b + 1)]
         except Exception:  # a proposer bug must not end the search  # noqa: BLE001
             props = []
             self.stats.errors += 1
+        # what the proposer made and dropped itself counts as the search's own skips do
+        self.stats.unparseable += asked.dropped.get("unparseable", 0)
+        self.stats.duplicates += asked.dropped.get("duplicates", 0)
         self.tally.proposing += time.monotonic() - t0
         state.node, state.batches = node, b + 1
         state.more = len(props) == k * (b + 1)  # a full batch: there may be more

@@ -8,17 +8,16 @@ from dataclasses import dataclass, field
 
 from tqdm import tqdm
 
-from .proposers import Proposer, ProposerUnavailable, make_proposer
+from .proposers import PROPOSERS, Proposer, ProposerUnavailable, make_proposer
 from .search import SearchConfig, SearchProgress, prove
-
-PROPOSERS = ("heuristic", "lm", "mix")
 
 
 def add_search_options(p: argparse.ArgumentParser, *, jobs: bool = True) -> None:
     """--proposer, --model, --beam-size, --depth, --candidates (and --jobs for prove)."""
     p.add_argument("--proposer", choices=PROPOSERS, default="heuristic",
-                   help="who proposes auxiliary points: heuristic (default, no model), lm, or mix")
-    p.add_argument("--model", metavar="DIR", help="language model folder (for --proposer lm or mix)")
+                   help="who proposes auxiliary points: heuristic (default, no model), lm (the model's "
+                        "clauses), ranked (heuristic and model clauses ordered by the model), or mix")
+    p.add_argument("--model", metavar="DIR", help="language model folder (for --proposer lm, ranked or mix)")
     p.add_argument("--beam-size", type=_at_least_one, default=SearchConfig.beam_size,
                    help=f"states expanded together in a round (default {SearchConfig.beam_size})")
     p.add_argument("--depth", type=_at_least_one, default=SearchConfig.depth,

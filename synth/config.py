@@ -11,8 +11,8 @@ True
 Traceback (most recent call last):
 ...
 synth.config.ConfigError: synth config: max_steps (2) must be at least min_steps (6)
->>> SynthConfig.from_dict({"max_steps": 4}).max_steps
-4
+>>> SynthConfig.from_dict({"max_steps": 12}).max_steps
+12
 """
 from __future__ import annotations
 
@@ -131,7 +131,10 @@ class SynthConfig:
     #: at most this many candidate goals are tried per figure, an evenly spread subset (0: all).
     #: A figure full of equal lengths and angles (a centroid, a parallelogram and the nine-point
     #: circle together) can have thousands, and take minutes.
-    max_candidates: int = 0
+    max_candidates: int = 2000
+    #: seconds one figure's extraction may take after saturation (tracebacks, aux checks); once
+    #: spent, the candidates not yet looked at are left out (a large figure can take minutes)
+    figure_timeout: float = 90.0
     #: a fact is kept when its proof has at least this many steps (premises not counted)
     min_proof_length: int = 2
     max_proof_length: int = 200
@@ -165,7 +168,7 @@ class SynthConfig:
             )
         if self.max_points < 4:
             raise ConfigError(f"synth config: max_points ({self.max_points}) must be at least 4")
-        for name in ("saturation_timeout", "aux_check_timeout"):
+        for name in ("saturation_timeout", "aux_check_timeout", "figure_timeout"):
             value = getattr(self, name)
             if not isinstance(value, (int, float)) or isinstance(value, bool) or not value > 0 or not math.isfinite(value):
                 raise ConfigError(f"synth config: {name} must be a positive number of seconds, got {value!r}")

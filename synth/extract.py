@@ -15,6 +15,8 @@ For each fact DD+AR derives (not a premise, with a proof of at least
 """
 from __future__ import annotations
 
+import time
+
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
@@ -53,7 +55,8 @@ class Tally:
     aux: int = 0
     aux_candidates: int = 0  # proofs that used points beyond the goal's statement
     relabelled: int = 0  # of those, proven by DD+AR from the statement alone: relabelled plain
-    aux_unchecked: int = 0  # of those, left out: their figure's max_aux_statements were used up
+    aux_unchecked: int = 0  # of those, left out: their figure's max_aux_statements or figure_timeout were used up
+    out_of_time: int = 0  # figures whose figure_timeout ran out before every candidate was looked at
     rejected_numeric: int = 0  # goal false in every fresh diagram of its minimal problem
     rejected_unrealisable: int = 0  # the minimal problem would not realise afresh
     configuration_dependent: int = 0  # dropped: the goal holds in some fresh figures only
@@ -158,7 +161,11 @@ class Extractor:
         aux_items: list[_Item] = []
         plain_items: list[_Item] = []
         maybe_aux: list[_Item] = []
+        spent = time.monotonic() + cfg.figure_timeout
         for pred, fid in proven.items():
+            if time.monotonic() > spent:
+                tally.out_of_time += 1
+                break
             if pred in givens:
                 continue
             proof = traceback(engine, fid)
@@ -176,7 +183,7 @@ class Extractor:
         cap = cfg.max_aux_statements or len(maybe_aux)
         for cand in _select(maybe_aux, len(maybe_aux)):
             proof, minimal = cand.proof, cand.minimal
-            if minimal.statement not in plain_engines and len(plain_engines) >= cap:
+            if minimal.statement not in plain_engines and (len(plain_engines) >= cap or time.monotonic() > spent):
                 tally.aux_unchecked += 1
                 continue
             item = self._need_aux(figure, deps, proof, minimal, plain_engines)

@@ -37,7 +37,7 @@ def test_bad_values_are_named(overrides: dict, message: str) -> None:
 
 
 def test_defaults_round_trip_through_json() -> None:
-    cfg = SynthConfig(max_steps=4)
+    cfg = SynthConfig(min_steps=4, max_steps=4)
     assert SynthConfig.from_dict(json.loads(json.dumps(cfg.to_dict()))) == cfg
 
 
@@ -65,7 +65,7 @@ def test_cli_bad_arguments(argv: list[str], message: str, capsys, tmp_path: Path
 
 
 def test_a_manifest_gives_back_its_config(tmp_path: Path) -> None:
-    cfg = SynthConfig(max_steps=4, intersect_prob=0.5)
+    cfg = SynthConfig(min_steps=4, max_steps=4, intersect_prob=0.5)
     manifest = tmp_path / "manifest.json"
     manifest.write_text(json.dumps({"format": 1, "seed": 0, "config": cfg.to_dict()}), encoding="utf-8")
     assert SynthConfig.load(manifest) == cfg
