@@ -5,8 +5,9 @@
 A corpus problem (its premises and goal, auxiliary clauses left out) and a benchmark
 problem are equal when their canonical forms are (:func:`synth.canon.canonical`:
 points renamed in order of appearance, independent clauses in a fixed order, the
-goal in canonical form). Also prints the overlap of premises alone (same figure,
-any goal). Default FILEs: the bundled benchmark sets (jgex and olympiad_dev).
+goal in canonical form; :mod:`prover.corpus_check`, which ``geoprover train`` runs and which
+refuses a corpus with any). Also prints the overlap of premises alone (same figure, any goal).
+Default FILEs: the bundled benchmark sets (jgex and olympiad_dev).
 """
 from __future__ import annotations
 
@@ -19,16 +20,15 @@ sys.path[:] = [str(REPO)] + [p for p in sys.path if Path(p or ".").resolve() != 
 
 from geometry.problem import Problem, parse_problem, read_problems  # noqa: E402
 from lm.data import read_examples  # noqa: E402
-from synth.canon import canonical  # noqa: E402
+from prover.corpus_check import statement_key  # noqa: E402
 from prover.problem_sets import resolve, set_path  # noqa: E402
+from synth.canon import canonical  # noqa: E402
 
 DEFAULT = [str(set_path(name)) for name in ("jgex", "olympiad_dev")]  # prover/benchmarks/
 
 
 def _keys(p: Problem) -> tuple[str, str]:
-    whole = canonical(Problem(p.name, p.clauses, (), p.goals[:1])).text
-    setup = canonical(Problem(p.name, p.clauses, (), ())).text
-    return whole, setup
+    return statement_key(p), canonical(Problem(p.name, p.clauses, (), ())).text
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -448,7 +448,21 @@ def _train_args(p: argparse.ArgumentParser) -> None:
 
 def run_train(args: argparse.Namespace) -> int:
     from lm.cli import run_train as run
+    from lm.data import CorpusReadError
 
+    from .corpus_check import check_corpus
+
+    data = Path(args.data)
+    if (data / "manifest.json").is_file():  # else lm's run_train says what is wrong
+        try:
+            found = check_corpus(data)
+        except CorpusReadError as e:
+            raise UsageError(str(e)) from None
+        if found:
+            o = found[0]
+            raise UsageError(f"--data {data}: {len(found)} example(s) equal a benchmark problem up to renaming "
+                             f"(example {o.index}, figure {o.seed}: {o.benchmark}); benchmark statements are "
+                             "never trained on")
     return run(args, UsageError)
 
 

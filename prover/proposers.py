@@ -18,6 +18,8 @@ is a natural-log probability on one scale for every proposer (see :class:`Propos
 * :class:`ModelProposer` asks a language model (:class:`lm.proposer.LMProposer`)
   for clauses.
 * :class:`FakeLM` returns clauses it was given (for tests).
+* :class:`RankedProposer` orders the heuristic candidates and the model's own clauses by the
+  model's log-probability of each, plus the heuristic's.
 * :class:`MixProposer` interleaves two proposers (language model and heuristics).
 * :func:`make_proposer` builds one by name; the language model comes from the
   ``lm`` package (loaded on its first proposal), and asking for it where no model
@@ -49,7 +51,7 @@ from geometry.problem import Problem
 from geometry.tolerance import MIN_SEPARATION, ON_LOCUS, SCALE_FLOOR, SNAP_DIGITS, ZERO_LENGTH
 
 if TYPE_CHECKING:  # lm is imported when a model is asked for (its checks are cheap, its model is not)
-    from lm.proposer import Suggestion
+    from lm.proposer import Proposed
 
 __all__ = [
     "ClauseModel",
@@ -57,10 +59,13 @@ __all__ = [
     "HeuristicProposer",
     "MixProposer",
     "ModelProposer",
+    "PROPOSERS",
+    "RankedProposer",
     "Proposal",
     "Proposer",
     "ProposerUnavailable",
     "SearchState",
+    "combine",
     "fresh_name",
     "make_proposer",
 ]
@@ -98,6 +103,13 @@ class SearchState:
     points: Mapping[str, complex]
     depth: int = 0  # auxiliary clauses the search has added so far
     deadline: float | None = None  # time.monotonic() by which the search needs the answer
+    #: what the proposer made and dropped before returning, by reason ("unparseable", "duplicates"):
+    #: a proposer adds to it, the search counts it in its row
+    dropped: dict[str, int] = field(default_factory=dict, compare=False)
+
+    def drop(self, reason: str, n: int) -> None:
+        if n:
+            self.dropped[reason] = self.dropped.get(reason, 0) + n
 
     def text(self) -> str:
         """The problem as one line of the problem language."""
@@ -192,9 +204,12 @@ class MixProposer:
 
 class ClauseModel(Protocol):
     """What :class:`ModelProposer` needs of a model (:class:`lm.proposer.LMProposer`):
-    clauses for a problem, best first, with their log-probabilities."""
+    clauses for a problem, best first, with their log-probabilities; and the log-probability of
+    given clauses (``-inf`` for one that is not a clause of the problem)."""
 
-    def suggest(self, problem: Problem, k: int, deadline: float | None = None) -> Sequence[Suggestion]: ...
+    def propose_clauses(self, problem: Problem, k: int, deadline: float | None = None) -> Proposed: ...
+
+    def score(self, problem: Problem, clauses: Sequence[str]) -> list[float]: ...
 
 
 class ModelProposer:
@@ -216,8 +231,76 @@ class ModelProposer:
         return bool(getattr(self.model, "loaded", True))
 
     def propose(self, state: SearchState, k: int) -> list[Proposal]:
-        return [Proposal(s.clause, s.logprob, self.name)
-                for s in self.model.suggest(state.problem, k, state.deadline)]
+        got = self.model.propose_clauses(state.problem, k, state.deadline)
+        state.drop("unparseable", got.malformed)
+        state.drop("duplicates", got.duplicates)
+        return [Proposal(c.to_text(), lp, self.name) for c, lp in got.clauses]
+
+
+#: How much the heuristic's log-probability weighs beside the model's in :class:`RankedProposer`
+#: (chosen on the olympiad dev set: docs/lm.md, "The model-ranked proposer").
+RANK_WEIGHT = 1.0
+
+
+class RankedProposer:
+    """The heuristic candidates and the model's own clauses, ordered by the model.
+
+    For a state it takes the heuristic proposer's ``pool`` best candidates (more when the search
+    asks for more) and the model's ``generated`` clauses, and ranks them all by
+    ``model + weight * heuristic``: the model's log-probability of the clause
+    (:meth:`lm.proposer.LMProposer.score`) plus ``weight`` times the heuristic's (a clause the
+    heuristics did not propose gets their lowest). The score of each proposal is the
+    log-softmax of that over the ranked list (:class:`Proposal`). Lists are kept per state, so
+    asking again for more goes on down the same order.
+    """
+
+    name = "ranked"
+
+    def __init__(self, model: ClauseModel, heuristic: Proposer | None = None, weight: float = RANK_WEIGHT,
+                 pool: int = 512, generated: int = 32, remember: int = 64) -> None:
+        self.model = model
+        self.heuristic = heuristic if heuristic is not None else HeuristicProposer()
+        self.weight, self.pool, self.generated, self.remember = weight, pool, generated, remember
+        self._ranked: dict[str, tuple[int, list[Proposal]]] = {}  # state -> (heuristic pool asked, ranking)
+
+    @property
+    def loaded(self) -> bool:
+        return bool(getattr(self.model, "loaded", True))
+
+    def propose(self, state: SearchState, k: int) -> list[Proposal]:
+        key = state.text()
+        asked, ranked = self._ranked.pop(key, (0, []))
+        want = max(k, self.pool)
+        if asked < want and (asked == 0 or len(ranked) >= asked):  # the heuristics may have more
+            asked = max(want, 2 * asked)
+            ranked = self._rank(state, asked)
+        self._ranked[key] = (asked, ranked)
+        while len(self._ranked) > self.remember:
+            self._ranked.pop(next(iter(self._ranked)))
+        return ranked[:k]
+
+    def _rank(self, state: SearchState, n: int) -> list[Proposal]:
+        heur = self.heuristic.propose(state, n)
+        got = self.model.propose_clauses(state.problem, self.generated, state.deadline)
+        state.drop("unparseable", got.malformed)
+        model_scores = self.model.score(state.problem, [p.clause for p in heur]) if heur else []
+        return combine(heur, model_scores, [(c.to_text(), lp) for c, lp in got.clauses], self.weight, self.name)
+
+
+def combine(heuristic: Sequence[Proposal], model_scores: Sequence[float], generated: Sequence[tuple[str, float]],
+            weight: float, name: str = RankedProposer.name) -> list[Proposal]:
+    """:class:`RankedProposer`'s order: the heuristic proposals (with the model's log-probability
+    of each) and the model's own ``(clause, log-probability)`` by ``model + weight * heuristic``
+    (the heuristics' lowest for a clause they did not propose), best first, scored by the
+    log-softmax of that; clauses the model cannot read (``-inf``) are left out."""
+    floor = min((p.score for p in heuristic), default=0.0)
+    items = [(m + weight * p.score, p.clause, p.source) for p, m in zip(heuristic, model_scores)]
+    known = {p.clause for p in heuristic}
+    items += [(lp + weight * floor, c, "lm") for c, lp in generated if c not in known]
+    items = [x for x in items if x[0] > -math.inf]
+    items.sort(key=lambda x: -x[0])  # stable: the heuristic order breaks ties
+    scores = _log_softmax([x[0] for x in items])
+    return [Proposal(c, sc, f"{name}:{src}") for sc, (_, c, src) in zip(scores, items)]
 
 
 def load_lm_proposer(model: str | None) -> ModelProposer:
@@ -236,15 +319,22 @@ def load_lm_proposer(model: str | None) -> ModelProposer:
         raise ProposerUnavailable(f"cannot load the language model: {e}") from None
 
 
+#: The proposers :func:`make_proposer` builds, by name.
+PROPOSERS = ("heuristic", "lm", "ranked", "mix")
+
+
 def make_proposer(name: str, model: str | None = None) -> Proposer:
-    """``heuristic``, ``lm`` or ``mix`` (language model and heuristics interleaved)."""
+    """``heuristic``, ``lm``, ``ranked`` (heuristic and model candidates ordered by the model)
+    or ``mix`` (language model and heuristics interleaved)."""
     if name == "heuristic":
         return HeuristicProposer()
     if name == "lm":
         return load_lm_proposer(model)
+    if name == "ranked":
+        return RankedProposer(load_lm_proposer(model).model)
     if name == "mix":
         return MixProposer(load_lm_proposer(model), HeuristicProposer())
-    raise ProposerUnavailable(f"unknown proposer {name!r} (heuristic, lm or mix)")
+    raise ProposerUnavailable(f"unknown proposer {name!r} ({', '.join(PROPOSERS)})")
 
 
 # ---------------------------------------------------------------------- heuristics
@@ -329,6 +419,12 @@ class HeuristicProposer:
         self.max_triangles = max_triangles  # excentres: only the figure's stated triangles
 
     def propose(self, state: SearchState, k: int) -> list[Proposal]:
+        return [proposal for proposal, _ in self.ranked(state, k)]
+
+    def ranked(self, state: SearchState, k: int) -> list[tuple[Proposal, complex]]:
+        """The proposals of :meth:`propose`, best first, each with where the figure puts its
+        new point (``state.points``' coordinates), for tools that compare candidates with points
+        drawn elsewhere (``bench/aux_rank.py``)."""
         pts = {n: complex(z) for n, z in state.points.items()}
         names = list(pts)[: self.max_points]
         if len(names) < 2:
@@ -352,7 +448,7 @@ class HeuristicProposer:
         ranked = _rank(cands, pts, names, lines, circles, goal_pts, centre, radius, tol)
         # evidence is a sum of multiples of 0.05: rounded, equal evidence gives equal scores (not float noise)
         scores = _log_softmax([round(evidence, 6) for evidence, _ in ranked])
-        return [Proposal(f"{new} = {c.construction.replace(_X, new)}", score, f"{self.name}:{c.family}")
+        return [(Proposal(f"{new} = {c.construction.replace(_X, new)}", score, f"{self.name}:{c.family}"), c.z)
                 for score, (_, c) in zip(scores[:k], ranked[:k])]
 
 

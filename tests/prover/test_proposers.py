@@ -9,7 +9,7 @@ import pytest
 
 from geometry.diagram import realise
 from geometry.problem import parse_problem
-from lm.proposer import Suggestion
+from lm.proposer import Proposed, Suggestion
 from prover.proposers import FakeLM, HeuristicProposer, MixProposer, ModelProposer, Proposal, SearchState
 
 ORTHOCENTER = ("a b c = triangle a b c; d = foot d a b c; e = foot e b c a; h = intersection_ll h a d b e "
@@ -63,8 +63,8 @@ class _Model:
     def __init__(self, suggestions: list[Suggestion]) -> None:
         self.suggestions = suggestions
 
-    def suggest(self, problem, k: int) -> list[Suggestion]:  # noqa: ANN001
-        return self.suggestions[:k]
+    def propose_clauses(self, problem, k: int, deadline=None) -> Proposed:  # noqa: ANN001
+        return Proposed([(problem.with_aux_clause(s.clause).aux[-1], s.logprob) for s in self.suggestions[:k]])
 
 
 def test_the_model_proposer_keeps_the_models_order_and_log_probabilities() -> None:
