@@ -25,7 +25,8 @@ from geometry.problem import parse_problem
 
 from .serialize import AUX, encode_example
 
-__all__ = ["CorpusReadError", "Line", "STAGES", "corpus_lines", "is_validation", "read_examples"]
+__all__ = ["CorpusReadError", "Line", "RANKS_FILE", "STAGES", "corpus_lines", "hard_keys", "is_validation",
+           "read_examples"]
 
 STAGES = ("pretrain", "finetune")
 MANIFEST = "manifest.json"
@@ -110,17 +111,47 @@ def to_line(rec: dict, stage: str) -> Line | None:
     return Line(text, loss_from, int(rec["seed"]), has_aux)
 
 
+#: ``bench/aux_rank.py --out CORPUS/aux_ranks.jsonl`` ranks each aux example's point in the
+#: heuristic proposer's list; fine-tuning sees the examples ranked below LOW_RANK (or absent)
+#: HARD_REPEAT times, so the model learns most from what the heuristics would try late or never.
+RANKS_FILE = "aux_ranks.jsonl"
+LOW_RANK = 20
+HARD_REPEAT = 3
+
+
+def hard_keys(root: str | Path) -> set[str] | None:
+    """The keys of the examples the heuristics rank low or cannot build (None: no ranks file)."""
+    path = Path(root) / RANKS_FILE
+    if not path.is_file():
+        return None
+    out: set[str] = set()
+    try:
+        for number, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if raw.strip():
+                row = json.loads(raw)
+                if row["status"] == "absent" or (row["status"] == "found" and row["rank"] > LOW_RANK):
+                    out.add(str(row["key"]))
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise CorpusReadError(f"{path}:{number}: unreadable rank ({type(e).__name__}: {e})") from None
+    return out
+
+
 def corpus_lines(root: str | Path, stage: str, limit: int | None = None) -> tuple[list[Line], list[Line]]:
-    """(train, validation) lines of a corpus for ``stage``."""
+    """(train, validation) lines of a corpus for ``stage``; for fine-tuning, the training lines
+    of the examples the heuristics rank low (:func:`hard_keys`) come ``HARD_REPEAT`` times."""
     if stage not in STAGES:
         raise ValueError(f"unknown stage {stage!r} (pretrain or finetune)")
+    hard = hard_keys(root) if stage == "finetune" else None
     train: list[Line] = []
     val: list[Line] = []
     for rec in read_examples(root):
         line = to_line(rec, stage)
         if line is None:
             continue
-        (val if is_validation(line.seed) else train).append(line)
+        if is_validation(line.seed):
+            val.append(line)
+        else:
+            train.extend([line] * (HARD_REPEAT if hard and str(rec.get("key")) in hard else 1))
         if limit is not None and len(train) + len(val) >= limit:
             break
     return train, val

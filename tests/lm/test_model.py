@@ -384,3 +384,24 @@ def test_the_bundled_model_loads_and_proposes(examples_path):
         for clause, _ in got.clauses:
             parse_problem("t", f"{base}{joiner}{clause.to_text()} ? {problem.goal}")
     assert total > 0
+
+
+def test_finetuning_repeats_the_examples_the_heuristics_rank_low(corpus, tmp_path):
+    import shutil
+
+    from lm.data import HARD_REPEAT, RANKS_FILE
+
+    root = tmp_path / "ranked"
+    shutil.copytree(corpus, root)
+    base, _ = corpus_lines(root, "finetune")
+    recs = [r for r in read_examples(root) if r["aux"] and not is_validation(int(r["seed"]))]
+    rows = [{"seed": recs[0]["seed"], "key": recs[0]["key"], "rank": 57, "status": "found"},
+            {"seed": recs[1]["seed"], "key": recs[1]["key"], "rank": None, "status": "absent"},
+            {"seed": recs[2]["seed"], "key": recs[2]["key"], "rank": 1, "status": "found"}]
+    (root / RANKS_FILE).write_text("".join(json.dumps(r) + "\n" for r in rows))
+    weighted, _ = corpus_lines(root, "finetune")
+    assert len(weighted) == len(base) + 2 * (HARD_REPEAT - 1)
+    assert len(corpus_lines(root, "pretrain")[0]) == len(corpus_lines(corpus, "pretrain")[0])  # pretraining unweighted
+    (root / RANKS_FILE).write_text("{not json\n")
+    with pytest.raises(CorpusReadError, match="aux_ranks.jsonl:1"):
+        corpus_lines(root, "finetune")
