@@ -7,7 +7,8 @@ RESULTS is a search run's rows: a ``geoprover bench --mode search --out`` file, 
 the first of them (a clause of the root state) is located among the root's candidates: the
 heuristic candidates whose new point is where that clause's point is (the same point, however
 named). Each weight ``w`` orders the candidates as :class:`prover.proposers.RankedProposer`
-does (``model + w * heuristic``, with the model's own clauses) and the script prints, per
+does (``model + w * heuristic``, the model's mean log-probability per token unless
+``--total``, with the model's own clauses) and the script prints, per
 weight and for the heuristic order alone, the median rank of the proving candidate, its mean
 log2 rank, and how many are in the first 1, 10 and 50. The weight with the lowest mean log2
 rank is the one to choose. The proofs were found in the heuristic's order, which favours it:
@@ -66,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--weights", type=float, nargs="+", default=[0.0, 0.25, 0.5, 1.0, 2.0, 4.0])
     ap.add_argument("--pool", type=int, default=2048, help="heuristic candidates ranked (default 2048)")
     ap.add_argument("--generated", type=int, default=32, help="the model's own clauses (default 32)")
+    ap.add_argument("--total", action="store_true",
+                    help="the model's total log-probability (default: per token, as RankedProposer)")
     args = ap.parse_args(argv)
     import torch
 
@@ -79,7 +82,8 @@ def main(argv: list[str] | None = None) -> int:
     ranks: dict[str, list[int | None]] = {"heuristic": []} | {f"w={w:g}": [] for w in args.weights}
     used = 0
     for name, clause in sorted(clauses.items()):
-        problem = problems.get(name)
+        # a snapshot names a problem FILE/NAME, a results file NAME
+        problem = problems.get(name) or next((p for n, p in problems.items() if name.endswith("/" + n)), None)
         if problem is None:
             continue
         try:
@@ -94,8 +98,10 @@ def main(argv: list[str] | None = None) -> int:
         cands = heuristic.ranked(state, args.pool)
         proving = {p.clause for p, z in cands if any(abs(z - t) <= tol for t in target)}
         heur = [p for p, _ in cands]
-        scores = model.score(problem, [p.clause for p in heur])
-        own = [(c.to_text(), lp) for c, lp in model.propose_clauses(problem, args.generated).clauses]
+        own_texts = [c.to_text() for c, _ in model.propose_clauses(problem, args.generated).clauses]
+        scores = model.score(problem, [p.clause for p in heur] + own_texts, per_token=not args.total)
+        own = list(zip(own_texts, scores[len(heur):]))
+        scores = scores[:len(heur)]
         proving |= {c for c, _ in own if c == clause}
         used += 1
         ranks["heuristic"].append(_rank([p.clause for p in heur], proving))

@@ -305,13 +305,16 @@ class LMProposer:
                                  num_return_sequences=self.samples, num_beams=1)
         return [[int(t) for t in seq[len(ids):]] for seq in gen]
 
-    def score(self, problem: Problem, clauses: Sequence[Clause | str], batch: int = 64) -> list[float]:
+    def score(self, problem: Problem, clauses: Sequence[Clause | str], batch: int = 64,
+              per_token: bool = False) -> list[float]:
         """The log-probability of each clause as ``problem``'s next auxiliary clause: the sum of
         the natural-log probabilities of its tokens, teacher-forced after the prompt, and of its
         end (any end marker: ``;``, ``!`` or the end of text); for beam search's clauses, the
         words' part is ``generate``'s own. The prompt is run once and its cache repeated over batches of ``batch`` clauses.
         A clause that is not a clause over the problem's points, or has a word the tokenizer
-        lacks, or does not fit the context, gets ``-inf``."""
+        lacks, or does not fit the context, gets ``-inf``. With ``per_token`` each is divided by
+        the clause's number of tokens (its words and its end): the mean log-probability per
+        token, which does not favour short clauses."""
         from .serialize import SEP, MalformedClause, encode_continuation, encode_problem
 
         out = [-math.inf] * len(clauses)
@@ -362,8 +365,8 @@ class LMProposer:
                     steps = torch.where(last, ends, steps)
                     steps = steps.masked_fill(torch.arange(1, width)[None, :] >= lengths[:, None], 0.0)
                     total = total + steps.sum(dim=1)
-                for (i, _), lp in zip(part, total.tolist()):
-                    out[i] = min(float(lp), 0.0)
+                for (i, cont), lp in zip(part, total.tolist()):
+                    out[i] = min(float(lp), 0.0) / (len(cont) if per_token else 1)
         return out
 
     def suggest(self, problem: Problem, k: int, deadline: float | None = None) -> list[Suggestion]:

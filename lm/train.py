@@ -230,7 +230,7 @@ def carry_over(model: Any, old: Tokenizer, new: Tokenizer) -> Any:
     for j, w in enumerate(vocabulary(new)):
         if w in old_words:
             rows[j] = emb[old_words[w]]
-    model.resize_token_embeddings(len(new))
+    model.resize_token_embeddings(len(new), mean_resizing=False)
     with torch.no_grad():
         model.get_input_embeddings().weight.copy_(rows)
     model.tie_weights()

@@ -209,7 +209,7 @@ class ClauseModel(Protocol):
 
     def propose_clauses(self, problem: Problem, k: int, deadline: float | None = None) -> Proposed: ...
 
-    def score(self, problem: Problem, clauses: Sequence[str]) -> list[float]: ...
+    def score(self, problem: Problem, clauses: Sequence[str], per_token: bool = False) -> list[float]: ...
 
 
 class ModelProposer:
@@ -237,8 +237,9 @@ class ModelProposer:
         return [Proposal(c.to_text(), lp, self.name) for c, lp in got.clauses]
 
 
-#: How much the heuristic's log-probability weighs beside the model's in :class:`RankedProposer`
-#: (chosen on the olympiad dev set: docs/lm.md, "The model-ranked proposer").
+#: How much the heuristic's log-probability weighs beside the model's mean log-probability per
+#: token in :class:`RankedProposer` (chosen with bench/rank_weight.py: docs/lm.md, "The
+#: model-ranked proposer").
 RANK_WEIGHT = 1.0
 
 
@@ -247,9 +248,10 @@ class RankedProposer:
 
     For a state it takes the heuristic proposer's ``pool`` best candidates (more when the search
     asks for more) and the model's ``generated`` clauses, and ranks them all by
-    ``model + weight * heuristic``: the model's log-probability of the clause
-    (:meth:`lm.proposer.LMProposer.score`) plus ``weight`` times the heuristic's (a clause the
-    heuristics did not propose gets their lowest). The score of each proposal is the
+    ``model + weight * heuristic``: the model's mean log-probability per token of the clause
+    (:meth:`lm.proposer.LMProposer.score` with ``per_token``; the total would favour short
+    clauses) plus ``weight`` times the heuristic's log-probability (a clause the heuristics did
+    not propose gets their lowest). The score of each proposal is the
     log-softmax of that over the ranked list (:class:`Proposal`). Lists are kept per state, so
     asking again for more goes on down the same order.
     """
@@ -283,14 +285,16 @@ class RankedProposer:
         heur = self.heuristic.propose(state, n)
         got = self.model.propose_clauses(state.problem, self.generated, state.deadline)
         state.drop("unparseable", got.malformed)
-        model_scores = self.model.score(state.problem, [p.clause for p in heur]) if heur else []
-        return combine(heur, model_scores, [(c.to_text(), lp) for c, lp in got.clauses], self.weight, self.name)
+        texts = [p.clause for p in heur] + [c.to_text() for c, _ in got.clauses]
+        scores = self.model.score(state.problem, texts, per_token=True) if texts else []
+        return combine(heur, scores[:len(heur)], list(zip(texts[len(heur):], scores[len(heur):])),
+                       self.weight, self.name)
 
 
 def combine(heuristic: Sequence[Proposal], model_scores: Sequence[float], generated: Sequence[tuple[str, float]],
             weight: float, name: str = RankedProposer.name) -> list[Proposal]:
-    """:class:`RankedProposer`'s order: the heuristic proposals (with the model's log-probability
-    of each) and the model's own ``(clause, log-probability)`` by ``model + weight * heuristic``
+    """:class:`RankedProposer`'s order: the heuristic proposals (with the model's score of each)
+    and the model's own ``(clause, model score)`` by ``model + weight * heuristic``
     (the heuristics' lowest for a clause they did not propose), best first, scored by the
     log-softmax of that; clauses the model cannot read (``-inf``) are left out."""
     floor = min((p.score for p in heuristic), default=0.0)

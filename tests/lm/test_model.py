@@ -25,7 +25,7 @@ from geometry.problem import parse_problem  # noqa: E402
 from lm.data import corpus_lines, is_validation, read_examples, CorpusReadError  # noqa: E402
 from lm.model import CheckpointError, build_model, load_checkpoint, save_checkpoint  # noqa: E402
 from lm.proposer import LMProposer, load  # noqa: E402
-from lm.serialize import clause_key, encode_problem  # noqa: E402
+from lm.serialize import clause_key, encode_continuation, encode_problem  # noqa: E402
 from lm.tokenizer import Tokenizer, language_words, train_tokenizer  # noqa: E402
 from lm.train import TrainConfig, carry_over, train  # noqa: E402
 
@@ -201,6 +201,12 @@ def test_scores_agree_with_the_log_probabilities_of_beam_search(trained):
         scores = model.score(problem, [c for c, _ in beams] + [c.to_text() for c, _ in beams], batch=4)
         for (_, total), got, again in zip(beams, scores, scores[len(beams):]):
             assert got == pytest.approx(total, abs=1e-3) and again == pytest.approx(total, abs=1e-3)
+        # per token: the same divided by the clause's tokens (its words and its end)
+        prompt = encode_problem(problem)
+        per = model.score(problem, [c for c, _ in beams], per_token=True)
+        for (clause, total), got in zip(beams, per):
+            n = len(encode_continuation(clause, prompt, problem).split()) + 1
+            assert got == pytest.approx(total / n, abs=1e-3)
     # what is not a clause over the problem's points scores -inf, and the rest are still scored
     problem = parse_problem("t", "p q r = triangle p q r ? perp p q p r")
     got = model.score(problem, ["x = midpoint x p z", "x = midpoint x p q"])

@@ -35,7 +35,7 @@ class FakeScorer:
         self.judge, self.own, self.malformed = judge, list(own), malformed
         self.scored = 0
 
-    def score(self, problem: Problem, clauses: Sequence[str]) -> list[float]:
+    def score(self, problem: Problem, clauses: Sequence[str], per_token: bool = False) -> list[float]:
         self.scored += len(clauses)
         return [self.judge(c) for c in clauses]
 
