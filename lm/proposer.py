@@ -200,13 +200,14 @@ class LMProposer:
         assert self._ckpt is not None
         return self._ckpt
 
-    def propose_clauses(self, problem: Problem, k: int, deadline: float | None = None) -> Proposed:
+    def propose_clauses(self, problem: Problem, k: int, deadline: float | None = None,
+                        sample: bool = True) -> Proposed:
         """At most ``k`` distinct auxiliary clauses for ``problem``, each with its log-probability
         (:class:`Suggestion`): beam search's, in its order (length-normalised score), then, while
         fewer than ``k`` and before ``deadline`` (``time.monotonic()``), clauses sampled at
         :attr:`temperature`, in the order found. Asked again about the same problem, it goes on
         where it stopped (the last :attr:`remember` problems are kept), so a search that asks for
-        more gets more for as long as the model has any."""
+        more gets more for as long as the model has any. Without ``sample``, beam search's only."""
         start = time.perf_counter()
         out = Proposed()
         if problem.goal is None or k < 1:
@@ -220,10 +221,10 @@ class LMProposer:
         while len(self._found) > self.remember:
             self._found.pop(next(iter(self._found)))
         ids = self.ckpt.tokenizer.encode(prompt.text, bos=True)
-        if not found.beams_done:
-            self._collect(found, prompt, problem, self._beams(ids, self.beams))
+        if not found.beams_done:  # with sampling to follow, all the beams; else only k of them
+            self._collect(found, prompt, problem, self._beams(ids, self.beams if sample else min(k, self.beams)))
             found.beams_done = True
-        while len(found.clauses) < k and found.barren < self.barren_rounds and \
+        while sample and len(found.clauses) < k and found.barren < self.barren_rounds and \
                 (deadline is None or time.monotonic() < deadline):
             before = len(found.clauses)
             self._collect(found, prompt, problem, self._samples(ids, found.rounds))

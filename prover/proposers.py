@@ -207,7 +207,8 @@ class ClauseModel(Protocol):
     clauses for a problem, best first, with their log-probabilities; and the log-probability of
     given clauses (``-inf`` for one that is not a clause of the problem)."""
 
-    def propose_clauses(self, problem: Problem, k: int, deadline: float | None = None) -> Proposed: ...
+    def propose_clauses(self, problem: Problem, k: int, deadline: float | None = None,
+                        sample: bool = True) -> Proposed: ...
 
     def score(self, problem: Problem, clauses: Sequence[str], per_token: bool = False) -> list[float]: ...
 
@@ -247,7 +248,7 @@ class RankedProposer:
     """The heuristic candidates and the model's own clauses, ordered by the model.
 
     For a state it takes the heuristic proposer's ``pool`` best candidates (more when the search
-    asks for more) and the model's ``generated`` clauses, and ranks them all by
+    asks for more: only the new ones are scored) and the model's ``generated`` beams, and ranks them all by
     ``model + weight * heuristic``: the model's mean log-probability per token of the clause
     (:meth:`lm.proposer.LMProposer.score` with ``per_token``; the total would favour short
     clauses) plus ``weight`` times the heuristic's log-probability (a clause the heuristics did
@@ -259,11 +260,12 @@ class RankedProposer:
     name = "ranked"
 
     def __init__(self, model: ClauseModel, heuristic: Proposer | None = None, weight: float = RANK_WEIGHT,
-                 pool: int = 512, generated: int = 32, remember: int = 64) -> None:
+                 pool: int = 256, generated: int = 16, remember: int = 64) -> None:
         self.model = model
         self.heuristic = heuristic if heuristic is not None else HeuristicProposer()
         self.weight, self.pool, self.generated, self.remember = weight, pool, generated, remember
         self._ranked: dict[str, tuple[int, list[Proposal]]] = {}  # state -> (heuristic pool asked, ranking)
+        self._scores: dict[str, dict[str, float]] = {}  # state -> clause -> the model's score
 
     @property
     def loaded(self) -> bool:
@@ -278,15 +280,22 @@ class RankedProposer:
             ranked = self._rank(state, asked)
         self._ranked[key] = (asked, ranked)
         while len(self._ranked) > self.remember:
+            self._scores.pop(next(iter(self._ranked)), None)
             self._ranked.pop(next(iter(self._ranked)))
         return ranked[:k]
 
     def _rank(self, state: SearchState, n: int) -> list[Proposal]:
         heur = self.heuristic.propose(state, n)
-        got = self.model.propose_clauses(state.problem, self.generated, state.deadline)
+        # beam search's clauses only: sampling more would cost the search its time
+        got = self.model.propose_clauses(state.problem, self.generated, state.deadline, sample=False)
         state.drop("unparseable", got.malformed)
+        state.drop("duplicates", got.duplicates)
         texts = [p.clause for p in heur] + [c.to_text() for c, _ in got.clauses]
-        scores = self.model.score(state.problem, texts, per_token=True) if texts else []
+        known = self._scores.setdefault(state.text(), {})
+        new = [t for t in dict.fromkeys(texts) if t not in known]  # asked again: only the new ones
+        if new:
+            known.update(zip(new, self.model.score(state.problem, new, per_token=True)))
+        scores = [known[t] for t in texts]
         return combine(heur, scores[:len(heur)], list(zip(texts[len(heur):], scores[len(heur):])),
                        self.weight, self.name)
 

@@ -63,7 +63,7 @@ class _Model:
     def __init__(self, suggestions: list[Suggestion]) -> None:
         self.suggestions = suggestions
 
-    def propose_clauses(self, problem, k: int, deadline=None) -> Proposed:  # noqa: ANN001
+    def propose_clauses(self, problem, k: int, deadline=None, sample=True) -> Proposed:  # noqa: ANN001
         return Proposed([(problem.with_aux_clause(s.clause).aux[-1], s.logprob) for s in self.suggestions[:k]])
 
 

@@ -39,7 +39,8 @@ class FakeScorer:
         self.scored += len(clauses)
         return [self.judge(c) for c in clauses]
 
-    def propose_clauses(self, problem: Problem, k: int, deadline: float | None = None) -> _Proposed:
+    def propose_clauses(self, problem: Problem, k: int, deadline: float | None = None,
+                        sample: bool = True) -> _Proposed:
         got = [(problem.with_aux_clause(t).aux[-1], self.judge(t)) for t in self.own[:k]]
         return _Proposed(got, self.malformed, 0)
 
@@ -84,6 +85,9 @@ def test_asking_again_goes_on_down_the_same_order_without_rescoring() -> None:
     scored = model.scored
     again = proposer.propose(_state(), 16)
     assert [p.clause for p in again[:8]] == [p.clause for p in first] and model.scored == scored
+    # past its pool: the heuristics are asked for more, and only the new candidates are scored
+    more = proposer.propose(_state(), 100)
+    assert len(more) == 100 and model.scored < scored + 100
 
 
 def test_a_scorer_that_puts_the_right_clause_first_proves_with_one_candidate() -> None:
