@@ -150,13 +150,17 @@ class LMProposer:
     name = "lm"
 
     def __init__(self, checkpoint: Checkpoint | str | Path, beams: int = 32, max_new_tokens: int = 24,
-                 samples: int = 32, temperature: float = 1.0, barren_rounds: int = 3, remember: int = 64) -> None:
+                 samples: int = 32, temperature: float = 1.0, barren_rounds: int = 3, remember: int = 64,
+                 sample_seconds: float = 5.0) -> None:
         self.beams = beams
         self.max_new_tokens = max_new_tokens
         self.samples = samples  # clauses sampled per round once beam search's are used up
         self.temperature = temperature
         self.barren_rounds = barren_rounds  # sampling stops after this many rounds in a row with nothing new
         self.remember = remember  # problems whose proposals are kept, so asking again goes on
+        # seconds of sampling per call: a model that keeps repeating itself must not take the
+        # search's whole budget before a single candidate runs
+        self.sample_seconds = sample_seconds
         self._found: dict[str, _Found] = {}
         self._ckpt: Checkpoint | None = None
         self._error: Exception | None = None  # why loading failed (not retried)
@@ -205,7 +209,8 @@ class LMProposer:
         """At most ``k`` distinct auxiliary clauses for ``problem``, each with its log-probability
         (:class:`Suggestion`): beam search's, in its order (length-normalised score), then, while
         fewer than ``k`` and before ``deadline`` (``time.monotonic()``), clauses sampled at
-        :attr:`temperature`, in the order found. Asked again about the same problem, it goes on
+        :attr:`temperature`, in the order found, for at most :attr:`sample_seconds` a call. Asked
+        again about the same problem, it goes on
         where it stopped (the last :attr:`remember` problems are kept), so a search that asks for
         more gets more for as long as the model has any. Without ``sample``, beam search's only."""
         start = time.perf_counter()
@@ -224,8 +229,10 @@ class LMProposer:
         if not found.beams_done:  # with sampling to follow, all the beams; else only k of them
             self._collect(found, prompt, problem, self._beams(ids, self.beams if sample else min(k, self.beams)))
             found.beams_done = True
-        while sample and len(found.clauses) < k and found.barren < self.barren_rounds and \
-                (deadline is None or time.monotonic() < deadline):
+        stop = time.monotonic() + self.sample_seconds
+        if deadline is not None:
+            stop = min(stop, deadline)
+        while sample and len(found.clauses) < k and found.barren < self.barren_rounds and time.monotonic() < stop:
             before = len(found.clauses)
             self._collect(found, prompt, problem, self._samples(ids, found.rounds))
             found.rounds += 1
