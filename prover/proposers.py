@@ -305,8 +305,13 @@ def combine(heuristic: Sequence[Proposal], model_scores: Sequence[float], genera
     """:class:`RankedProposer`'s order: the heuristic proposals (with the model's score of each)
     and the model's own ``(clause, model score)`` by ``model + weight * heuristic``
     (the heuristics' lowest for a clause they did not propose), best first, scored by the
-    log-softmax of that; clauses the model cannot read (``-inf``) are left out."""
+    log-softmax of that. A heuristic candidate the model cannot read (``-inf``: a word it lacks,
+    a prompt too long for its context) keeps its place among them with the model's lowest score,
+    so where the model reads nothing the heuristic order stands."""
     floor = min((p.score for p in heuristic), default=0.0)
+    finite = [m for m in model_scores if m > -math.inf]
+    lowest = min(finite, default=0.0)
+    model_scores = [m if m > -math.inf else lowest for m in model_scores]
     items = [(m + weight * p.score, p.clause, p.source) for p, m in zip(heuristic, model_scores)]
     known = {p.clause for p in heuristic}
     items += [(lp + weight * floor, c, "lm") for c, lp in generated if c not in known]

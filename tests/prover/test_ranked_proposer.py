@@ -69,6 +69,12 @@ def test_with_a_flat_model_the_heuristic_order_stands() -> None:
     assert [p.clause for p in ranked] == [p.clause for p in heur]
 
 
+def test_where_the_model_reads_nothing_the_heuristic_order_stands() -> None:
+    heur = HeuristicProposer().propose(_state(), 50)
+    ranked = RankedProposer(FakeScorer(lambda c: -math.inf), pool=50).propose(_state(), 50)
+    assert [p.clause for p in ranked] == [p.clause for p in heur]
+
+
 def test_the_models_own_clauses_join_the_ranking_and_its_drops_are_counted() -> None:
     own = "x9 = on_circle x9 a b, on_line x9 a c"  # not a kind the heuristics write
     model = FakeScorer(lambda c: 0.0 if c == own else -20.0, own=[own], malformed=3)
