@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, combinations, permutations
@@ -374,6 +375,9 @@ class _Circle:
     r: float
 
 
+#: States whose whole ranked lists a heuristic proposer keeps.
+_CACHED_STATES = 8
+
 #: The new point in a candidate's construction text.
 _X = "{x}"
 
@@ -410,6 +414,13 @@ _PRIOR = {
     "arc-midpoint": 0.4,  # a line-circle point on the bisector of an angle
     "antipode": 0.4,  # as mirror
     "excentre": 0.3,  # below incentre
+    # tangents, chords, isogonal and isotomic partners, spiral centres
+    "tangent": 0.4,  # a tangent at a point of a circle meeting a line or another tangent
+    "tangent-point": 0.3,  # where a tangent from a point touches a circle about a centre
+    "chord": 0.3,  # as parallel / perpendicular, ending on a circle
+    "isogonal": 0.3,  # as bisector
+    "isotomic": 0.2,
+    "spiral": 0.4,  # as circle-circle
 }
 
 
@@ -428,13 +439,17 @@ class HeuristicProposer:
     name = "heuristic"
 
     def __init__(self, max_points: int = 26, max_lines: int = 30, max_circles: int = 40,
-                 max_triangles: int = 40) -> None:
+                 max_triangles: int = 40, max_tangent_circles: int = 12) -> None:
         self.max_points = max_points  # larger figures: only the first points are used
         # parallels/perpendiculars through a point meeting a line: only the figure's main lines
         self.max_lines = max_lines
         # second intersections of two circles, arc midpoints, antipodes: only the main circles
         self.max_circles = max_circles
         self.max_triangles = max_triangles  # excentres: only the figure's stated triangles
+        # tangents, chords and tangent points: only the first main circles
+        self.max_tangent_circles = max_tangent_circles
+        # the whole ranked lists of the last states asked (the search asks a state again for more)
+        self._cache: OrderedDict[tuple, list[tuple[Proposal, complex]]] = OrderedDict()
 
     def propose(self, state: SearchState, k: int) -> list[Proposal]:
         return [proposal for proposal, _ in self.ranked(state, k)]
@@ -442,11 +457,25 @@ class HeuristicProposer:
     def ranked(self, state: SearchState, k: int) -> list[tuple[Proposal, complex]]:
         """The proposals of :meth:`propose`, best first, each with where the figure puts its
         new point (``state.points``' coordinates), for tools that compare candidates with points
-        drawn elsewhere (``bench/aux_rank.py``)."""
+        drawn elsewhere (``bench/aux_rank.py``). A state asked again is answered from memory."""
+        key = (state.text(), tuple((n, round(z.real, 9), round(z.imag, 9)) for n, z in state.points.items()))
+        if key in self._cache:
+            self._cache.move_to_end(key)
+            return self._cache[key][:k]
+        ranked, complete = self._ranked(state)
+        if complete:
+            self._cache[key] = ranked
+            while len(self._cache) > _CACHED_STATES:
+                self._cache.popitem(last=False)
+        return ranked[:k]
+
+    def _ranked(self, state: SearchState) -> tuple[list[tuple[Proposal, complex]], bool]:
+        """Every candidate of the state, ranked, and whether the list is whole (not cut short
+        by the state's deadline)."""
         pts = {n: complex(z) for n, z in state.points.items()}
         names = list(pts)[: self.max_points]
         if len(names) < 2:
-            return []
+            return [], True
         zs = np.array([pts[n] for n in names])
         centre = zs.mean()
         radius = max(float(np.abs(zs - centre).max()), SCALE_FLOOR)
@@ -457,9 +486,12 @@ class HeuristicProposer:
         rings = _main_circles(circles, state.problem)[: self.max_circles]
         triangles = _stated_triangles(names, pts, state.problem, tol)[: self.max_triangles]
         cands = []
-        for cand in _generate(names, pts, lines, main, circles, tol, rings, triangles):
+        complete = True
+        for cand in _generate(names, pts, lines, main, circles, tol, rings, triangles,
+                              rings[: self.max_tangent_circles]):
             cands.append(cand)
             if len(cands) % 4096 == 0 and state.deadline is not None and time.monotonic() > state.deadline:
+                complete = False
                 break  # out of time: rank what there is
         goal_pts = set(state.problem.goal.points) if state.problem.goal is not None else set()
         new = fresh_name(set(state.points) | set(state.problem.points()))
@@ -467,7 +499,7 @@ class HeuristicProposer:
         # evidence is a sum of multiples of 0.05: rounded, equal evidence gives equal scores (not float noise)
         scores = _log_softmax([round(evidence, 6) for evidence, _ in ranked])
         return [(Proposal(f"{new} = {c.construction.replace(_X, new)}", score, f"{self.name}:{c.family}"), c.z)
-                for score, (_, c) in zip(scores[:k], ranked[:k])]
+                for score, (_, c) in zip(scores, ranked)], complete
 
 
 def _unit(d: complex) -> complex:
@@ -556,11 +588,13 @@ def _collinear(za: complex, zb: complex, zc: complex, tol: float) -> bool:
 # ---------------------------------------------------------------------- candidates
 def _generate(names: list[str], pts: dict[str, complex], lines: list[_Line], main: list[_Line],
               circles: list[_Circle], tol: float, rings: Sequence[_Circle] = (),
-              triangles: Sequence[tuple[str, str, str]] = ()) -> Iterator[_Candidate]:
+              triangles: Sequence[tuple[str, str, str]] = (),
+              touching: Sequence[_Circle] = ()) -> Iterator[_Candidate]:
     """The candidate constructions, family by family, each with its new point where the
     construction catalogue puts it; those it cannot place in this figure are left out.
     ``rings`` are the main circles (two circles' second intersections, arc midpoints,
-    antipodes are read off them), ``triangles`` the stated ones (excentres)."""
+    antipodes are read off them), ``triangles`` the stated ones (excentres, isogonal
+    partners), ``touching`` the first main circles (tangents, chords, tangent points)."""
     rng = np.random.default_rng(0)  # the constructions used here draw nothing at random
     loci: dict[str, Locus] = {}  # the loci realised so far, by construction text (many candidates share one)
     families = chain(
@@ -573,6 +607,12 @@ def _generate(names: list[str], pts: dict[str, complex], lines: list[_Line], mai
         _arc_midpoints(pts, rings, tol),
         _antipodes(pts, rings, tol),
         _excentres(triangles),
+        _tangents(names, pts, touching, main, tol),
+        _tangent_points(names, pts, touching, tol),
+        _chords(pts, touching, main),
+        _isogonal(names, pts, triangles, tol),
+        _isotomic(main),
+        _spirals(pts, lines, tol),
     )
     for cand in families:
         z = _position(cand.construction, pts, rng, 10 * tol, loci)
@@ -756,6 +796,124 @@ def _excentres(triangles: Sequence[tuple[str, str, str]]) -> Iterator[_Candidate
     for a, b, c in triangles:
         for u, v, w in ((a, b, c), (b, c, a), (c, a, b)):
             yield _Candidate(f"excenter {_X} {u} {v} {w}", "excentre", [], [], (u, v, w))
+
+
+def _tangent_line(circ: _Circle, a: str, P: dict[str, complex], tol: float) -> tuple[str, complex]:
+    """The tangent at ``a`` (a point of ``circ``) as a locus of the catalogue, with its unit
+    direction: perpendicular to the radius where the centre is a point of the figure
+    (``lc_tangent x a o``), else by the tangent-chord angle through two other points ``b``,
+    ``c`` of the circle: the angle from CB to CA is the angle from AB to the tangent
+    (``on_aline0 x c b c a a b a``)."""
+    d = _unit(P[a] - circ.c) * 1j
+    centres = _centres(circ, P, tol)
+    if centres:
+        return f"lc_tangent {_X} {a} {centres[0]}", d
+    b, c = [m for m in circ.members if m != a][:2]
+    return f"on_aline0 {_X} {c} {b} {c} {a} {a} {b} {a}", d
+
+
+def _tangents(names: list[str], P: dict[str, complex], touching: Sequence[_Circle], main: list[_Line],
+              tol: float) -> Iterator[_Candidate]:
+    """The tangent at a point of a circle meeting a main line not through the point, and two
+    tangents of one circle meeting (the pole of the chord between their points)."""
+    for circ in touching:
+        tangents = {a: _tangent_line(circ, a, P, tol) for a in circ.members}
+        for a, (locus, d) in tangents.items():
+            for line in main:
+                if a in line.members or abs((line.d * d.conjugate()).imag) <= ON_LOCUS:
+                    continue
+                m, n = line.rep
+                yield _Candidate(f"{locus}, on_line {_X} {m} {n}", "tangent", [(P[a], d), (line.p, line.d)],
+                                 [], (a, m, n))
+        for a, b in combinations(circ.members, 2):
+            (la, da), (lb, db) = tangents[a], tangents[b]
+            if abs((da * db.conjugate()).imag) > ON_LOCUS:  # not a diameter's ends
+                yield _Candidate(f"{la}, {lb}", "tangent", [(P[a], da), (P[b], db)], [], (a, b))
+
+
+def _tangent_points(names: list[str], P: dict[str, complex], touching: Sequence[_Circle],
+                    tol: float) -> Iterator[_Candidate]:
+    """Where a tangent from a point outside a circle whose centre is in the figure touches
+    it: the circle meets the circle on the segment from the point to the centre as
+    diameter (``on_circle x o m, on_dia x a o``; of the two touch points, the one the
+    figure draws)."""
+    for circ in touching:
+        centres = _centres(circ, P, tol)
+        if not centres:
+            continue
+        o, m = centres[0], circ.members[0]
+        for a in names:
+            if a != o and abs(P[a] - circ.c) > circ.r + 10 * tol:
+                yield _Candidate(f"on_circle {_X} {o} {m}, on_dia {_X} {a} {o}", "tangent-point", [],
+                                 [(circ.c, circ.r), ((P[a] + P[o]) / 2, abs(P[a] - P[o]) / 2)], (a, o, m),
+                                 centres=(o,))
+
+
+def _chords(P: dict[str, complex], touching: Sequence[_Circle], main: list[_Line]) -> Iterator[_Candidate]:
+    """The parallel and the perpendicular to a main line through a point of a circle,
+    meeting the circle again (``on_pline x c m n, on_circum x ...``)."""
+    for circ in touching:
+        c0, c1, c2 = circ.members[:3]
+        for c in circ.members:
+            for line in main:
+                if c in line.members:
+                    continue
+                m, n = line.rep
+                yield _Candidate(f"on_pline {_X} {c} {m} {n}, on_circum {_X} {c0} {c1} {c2}", "chord",
+                                 [(P[c], line.d)], [(circ.c, circ.r)], (c, m, n, c0, c1, c2))
+                yield _Candidate(f"on_tline {_X} {c} {m} {n}, on_circum {_X} {c0} {c1} {c2}", "chord",
+                                 [(P[c], line.d * 1j)], [(circ.c, circ.r)], (c, m, n, c0, c1, c2))
+
+
+def _isogonal(names: list[str], P: dict[str, complex], triangles: Sequence[tuple[str, str, str]],
+              tol: float) -> Iterator[_Candidate]:
+    """Isogonal partners in a stated triangle ABC of a point P on none of its sides: the
+    reflection of AP in the bisector at A (``on_aline0 x a p a c a b a``: the angle from AB
+    to AX is the angle from AP to AC) meets that of BP at the isogonal conjugate, and the
+    opposite side at the foot of the isogonal cevian."""
+    for tri in triangles:
+        for p in names:
+            if p in tri or any(_collinear(P[p], P[u], P[v], tol) for u, v in combinations(tri, 2)):
+                continue
+            a, b, c = tri
+            cevians = {}
+            for u, v, w in ((a, b, c), (b, c, a), (c, a, b)):
+                d = _unit(P[v] - P[u]) * _unit(P[w] - P[u]) / _unit(P[p] - P[u])  # dir(UV) + dir(UW) - dir(UP)
+                cevians[u] = (f"on_aline0 {_X} {u} {p} {u} {w} {u} {v} {u}", d)
+                yield _Candidate(f"{cevians[u][0]}, on_line {_X} {v} {w}", "isogonal",
+                                 [(P[u], d), (P[v], _unit(P[w] - P[v]))], [], (u, v, w, p))
+            yield _Candidate(f"{cevians[a][0]}, {cevians[b][0]}", "isogonal",
+                             [(P[a], cevians[a][1]), (P[b], cevians[b][1])], [], (a, b, c, p))
+
+
+def _isotomic(main: list[_Line]) -> Iterator[_Candidate]:
+    """The isotomic partner of a point D on a main line between two of its points B, C:
+    ``shift x b c d`` (x = B + C - D, as far from B as D is from C)."""
+    for line in main:
+        for b, c in combinations(line.members, 2):
+            for d in line.members:
+                if d not in (b, c):
+                    yield _Candidate(f"shift {_X} {b} {c} {d}", "isotomic", [(line.p, line.d)], [], (b, c, d))
+
+
+def _spirals(P: dict[str, complex], lines: list[_Line], tol: float) -> Iterator[_Candidate]:
+    """Centres of spiral similarities: for two lines meeting at a point X of the figure,
+    A, C on one and B, D on the other, the circles XAB and XCD meet again at the centre of
+    the spiral similarity taking AC to BD (``on_circum x x a b, on_circum x x c d``)."""
+    through: dict[str, list[_Line]] = {}
+    for line in lines:
+        if len(line.members) <= 5:
+            for m in line.members:
+                through.setdefault(m, []).append(line)
+    for x, ls in through.items():
+        for l1, l2 in combinations(ls, 2):
+            for a, c in combinations([m for m in l1.members if m != x], 2):
+                for b, d in permutations([m for m in l2.members if m != x], 2):
+                    o1, o2 = circumcenter(P[x], P[a], P[b]), circumcenter(P[x], P[c], P[d])
+                    if o1 is None or o2 is None:
+                        continue
+                    yield _Candidate(f"on_circum {_X} {x} {a} {b}, on_circum {_X} {x} {c} {d}", "spiral", [],
+                                     [(o1, abs(P[x] - o1)), (o2, abs(P[x] - o2))], (x, a, b, c, d))
 
 
 # ---------------------------------------------------------------------- ranking

@@ -166,6 +166,8 @@ class SearchOutcome:
     ddar_seconds: float = 0.0
     existing_points: int = 0  # proposals whose new point is a point the state already has
     report: SearchReport = SearchReport()
+    #: who proposed each of ``aux`` (a :class:`Proposal`'s source, e.g. "heuristic:tangent")
+    aux_sources: tuple[str, ...] = ()
 
     @property
     def solved(self) -> bool:
@@ -215,6 +217,7 @@ class _Node:
     engine: Engine
     aux: tuple[str, ...]
     score: float = 0.0
+    sources: tuple[str, ...] = ()  # the proposers' sources of ``aux``
 
     def outer_points(self) -> dict[str, complex]:
         back = {v: k for k, v in self.inner.items()}
@@ -234,6 +237,10 @@ class _Candidate:
         """Every clause the search added on the way to this candidate."""
         n = len(self.node.problem.aux) - len(self.node.aux)  # the problem's own auxiliary clauses
         return tuple(c.to_text() for c in self.problem.aux[n:])
+
+    def sources(self) -> tuple[str, ...]:
+        """Who proposed each clause of :meth:`problem_aux`."""
+        return self.node.sources + (self.proposal.source,)
 
 
 @dataclass
@@ -378,7 +385,7 @@ class _Search:
             results = self._run_all(cands)
             for i, res in sorted(results.items()):
                 if res.status is CandidateStatus.SOLVED:
-                    return self._finish(self._solved(res), "solved", cands[i].problem_aux())
+                    return self._finish(self._solved(res), "solved", cands[i].problem_aux(), cands[i].sources())
             self._open_children(cands, results)
             self._reopen([state for state, _ in chosen])
         return self._finish(self.base, "timeout")
@@ -440,7 +447,8 @@ class _Search:
             seconds=res.seconds, proof=res.proof, check=res.check, replayed=res.replayed,
         )
 
-    def _finish(self, outcome: Outcome, status: str, aux: tuple[str, ...] = ()) -> SearchOutcome:
+    def _finish(self, outcome: Outcome, status: str, aux: tuple[str, ...] = (),
+                sources: tuple[str, ...] = ()) -> SearchOutcome:
         s, t = self.stats, self.tally
         best = max((-p for p, _, _ in self.heap if -p < math.inf), default=None)
         report = SearchReport(
@@ -452,6 +460,7 @@ class _Search:
         return SearchOutcome(
             outcome, status, aux, s.tried, s.unparseable, s.unrealisable, s.duplicates, s.rejected, s.errors,
             time.monotonic() - self.start, self.ddar_seconds, existing_points=s.existing_points, report=report,
+            aux_sources=sources,
         )
 
     def _report(self, queued: int) -> None:
@@ -520,7 +529,8 @@ class _Search:
         if res.status == "timeout":
             return None
         state.cand = None  # the parent's engine is no longer needed through it
-        return _Node(cand.problem, cand.inner, engine, cand.node.aux + (cand.proposal.clause,), state.value)
+        return _Node(cand.problem, cand.inner, engine, cand.node.aux + (cand.proposal.clause,), state.value,
+                     cand.sources())
 
     # ------------------------------------------------------------------ evaluation
     def _run_all(self, cands: list[_Candidate]) -> dict[int, CandidateResult]:

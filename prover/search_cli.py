@@ -144,6 +144,7 @@ def run_search_task(task) -> dict:
         row["status"] = res.status
         row["facts"] = out.facts
         row["aux_clauses"] = list(res.aux)
+        row["aux_sources"] = list(res.aux_sources)  # who proposed each, e.g. "heuristic:tangent"
         row["candidates"] = res.tried
         row["skipped"] = {"unparseable": res.unparseable, "unrealisable": res.unrealisable,
                           "existing_points": res.existing_points, "duplicates": res.duplicates}

@@ -64,6 +64,7 @@ def test_the_search_goes_on_past_the_old_beam_while_time_remains() -> None:
     lm = FakeLM(respond)
     res = search(_problem(), lm, SearchConfig(timeout=60, beam_size=1, depth=2, value=ByClause(tuple(USELESS))))
     assert res.solved and res.aux == (USELESS[2], KEY)
+    assert res.aux_sources == ("fake", "fake")  # who proposed each clause, down the path
     assert res.report.rounds == 4  # the root, then the three states of depth 1 in the value's order
     assert res.report.per_depth == (3, 1)
     assert res.outcome.check is not None and res.outcome.check.ok
