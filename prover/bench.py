@@ -40,6 +40,10 @@ class Task:
     beam_size: int = SearchConfig.beam_size
     depth: int = SearchConfig.depth
     k: int = SearchConfig.k  # clauses asked of the proposer per search state
+    # --spread candidates: the problem's candidates run on ``jobs`` local processes or on Ray
+    jobs: int = 1
+    backend: str = "local"
+    address: str | None = None
 
 
 def run_task(task: Task) -> dict:
@@ -109,6 +113,35 @@ def run_bench(tasks: list[Task], out: Path | None, jobs: int, progress: bool = T
         bar.close()
         if sink:
             sink.close()
+    return [done[t.name] for t in tasks if t.name in done]
+
+
+def run_bench_per_problem(tasks: list[Task], out: Path | None, progress: bool = True,
+                          overwrite: bool = False) -> list[dict]:
+    """``--spread candidates``: the problems one after another in this process, each search's
+    candidates spread over the tasks' ``jobs`` local processes or their Ray cluster (started
+    once here, before the first problem, so that its start-up is not any problem's time)."""
+    from prover.search import start_ray
+
+    sink = start_results(tasks, out, overwrite)
+    done: dict[str, dict] = dict(sink.done) if sink else {}
+    todo = [t for t in tasks if t.name not in done]
+    bar = progress_bar(len(tasks), len(tasks) - len(todo), progress)
+    ray = start_ray(todo[0].jobs, todo[0].address) if todo and todo[0].backend == "ray" else None
+    try:
+        for task in todo:
+            row = run_task(task)
+            done[task.name] = row
+            if sink:
+                sink.write(row)
+            bar.update(1)
+            bar.set_postfix(solved=sum(r.get("status") == "solved" for r in done.values()))
+    finally:
+        bar.close()
+        if sink:
+            sink.close()
+        if ray is not None:
+            ray.close()
     return [done[t.name] for t in tasks if t.name in done]
 
 

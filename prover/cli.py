@@ -373,6 +373,9 @@ def _bench_args(p: argparse.ArgumentParser) -> None:
     add_search_options(p, jobs=False)  # --mode search: each problem's search runs one worker
     p.add_argument("--backend", choices=("local", "ray"), default="local", help="local processes (default) or Ray")
     p.add_argument("--address", metavar="ADDR", help="Ray cluster address (default: start a local Ray)")
+    p.add_argument("--spread", choices=("problems", "candidates"), default="problems",
+                   help="problems (default: --jobs problems at once, each search in one worker) or candidates "
+                        "(--mode search: one problem at a time, its candidates on --jobs processes or on Ray)")
 
 
 def run_bench(args: argparse.Namespace) -> int:
@@ -385,9 +388,12 @@ def run_bench(args: argparse.Namespace) -> int:
     if args.mode == "search":
         proposer_from_args(args, UsageError)  # a missing language model is reported before any work
     pairs = read_problem_pairs(args.file)
+    per_problem = args.spread == "candidates"
+    if per_problem and args.mode != "search":
+        raise UsageError("--spread candidates spreads a search's candidates: use it with --mode search")
     tasks = [
         Task(name, text, args.timeout, args.seed, args.mode, args.proposer, args.model, args.beam_size,
-             args.depth, args.candidates)
+             args.depth, args.candidates, *((args.jobs, args.backend, args.address) if per_problem else ()))
         for name, text in pairs
     ]
     out = Path(args.out) if args.out else None
@@ -396,7 +402,15 @@ def run_bench(args: argparse.Namespace) -> int:
     if args.overwrite and out is None:
         raise UsageError("--overwrite starts an --out file afresh; give --out PATH")
     try:  # a results file of another configuration is refused before any work
-        if args.backend == "ray":
+        if per_problem:
+            from prover.bench import run_bench_per_problem
+            from geometry.workers import RayUnavailable
+
+            try:
+                rows = run_bench_per_problem(tasks, out, progress=not args.quiet, overwrite=args.overwrite)
+            except RayUnavailable as e:
+                raise UsageError(str(e)) from None
+        elif args.backend == "ray":
             from prover.bench_ray import RayUnavailable, run_bench_ray
 
             try:

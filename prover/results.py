@@ -70,6 +70,8 @@ def bench_config(task) -> dict:
         config["beam_size"] = task.beam_size
         config["depth"] = task.depth
         config["candidates"] = task.k
+        if getattr(task, "jobs", 1) != 1:  # --spread candidates: workers of one problem's search
+            config["candidate_jobs"] = task.jobs
     config["timeout"] = float(task.timeout)
     config["seed"] = task.seed
     config["version"] = __version__

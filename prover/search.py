@@ -35,9 +35,11 @@ import copy
 import enum
 import heapq
 import math
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Protocol
 
 import numpy as np
@@ -50,7 +52,7 @@ from geometry.diagram import Diagram, existing_points, extend_diagram
 from geometry.errors import ProblemError
 from geometry.problem import Problem
 from geometry.tolerance import STATE_KEY_DIGITS
-from geometry.workers import Failed, LocalWorkers, Ok, Result, TimedOut
+from geometry.workers import DeadlineExceeded, Failed, LocalWorkers, Ok, RayWorkers, Result, TimedOut, Workers, deadline
 
 from .proposers import Proposal, Proposer, SearchState
 from .prove import Outcome, run_ddar, verify
@@ -99,10 +101,16 @@ class SearchConfig:
     value: StateValue = NewFactsValue()
     first_depth: int = 2  # the depth limit starts here and grows to ``depth`` while time remains
     batch_penalty: float = 1.0  # a state's next batch of proposals ranks this much lower per batch taken
+    #: where candidates run: "local" (``jobs`` processes forked here) or "ray" (Ray tasks on the
+    #: cluster at ``address``, or on a local Ray of ``jobs`` CPUs started for the search)
+    backend: str = "local"
+    address: str | None = None
 
     def __post_init__(self) -> None:
         if self.beam_size < 1 or self.depth < 0 or self.k < 1 or self.jobs < 1 or not self.timeout > 0:
             raise ValueError("beam_size, k and jobs must be >= 1, depth >= 0 and timeout > 0")
+        if self.backend not in ("local", "ray"):
+            raise ValueError(f"backend must be 'local' or 'ray', not {self.backend!r}")
         if self.first_depth < 1:
             raise ValueError("first_depth must be >= 1")
 
@@ -361,8 +369,38 @@ class _Search:
         self.deferred: list[_Open] = []  # states at the depth limit, opened when it grows
         self.pushed = 0
         self.limit = min(config.first_depth, config.depth)
+        self.ray: RayWorkers | None = None  # made at the first round of a Ray search, closed at its end
 
     def run(self) -> SearchOutcome:
+        try:
+            return self._run()
+        finally:
+            if self.ray is not None:
+                self.ray.close()
+
+    def _workers(self) -> Workers:
+        """A round's runner: local processes forked now (they inherit the round's engines), or the
+        search's Ray tasks (each candidate pickled to the cluster, as many at once as it has CPUs)."""
+        if self.config.backend == "local":
+            return LocalWorkers(self.config.jobs)
+        if self.ray is None:
+            self.ray = RayWorkers(self.config.jobs, address=self.config.address)
+            self.ray.capacity = self.ray.cpus  # a candidate's time limit counts from its hand-over
+            self._warm(self.ray)
+        return _Borrowed(self.ray)
+
+    def _warm(self, ray: RayWorkers) -> None:
+        """Start the cluster's workers and import the engine in them before the first candidate
+        (a cold worker spends seconds on it, which would count against the candidate's limit)."""
+        for i in range(ray.cpus):
+            ray.submit(("warm", i), _warm_worker)
+        end = self.deadline
+        while len(ray) and time.monotonic() < end:
+            ray.wait(min(0.5, end - time.monotonic()))
+        for i in range(ray.cpus):
+            ray.kill(("warm", i))
+
+    def _run(self) -> SearchOutcome:
         base = run_ddar(self.problem, seed=self.config.seed, timeout=self.config.timeout)
         self.ddar_seconds = time.monotonic() - self.start
         self.base = base.outcome
@@ -538,10 +576,16 @@ class _Search:
         once a candidate is proven and every candidate ranked before it has finished."""
         results: dict[int, CandidateResult] = {}
         solved_at: int | None = None
-        with LocalWorkers(self.config.jobs) as workers:
+        with self._workers() as workers:
+            # the job holds the candidate and these values only (a Ray task pickles it, not the search)
+            goal, original, ctime, seed = self.goal, self.original, self.ctime, self.config.seed
+            local = self.config.backend == "local"
             for i, cand in enumerate(cands):
-                workers.submit(i, lambda cand=cand: _evaluate(cand, self.goal, self.original, self.ctime,
-                                                              self.config.seed), limit=self.ctime + 2.0)
+                if local:
+                    workers.submit(i, partial(_evaluate, cand, goal, original, ctime, seed), limit=ctime + 2.0)
+                else:  # the task keeps its own time (Ray's hand-over to a busy cluster is not its start)
+                    workers.submit(i, partial(_evaluate_within, ctime + 2.0, cand, goal, original, ctime, seed),
+                                   limit=ctime + 2.0 + RAY_SLACK)
             while len(workers) and (left := self.deadline - time.monotonic()) > 0:
                 for done in workers.wait(min(0.05, left)):
                     i, res = done.key, _candidate_result(done)
@@ -556,6 +600,39 @@ class _Search:
                         if i not in results:
                             workers.kill(i)
         return results
+
+
+class _Borrowed:
+    """The search's Ray runner for one round: leaving the round kills its unfinished candidates
+    and keeps Ray up for the next round."""
+
+    def __init__(self, ray: RayWorkers) -> None:
+        self._ray = ray
+        self._keys: set = set()
+
+    def submit(self, key, fn, *, limit: float | None = None) -> None:
+        self._keys.add(key)
+        self._ray.submit(key, fn, limit=limit)
+
+    def wait(self, timeout: float | None = None) -> list[Result]:
+        return self._ray.wait(timeout)
+
+    def kill(self, key) -> None:
+        self._ray.kill(key)
+
+    def __len__(self) -> int:
+        return len(self._ray)
+
+    @property
+    def queued(self) -> int:
+        return self._ray.queued
+
+    def __enter__(self) -> _Borrowed:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for key in self._keys:
+            self._ray.kill(key)
 
 
 def _candidate_result(done: Result) -> CandidateResult:
@@ -612,7 +689,38 @@ def _state_key(node: _Node, diagram: Diagram) -> tuple:
     return tuple(sorted((round(z.real / scale, digits), round(z.imag / scale, digits)) for z in zs))
 
 
+def start_ray(jobs: int, address: str | None = None) -> RayWorkers:
+    """Start (or join, at ``address``) the Ray cluster that searches with ``backend="ray"`` use,
+    and load the engine in its workers; :meth:`RayWorkers.close` shuts a Ray started here down.
+    :class:`geometry.workers.RayUnavailable` says why it cannot be."""
+    ray = RayWorkers(jobs, address=address)
+    for i in range(ray.cpus):
+        ray.submit(("warm", i), _warm_worker)
+    for _ in ray.results():
+        pass
+    return ray
+
+
 # ---------------------------------------------------------------------- evaluation
+#: Seconds a Ray candidate may take beyond its own limit before the driver gives up on it
+#: (handing over to the cluster, a worker restarting).
+RAY_SLACK = 30.0
+
+
+def _warm_worker() -> int:
+    """A Ray task that only loads the engine in its worker."""
+    return os.getpid()
+
+
+def _evaluate_within(limit: float, *args) -> CandidateResult:
+    """:func:`_evaluate` with a time limit kept in the worker (a Ray task)."""
+    try:
+        with deadline(limit):
+            return _evaluate(*args)
+    except DeadlineExceeded:
+        return CandidateResult.failed("time limit")
+
+
 def _evaluate(cand: _Candidate, goal, original: frozenset[str], ctime: float, seed: int) -> CandidateResult:
     """DD+AR on one candidate, in a worker (the engine is the worker's own copy)."""
     t0 = time.monotonic()

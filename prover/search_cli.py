@@ -26,7 +26,11 @@ def add_search_options(p: argparse.ArgumentParser, *, jobs: bool = True) -> None
     p.add_argument("--candidates", type=_at_least_one, default=SearchConfig.k,
                    help=f"clauses asked of the proposer per state (default {SearchConfig.k})")
     if jobs:
-        p.add_argument("--jobs", type=_at_least_one, default=1, help="worker processes of the search (default 1)")
+        p.add_argument("--jobs", type=_at_least_one, default=1,
+                       help="worker processes of the search (default 1; with --backend ray: the local Ray's CPUs)")
+        p.add_argument("--backend", choices=("local", "ray"), default="local",
+                       help="where candidates run: local processes (default) or the tasks of a Ray cluster")
+        p.add_argument("--address", metavar="ADDR", help="Ray cluster address (default: start a local Ray)")
 
 
 def _at_least_one(text: str) -> int:
@@ -55,6 +59,8 @@ def config_from_args(args: argparse.Namespace, jobs: int | None = None) -> Searc
         timeout=args.timeout,
         jobs=jobs if jobs is not None else getattr(args, "jobs", 1),
         seed=args.seed,
+        backend=getattr(args, "backend", "local"),
+        address=getattr(args, "address", None),
     )
 
 
@@ -94,11 +100,31 @@ def prove_outcomes(pairs, args: argparse.Namespace, parse: Callable, usage_error
     The proposer is built (or refused) first. With ``keep_going`` (a whole file) a problem
     that cannot be read or drawn is one note and the others still run; otherwise its error
     is raised."""
-    from geometry.errors import ProblemError
-
     config = config_from_args(args)
     proposer = None if args.no_search else proposer_from_args(args, usage_error)
     run = ProveRun()
+    ray = None
+    if proposer is not None and config.backend == "ray":
+        from geometry.workers import RayUnavailable
+
+        from .search import start_ray
+
+        try:  # started before the first problem: its start-up is no problem's time
+            ray = start_ray(config.jobs, config.address)
+        except RayUnavailable as e:
+            raise usage_error(str(e)) from None
+    try:
+        _prove_all(pairs, parse, config, proposer, keep_going, run)
+    finally:
+        if ray is not None:
+            ray.close()
+    return run
+
+
+def _prove_all(pairs, parse: Callable, config: SearchConfig, proposer: Proposer | None, keep_going: bool,
+               run: ProveRun) -> None:
+    from geometry.errors import ProblemError
+
     for name, text in pairs:
         line = None
         try:
@@ -121,7 +147,6 @@ def prove_outcomes(pairs, args: argparse.Namespace, parse: Callable, usage_error
                 f"{result.skipped} proposals skipped, {result.seconds:.1f} s"
             )
         run.outcomes.append(result.outcome)
-    return run
 
 
 def run_search_task(task) -> dict:
@@ -138,7 +163,7 @@ def run_search_task(task) -> dict:
         problem = parse_problem(task.name, task.text)
         proposer = make_proposer(task.proposer, task.model)
         config = SearchConfig(beam_size=task.beam_size, depth=task.depth, k=task.k, timeout=task.timeout,
-                              jobs=1, seed=task.seed)
+                              jobs=task.jobs, seed=task.seed, backend=task.backend, address=task.address)
         res = prove(problem, proposer, config)
         out = res.outcome
         row["status"] = res.status

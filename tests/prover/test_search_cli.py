@@ -81,3 +81,40 @@ def test_bench_on_a_local_ray(problems: Path, tmp_path: Path, capsys) -> None:
     rows = read_results(out)[1]
     assert sorted(r["name"] for r in rows) == ["bisectors", "midline"]
     assert all(r["status"] == "solved" for r in rows)
+
+
+def test_spread_candidates_needs_the_search(problems: Path, capsys) -> None:
+    assert main(["bench", str(problems), "--spread", "candidates", "--quiet"]) == 2
+    assert "--spread candidates" in capsys.readouterr().err
+
+
+def test_bench_spreads_one_problems_candidates_over_local_processes(problems: Path, tmp_path: Path) -> None:
+    out = tmp_path / "rows.jsonl"
+    argv = ["bench", str(problems), "--mode", "search", "--spread", "candidates", "--jobs", "2", "--timeout", "60",
+            "--out", str(out), "--quiet"]
+    assert main(argv) == 0
+    config, rows = read_results(out)
+    assert config["candidate_jobs"] == 2  # a run with another number of workers per problem is another run
+    assert {r["name"]: r["status"] for r in rows} == {"bisectors": "solved", "midline": "solved"}
+    assert {r["name"]: r["aux_sources"] for r in rows}["bisectors"] == ["heuristic:foot"]
+
+
+def test_one_problems_candidates_on_a_local_ray_give_the_local_proof(problems: Path, tmp_path: Path) -> None:
+    """Ray runs the same candidates in the same rank order: the same proof for a seed."""
+    pytest.importorskip("ray")
+    from geometry.problem import parse_problem
+    from prover.export import render
+    from prover.proposers import HeuristicProposer
+    from prover.search import SearchConfig, search, start_ray
+
+    text = PROBLEMS.splitlines()[1]
+    problem = parse_problem("bisectors", text)
+    local = search(problem, HeuristicProposer(), SearchConfig(timeout=60, jobs=2))
+    ray = start_ray(2)
+    try:
+        remote = search(problem, HeuristicProposer(), SearchConfig(timeout=60, jobs=2, backend="ray"))
+    finally:
+        ray.close()
+    assert local.solved and remote.solved
+    assert remote.aux == local.aux
+    assert render([remote.outcome], "text") == render([local.outcome], "text")
