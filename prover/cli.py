@@ -63,6 +63,8 @@ def commands() -> tuple[Command, ...]:
                 run_train),
         Command("lm", "the language model: lm eval (accuracy on a corpus), lm propose (one problem)", _lm_args,
                 run_lm),
+        Command("serve", "the local web app: write a problem, see its figure, prove it, read the proof",
+                _serve_args, run_serve),
     )
 
 
@@ -510,6 +512,30 @@ def run_constructions(args: argparse.Namespace) -> int:
     if args.name not in CATALOGUE:
         raise UsageError(f"unknown construction {args.name!r}" + did_you_mean(args.name, CATALOGUE))
     print(construction_entry(args.name))
+    return 0
+
+
+# ---------------------------------------------------------------------- serve
+def _serve_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1: this machine only; 0.0.0.0 opens it to the network)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000; 0 picks a free one)")
+    p.add_argument("--max-timeout", type=_positive, default=300.0,
+                   help="the most seconds a Prove from the page may ask (default 300)")
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """Serve the web app (:mod:`prover.web`) until Ctrl+C."""
+    from prover.web import WebUnavailable, serve
+
+    if not 0 <= args.port <= 65535:
+        raise UsageError(f"--port {args.port}: from 0 to 65535")
+    try:
+        serve(args.host, args.port, announce=lambda line: print(line, flush=True), timeout=args.max_timeout)
+    except WebUnavailable as e:
+        raise UsageError(str(e)) from None
+    except OSError as e:
+        raise UsageError(f"cannot listen on {args.host}:{args.port}: {e.strerror or e}") from None
     return 0
 
 
