@@ -55,6 +55,12 @@ from .equations import (
 )
 from .linalg import LinearTable
 
+#: The multiple-angle steps: the factor whose multiple of an angle statement is proven, and
+#: the table name a step of each cites (the figure settles the case).
+FOLD_TABLES = {2: Table.ANGLE2, 3: Table.ANGLE3}
+FOLD_FACTORS = {t: n for n, t in FOLD_TABLES.items()}
+MULTIPLES = tuple(FOLD_TABLES)
+
 #: The kinds each table holds: those it has equations for.
 ANGLE_KINDS = frozenset(ANGLE_EQUATIONS)
 RATIO_KINDS = frozenset(RATIO_EQUATIONS)
@@ -209,10 +215,11 @@ class Algebra:
         """Ways to establish ``pred``: for collinearity, equal directions from one hub
         point suffice (parallels through a common point coincide, r28). The squared-length
         table is not among them: it is asked last, through :meth:`square_explain`, so that
-        proofs cite the classical theorems where they apply."""
+        proofs cite the classical theorems where they apply. A multiple of an angle
+        statement (:meth:`_folded`) is tried after these."""
         opts = self.tables(pred, squares=False)
         if pred.kind is not Kind.COLL:
-            return opts + self._doubled(opts)
+            return opts
         pts = list(dict.fromkeys(pred.points))
         stars = []
         for hub in pts:
@@ -221,19 +228,28 @@ class Algebra:
             stars.append((Table.ANGLE, self.angles, [({base: 1, seg(hub, x): -1}, Fraction(0)) for x in others[1:]]))
         return stars + [o for o in opts if o[0] is not Table.ANGLE]
 
-    def _doubled(self, opts: list) -> list[tuple[Table, LinearTable, list[Equation]]]:
-        """Half-angle option: if twice an angle equation follows (mod 180 degrees), the
-        equation itself holds up to 90 degrees, and the diagram decides which (``Table.ANGLE2``)."""
-        out = []
-        for name, table, eqs in opts:
-            if name is not Table.ANGLE or self.pts is None:
-                continue
-            if all(holds_numerically(c, k, self.pts) for c, k in eqs):
-                out.append((Table.ANGLE2, table, [({v: 2 * x for v, x in c.items()}, 2 * k % 1) for c, k in eqs]))
-        return out
+    def _folded(self, pred: Predicate) -> Table | None:
+        """Multiple-angle step: if twice (three times) an angle statement follows (mod 180
+        degrees), the statement holds up to a multiple of 90 (60) degrees, and the figure
+        decides which case (``Table.ANGLE2``, ``Table.ANGLE3``): the angles of an isosceles
+        right triangle (45 degrees), of an equilateral triangle (60 degrees, its orientation
+        read off the figure). None when the statement is not an angle statement, is false in
+        the figure, or no multiple follows."""
+        if pred.kind not in ANGLE_KINDS or pred.kind is Kind.COLL or self.pts is None:
+            return None
+        eqs = angle_equations(pred)
+        if not eqs or not all(c and holds_numerically(c, k, self.pts) for c, k in eqs):
+            return None
+        folds = {self.angles.implied_multiple(c, k, MULTIPLES) for c, k in eqs}
+        if len(folds) != 1:
+            return None
+        (n,) = folds
+        return FOLD_TABLES.get(n) if n is not None else None
 
     def implies(self, pred: Predicate) -> bool:
-        return any(all(table.implies(c, k) for c, k in eqs) for _, table, eqs in self._options(pred))
+        if any(all(table.implies(c, k) for c, k in eqs) for _, table, eqs in self._options(pred)):
+            return True
+        return self._folded(pred) is not None
 
     def explain(self, pred: Predicate) -> tuple[Table, list[tuple[int, Fraction]], tuple[Condition, ...]] | None:
         """The table, the fact ids (with multipliers) whose equations combine to ``pred``,
@@ -241,24 +257,28 @@ class Algebra:
 
         For facts with several equations the union of the explanations is returned
         (multipliers are then per equation and only informative). None if no table
-        implies ``pred``. Conditions: a half-angle step (``Table.ANGLE2``) assumes the half of
-        the doubled angle the figure shows; a length step the order of the collinear points
-        whose equations it uses.
+        implies ``pred``. Conditions: a multiple-angle step (``Table.ANGLE2``,
+        ``Table.ANGLE3``) assumes the case of the multiple angle the figure shows; a length
+        step the order of the collinear points whose equations it uses.
         """
         for name, table, eqs in self._options(pred):
             if all(table.implies(c, k) for c, k in eqs):
                 used, reasons = self._explain(table, eqs)
                 conditions: tuple[Condition, ...] = ()
-                if name is Table.ANGLE2:
-                    conditions = (Condition.angle_case(pred),)
-                elif name is Table.LENGTH:
+                if name is Table.LENGTH:
                     used_orders = {self._orders[r] for r in reasons if r in self._orders}
                     if pred.kind is Kind.COLL:  # the statement's own order is read too
                         assert self.pts is not None
                         used_orders.update(coll_orders(pred.points, self.pts))
                     conditions = tuple(sorted(used_orders))
                 return name, used, conditions
-        return None
+        fold = self._folded(pred)
+        if fold is None:
+            return None
+        n = FOLD_FACTORS[fold]
+        eqs = [({v: n * x for v, x in c.items()}, n * k % 1) for c, k in angle_equations(pred)]
+        used, _ = self._explain(self.angles, eqs)
+        return fold, used, (Condition.angle_case(pred, n),)
 
     def square_explain(self, pred: Predicate) -> list[tuple[int, Fraction]] | None:
         """The facts (with multipliers) whose squared-length equations combine to ``pred``

@@ -9,7 +9,8 @@
 * an AR step must follow linearly from the lines it cites (checked in a fresh
   table), and hold in the diagram. A length step uses the order of collinear
   points only where it states it (``between`` conditions); a half-angle step
-  (twice the statement follows) must state which half (``angle_case``);
+  (twice the statement follows) must state which half (``angle_case``), a
+  third-angle step (three times) which third (``angle_case3``);
 * every stated condition holds in the diagram.
 
 :func:`replay` then checks a proof in other figures of the same problem: in each
@@ -122,16 +123,19 @@ def _check_ar(line: ProofLine, cited: list[Predicate], points, names: tuple[str,
     return check(line, cited, names)
 
 
-def _check_half_angle(line: ProofLine, cited: list[Predicate], names: tuple[str, ...]) -> str | None:
-    """Twice the statement follows by angle chasing; the step states which half holds."""
-    if Condition.angle_case(line.pred) not in line.conditions:
-        return "a half-angle step must state which half of the doubled angle it takes"
+def _check_multiple_angle(line: ProofLine, cited: list[Predicate], names: tuple[str, ...]) -> str | None:
+    """Twice (three times) the statement follows by angle chasing; the step states which
+    case of the multiple angle holds."""
+    n = 3 if line.rule == Table.ANGLE3 else 2
+    if Condition.angle_case(line.pred, n) not in line.conditions:
+        what = "half of the doubled" if n == 2 else "third of the tripled"
+        return f"a multiple-angle step must state which {what} angle it takes"
     table = _table(cited, angle_equations, Fraction(1))
-    target = [({v: 2 * x for v, x in c.items()}, 2 * k % 1) for c, k in angle_equations(line.pred) if c]
+    target = [({v: n * x for v, x in c.items()}, n * k % 1) for c, k in angle_equations(line.pred) if c]
     if not target:
         return f"{line.pred.name} is not an angle statement"
     if not all(table.implies(c, k) for c, k in target):
-        return "twice the statement does not follow from the cited lines by angle chasing"
+        return f"{'twice' if n == 2 else 'three times'} the statement does not follow from the cited lines by angle chasing"
     return None
 
 
@@ -204,7 +208,8 @@ def _check_linear(line: ProofLine, cited: list[Predicate], eqs_of, modulus: Frac
 #: How a step of each AR table is checked: from the cited lines alone, in a fresh table.
 _AR_CHECKS = {
     Table.ANGLE: _check_angle,
-    Table.ANGLE2: _check_half_angle,
+    Table.ANGLE2: _check_multiple_angle,
+    Table.ANGLE3: _check_multiple_angle,
     Table.RATIO: _check_ratio,
     Table.LENGTH: _check_length,
     Table.SQUARE: _check_square,

@@ -31,7 +31,7 @@ from .equations import angle_equations, holds_numerically
 
 #: The condition kinds, and the rule checks that become conditions (the others are
 #: non-degeneracy checks, true in every non-degenerate figure).
-KINDS = ("between", "side", "sameclock", "sameside", "nsameside", "npara", "angle_case")
+KINDS = ("between", "side", "sameclock", "sameside", "nsameside", "npara", "angle_case", "angle_case3")
 CONFIG_CHECKS = frozenset({Kind.SAMECLOCK, Kind.SAMESIDE, Kind.NSAMESIDE, Kind.NPARA})
 
 
@@ -48,7 +48,10 @@ class Condition:
       inside/outside a segment exactly when another is; two lines not parallel);
     * ``angle_case``: ``pred`` is an angle statement of which twice the angle was proven;
       the condition is that the statement's alternative (the angle plus 90 degrees)
-      does not hold, so the statement itself does.
+      does not hold, so the statement itself does;
+    * ``angle_case3``: ``pred`` is an angle statement of which three times the angle was
+      proven (an equilateral triangle's 60 degrees); the condition is that neither
+      alternative (the angle plus 60 or 120 degrees) holds: the orientation of the figure.
     """
 
     kind: str
@@ -75,9 +78,15 @@ class Condition:
         return Condition(pred.kind.value, key.points, key)
 
     @staticmethod
-    def angle_case(pred: Predicate) -> Condition:
+    def angle_case(pred: Predicate, fold: int = 2) -> Condition:
+        """The case of ``pred`` among those ``fold`` times the angle leaves (2 or 3)."""
         key = pred.canonical()
-        return Condition("angle_case", key.points, key)
+        return Condition(_CASE_KINDS[fold], key.points, key)
+
+    @property
+    def fold(self) -> int | None:
+        """For an angle case: the multiple of the angle that was proven (2 or 3)."""
+        return _CASE_FOLDS.get(self.kind)
 
     # ------------------------------------------------------------------ values
     def rename(self, mapping: Mapping[str, str]) -> Condition:
@@ -89,8 +98,8 @@ class Condition:
             return Condition.side(p, q, a, b)
         assert self.pred is not None
         pred = self.pred.rename(mapping)
-        if self.kind == "angle_case":
-            return Condition.angle_case(pred)
+        if self.fold is not None:
+            return Condition.angle_case(pred, self.fold)
         return Condition.check(pred)
 
     def holds(self, pts: Mapping[str, complex]) -> bool:
@@ -109,15 +118,15 @@ class Condition:
             scale = abs(d) * max(abs(p - a), abs(q - a), POSITIVE_FLOOR)
             return u * v > 0 and min(abs(u), abs(v)) > NUMERIC_CHECK * scale
         assert self.pred is not None
-        if self.kind == "angle_case":
-            return not _off_by_right_angle(self.pred, pts)
+        if self.fold is not None:
+            return not any(_off_by(self.pred, pts, Fraction(j, self.fold)) for j in range(1, self.fold))
         return self.pred.holds(pts)
 
     def __str__(self) -> str:
         if self.kind in ("between", "side"):
             return f"{self.kind} " + " ".join(self.points)
-        if self.kind == "angle_case":
-            return f"case {self.pred}"
+        if self.fold is not None:
+            return f"{_CASE_WORDS[self.fold]} {self.pred}"
         return str(self.pred)
 
     @staticmethod
@@ -129,8 +138,8 @@ class Condition:
             return Condition.between(*rest)
         if head == "side" and len(rest) == 4:
             return Condition.side(*rest)
-        if head == "case" and rest:
-            return Condition.angle_case(Predicate.parse(rest))
+        if head in _CASE_HEADS and rest:
+            return Condition.angle_case(Predicate.parse(rest), _CASE_HEADS[head])
         pred = Predicate.parse([head, *rest])
         if pred.kind not in CONFIG_CHECKS:
             raise ValueError(f"not a configuration condition: {text!r}")
@@ -164,6 +173,13 @@ def _canonical_check(pred: Predicate) -> Predicate:
     return Predicate(pred.kind, min(forms))
 
 
-def _off_by_right_angle(pred: Predicate, pts: Mapping[str, complex]) -> bool:
-    """Whether the angle statement is off by 90 degrees in the figure (its alternative holds)."""
-    return all(holds_numerically(c, k + Fraction(1, 2), pts, tol=ANGLE_TOL) for c, k in angle_equations(pred))
+def _off_by(pred: Predicate, pts: Mapping[str, complex], turn: Fraction) -> bool:
+    """Whether the angle statement is off by ``turn`` (units of 180 degrees) in the figure."""
+    return all(holds_numerically(c, k + turn, pts, tol=ANGLE_TOL) for c, k in angle_equations(pred))
+
+
+#: Angle cases by the multiple of the angle proven: the condition's kind and how it is written.
+_CASE_KINDS = {2: "angle_case", 3: "angle_case3"}
+_CASE_FOLDS = {k: n for n, k in _CASE_KINDS.items()}
+_CASE_WORDS = {2: "case", 3: "case3"}
+_CASE_HEADS = {w: n for n, w in _CASE_WORDS.items()}

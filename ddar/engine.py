@@ -317,10 +317,17 @@ class Engine:
         return Result(status, goal_fact, len(self.facts), time.monotonic() - start, iterations, self)
 
 
+#: Kinds whose points pair up into lines or segments (a pair of equal points says nothing).
+_SEGMENT_KINDS = frozenset(
+    {Kind.PARA, Kind.PERP, Kind.CONG, Kind.EQANGLE, Kind.EQRATIO, Kind.ACONST, Kind.RCONST, Kind.R2CONST,
+     Kind.LCONST, Kind.L2CONST}
+)
+
+
 def _degenerate(p: Predicate) -> bool:
     """Predicates with a zero-length segment say nothing."""
     k, a = p.kind, p.points
-    if k in (Kind.PARA, Kind.PERP, Kind.CONG, Kind.EQANGLE, Kind.EQRATIO, Kind.ACONST, Kind.RCONST):
+    if k in _SEGMENT_KINDS:
         return any(a[i] == a[i + 1] for i in range(0, 2 * (len(a) // 2), 2))
     return False
 

@@ -49,6 +49,7 @@ class Table(str, enum.Enum):
 
     ANGLE = "angle"  # directions of lines, mod 180 degrees
     ANGLE2 = "angle2"  # the angle table, twice the statement: a half-angle step (the figure picks the half)
+    ANGLE3 = "angle3"  # the angle table, three times the statement: a third-angle step (the figure picks the third)
     RATIO = "ratio"  # log-lengths
     LENGTH = "length"  # lengths, collinear points added in the figure's order
     SQUARE = "square"  # squared lengths
@@ -157,6 +158,23 @@ def _lconst_ratios(p: Predicate) -> list[Equation]:
     return [(c, Fraction(0))]
 
 
+def _r2const_ratios(p: Predicate) -> list[Equation]:
+    """(AB/CD)^2 = r: log AB - log CD = (1/2) log r."""
+    c = segment_sum(p.points, 1, -1)
+    for v, k in _log_const(p.literals[0].ratio).items():
+        add_term(c, v, -Fraction(k, 2))
+    return [(c, Fraction(0))]
+
+
+def _l2const_ratios(p: Predicate) -> list[Equation]:
+    """AB^2 = l: log AB = (1/2) log l."""
+    a = p.points
+    c = {seg(a[0], a[1]): Fraction(1)}
+    for v, k in _log_const(p.literals[0].ratio).items():
+        add_term(c, v, -Fraction(k, 2))
+    return [(c, Fraction(0))]
+
+
 def _midp_ratios(p: Predicate) -> list[Equation]:
     m, x, y = p.points
     half = {seg(m, x): 1, seg(x, y): -1, ("~log", 2): 1}
@@ -198,6 +216,8 @@ RATIO_EQUATIONS: dict[Kind, Callable[[Predicate], list[Equation]]] = {
     Kind.RCONST: _rconst_ratios,
     Kind.MIDP: _midp_ratios,
     Kind.LCONST: _lconst_ratios,
+    Kind.R2CONST: _r2const_ratios,
+    Kind.L2CONST: _l2const_ratios,
     Kind.LEQUATION: _product_equation,
 }
 
@@ -275,6 +295,16 @@ def _lconst_squares(p: Predicate, names: Iterable[str]) -> list[Equation]:
     return [(_combo((a[0], a[1], 1)), r * r)]
 
 
+def _r2const_squares(p: Predicate, names: Iterable[str]) -> list[Equation]:
+    a, r = p.points, p.literals[0].ratio
+    return [(_combo((a[0], a[1], 1), (a[2], a[3], -r)), Fraction(0))]
+
+
+def _l2const_squares(p: Predicate, names: Iterable[str]) -> list[Equation]:
+    a, r = p.points, p.literals[0].ratio
+    return [(_combo((a[0], a[1], 1)), r)]
+
+
 def _lequation_squares(p: Predicate, names: Iterable[str]) -> list[Equation]:
     terms = _squares(p)
     if terms is None:
@@ -290,6 +320,8 @@ SQUARE_EQUATIONS: dict[Kind, Callable[[Predicate, Iterable[str]], list[Equation]
     Kind.MIDP: _midp_squares,
     Kind.RCONST: _rconst_squares,
     Kind.LCONST: _lconst_squares,
+    Kind.R2CONST: _r2const_squares,
+    Kind.L2CONST: _l2const_squares,
     Kind.LEQUATION: _lequation_squares,
 }
 

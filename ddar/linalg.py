@@ -263,6 +263,26 @@ class LinearTable:
         rest, acc = self._reduce_all(self._input(coeffs))
         return not rest and self._is_zero(units - acc)
 
+    def implied_multiple(self, coeffs: Coeffs, const: Fraction | int, factors: Iterable[int]) -> int | None:
+        """The first ``n`` of ``factors`` such that ``n`` times the equation follows (None if none):
+        with a modulus, ``3x = 0`` does not give ``x = 1/3``, but it leaves only the cases
+        ``x = 0, 1/3, 2/3``. One reduction serves every factor.
+
+        >>> t = LinearTable(modulus=1)
+        >>> _ = t.add({"x": 3}, 0, "3x = 0")
+        >>> t.implies({"x": 1}, Fraction(1, 3)), t.implied_multiple({"x": 1}, Fraction(1, 3), (2, 3))
+        (False, 3)
+        """
+        units = self._units(_exact(const))
+        rest, acc = self._reduce(self._input(coeffs))
+        for n in factors:
+            left, more = {v: n * c for v, c in rest.items()}, 0
+            if left and self._lattice:
+                left, more, _ = self._reduce_lattice(left, track=False)
+            if not left and self._is_zero(n * units - n * acc - more):
+                return n
+        return None
+
     def residual(self, coeffs: Coeffs) -> tuple[ResidualKey, Fraction]:
         """Reduce ``sum coeffs[v] * v`` by the table: ``(key, const)``.
 

@@ -7,7 +7,8 @@ number of new facts. :data:`MATCHERS` lists them in the order saturation runs th
 from __future__ import annotations
 
 from fractions import Fraction
-from itertools import combinations
+from itertools import combinations, permutations
+from math import isqrt
 from typing import TYPE_CHECKING
 
 from geometry.literals import Literal
@@ -381,6 +382,55 @@ def ceva(db: Engine) -> int:
     return new
 
 
+def pappus(db: Engine) -> int:
+    """r50: A, B, C on one line, P, Q, R on another; AQ and BP meet at X, AR and CP at Y,
+    BR and CQ at Z (named points of the figure): X, Y, Z are collinear. The candidates are
+    read off the figure once; each fires when its collinearities are proven."""
+    memo = db.memo("pappus", dict)
+    if memo.get("index") is not db.index:  # read once per figure (an extension rebuilds the index)
+        memo["index"], memo["candidates"] = db.index, _pappus_candidates(db)
+    new = 0
+    for b in memo["candidates"]:
+        concl = P("coll", b["X"], b["Y"], b["Z"])
+        if concl.canonical() in db.known:
+            continue
+        premises = [_bind(p, b) for p in db.rules["r50"].facts]
+        new += db.derive("r50", concl, premises)
+    return new
+
+
+def _pappus_candidates(db: Engine) -> list[dict[str, str]]:
+    """Bindings of r50 whose configuration the figure shows (every meeting point named)."""
+    index, out = db.index, []
+    seen: set[frozenset[str]] = set()
+    line_of = index.line_of
+    for l1, l2 in combinations(index.lines, 2):
+        s1, s2 = set(l1), set(l2)
+        p1 = [x for x in l1 if x not in s2]
+        p2 = [x for x in l2 if x not in s1]
+        for a, b, c in combinations(p1, 3):
+            for trio in combinations(p2, 3):
+                for p, q, r in permutations(trio):
+                    x = _common(line_of[(a, q)], line_of[(b, p)])
+                    y = _common(line_of[(a, r)], line_of[(c, p)])
+                    z = _common(line_of[(b, r)], line_of[(c, q)])
+                    if x is None or y is None or z is None or len({x, y, z}) < 3:
+                        continue
+                    if frozenset((x, y, z)) in seen or not index.collinear(x, y, z):
+                        continue
+                    seen.add(frozenset((x, y, z)))
+                    out.append(dict(A=a, B=b, C=c, P=p, Q=q, R=r, X=x, Y=y, Z=z))
+    return out
+
+
+def _common(l1: tuple[str, ...], l2: tuple[str, ...]) -> str | None:
+    """The one named point two distinct lines share (None if they are one line or share none)."""
+    if l1 == l2:
+        return None
+    common = [x for x in l1 if x in l2]
+    return common[0] if len(common) == 1 else None
+
+
 def _meet(l1: tuple[str, ...], l2: tuple[str, ...], avoid: set[str]) -> str | None:
     """The named point two lines share, if it is not on ``avoid``."""
     common = [x for x in l1 if x in l2]
@@ -424,6 +474,12 @@ def _perp_spanning(l1: tuple[str, ...], l2: tuple[str, ...]) -> list[Predicate]:
     return [P("perp", h1, x, h2, y) for x in l1 if x != h1 for y in l2 if y != h2]
 
 
+#: Goals the squared-length table is asked for directly (Pythagoras with numbers among them).
+_SQUARE_GOALS = frozenset(
+    {Kind.CONG, Kind.PERP, Kind.LEQUATION, Kind.LCONST, Kind.L2CONST, Kind.RCONST, Kind.R2CONST}
+)
+
+
 def squared_lengths(db: Engine) -> int:
     """The squared-length table: right angles that angle chasing has proven enter it (one
     Pythagoras equation each); it then proves equal segments and right angles the other
@@ -444,7 +500,7 @@ def squared_lengths(db: Engine) -> int:
     if size == memo.get("seen"):  # the table's size when last searched to the end
         return new
     goal = db.goal
-    if goal is not None and goal.kind in (Kind.CONG, Kind.PERP, Kind.LEQUATION):
+    if goal is not None and goal.kind in _SQUARE_GOALS:
         new += db.square_fact(goal) is not None
     for group in db.index.equal_segments:
         classes: dict[tuple, list[tuple[str, str]]] = {}
@@ -461,8 +517,44 @@ def squared_lengths(db: Engine) -> int:
             if key not in db.known and key not in fed:
                 db.check_time()
                 new += db.square_fact(key) is not None
+    if "numbers" not in memo:
+        memo["numbers"] = _has_lengths(db)
+    if memo["numbers"]:
+        new += _square_constants(db)
     memo["seen"] = size  # searched to the end (a pass the budget stopped runs again)
     return new
+
+
+def _has_lengths(db: Engine) -> bool:
+    """Whether the problem fixes a length (only then can a squared length be a number)."""
+    return any(f.pred.kind in (Kind.LCONST, Kind.L2CONST) for f in db.facts)
+
+
+def _square_constants(db: Engine) -> int:
+    """Pythagoras with numbers: segments whose squared length the table fixes (BC² = 25)
+    become length facts (BC = 5, or BC² = 2), which the ratio and length tables then use."""
+    new = 0
+    squares = db.ar.squares
+    for a, b in combinations(db.index.names, 2):
+        key, value = squares.residual({seg(a, b): 1})
+        if key or value <= 0:
+            continue
+        root = _rational_root(value)
+        pred = P("lconst", a, b, _literal(root)) if root is not None else P("l2const", a, b, _literal(value))
+        if pred.canonical() not in db.known and not db.implied(pred):
+            db.check_time()
+            new += db.square_fact(pred) is not None
+    return new
+
+
+def _rational_root(x: Fraction) -> Fraction | None:
+    """√x when it is rational."""
+    p, q = isqrt(x.numerator), isqrt(x.denominator)
+    return Fraction(p, q) if p * p == x.numerator and q * q == x.denominator else None
+
+
+def _literal(x: Fraction) -> Literal:
+    return Literal(str(x.numerator) if x.denominator == 1 else f"{x.numerator}/{x.denominator}")
 
 
 # ------------------------------------------------------------------ triangles
@@ -567,6 +659,7 @@ MATCHERS: tuple[Matcher, ...] = (
     Matcher(bisectors, ("r12", "r11")),
     Matcher(ceva, ("r45",)),
     Matcher(menelaus, ("r44",)),
+    Matcher(pappus, ("r50",)),
     # the squared-length table: right angles (angle table) in, equal segments and right angles out
     Matcher(squared_lengths, (), frozenset({Table.ANGLE, Table.SQUARE})),
 )

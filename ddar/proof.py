@@ -101,10 +101,13 @@ def statement_points(problem: Problem, goal: Predicate) -> set[str]:
     return need
 
 
-def traceback(engine: Engine, fact_id: int) -> Proof:
-    """The proof DAG of one fact: only the facts the goal depends on, numbered."""
+def traceback(engine: Engine, fact_id: int, *more: int) -> Proof:
+    """The proof DAG of one fact (of several: ``more``, the values of a problem with several
+    compute goals): only the facts the goals depend on, numbered. The goal of the proof is
+    the goal fact that comes last (a fact can only cite earlier ones, so the last line is a
+    goal); the other goals are lines of it."""
     needed: set[int] = set()
-    stack = [fact_id]
+    stack = [fact_id, *more]
     while stack:
         fid = stack.pop()
         if fid in needed:
@@ -141,6 +144,9 @@ def traceback(engine: Engine, fact_id: int) -> Proof:
                 )
             )
     goal = engine.facts[fact_id].pred
+    if more:
+        goals = {fact_id, *more}
+        goal = next(engine.facts[f.id].pred for f in reversed(givens + derived) if f.id in goals)
     problem = engine.diagram.problem
     points = sorted({p for line in lines for p in line.pred.points}, key=_order(problem))
     stated = statement_points(problem, goal)

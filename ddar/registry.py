@@ -49,7 +49,9 @@ _ANGLE, _RATIO_LENGTH = frozenset({Table.ANGLE}), frozenset({Table.RATIO, Table.
 _TABLES_READ: dict[Kind, frozenset[str]] = {
     Kind.COLL: frozenset({Table.ANGLE, Table.LENGTH}),
     **dict.fromkeys((Kind.PARA, Kind.PERP, Kind.EQANGLE, Kind.ACONST, Kind.AEQUATION), _ANGLE),
-    **dict.fromkeys((Kind.CONG, Kind.EQRATIO, Kind.RCONST, Kind.LCONST, Kind.LEQUATION), _RATIO_LENGTH),
+    **dict.fromkeys(
+        (Kind.CONG, Kind.EQRATIO, Kind.RCONST, Kind.LCONST, Kind.R2CONST, Kind.L2CONST, Kind.LEQUATION), _RATIO_LENGTH
+    ),
     Kind.CIRCLE: _RATIO_LENGTH,
     Kind.MIDP: _ANGLE | _RATIO_LENGTH,
 }

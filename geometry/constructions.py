@@ -210,10 +210,99 @@ def _common_tangents(o: complex, r1: float, w: complex, r2: float, internal: boo
     return tuple(out)
 
 
+# ---------------------------------------------------------------------- two-way choices
+@dataclass(frozen=True)
+class Choice:
+    """One discrete choice made in drawing a figure: the ``index``-th (from 0) made while
+    drawing clause ``clause`` (numbered from 1 as in ``Problem.all_clauses``), alternative
+    ``value`` of ``n``; ``what`` is chosen: ``"intersection"`` (which point two loci share),
+    ``"side"`` (which side of a segment a point is put on), ``"mirror"`` (whether a free
+    figure is reflected), ``"tangents"`` (which of two common tangents is named first),
+    ``"place"`` (which interval, or arc, between the points ``among`` already on its line or
+    circle a point is put in)."""
+
+    clause: int
+    index: int
+    value: int
+    n: int
+    what: str
+    among: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> tuple[int, int]:
+        return (self.clause, self.index)
+
+
+class ChoiceGenerator(np.random.Generator):
+    """A random generator (seeded as ``np.random.default_rng(seed)``, the same stream) whose
+    discrete choices are recorded in ``made`` and, where ``forced`` addresses them by
+    (clause, index), forced.
+
+    Realisers make every discrete choice through :func:`choose` or :func:`coin`, which draw
+    as they always did and then take the forced alternative if there is one, so that forcing
+    a choice leaves every other draw of the figure as it was. The drawing code says which
+    clause it draws (:meth:`begin`).
+
+    >>> g = ChoiceGenerator(0, forced={(1, 0): 1})
+    >>> g.begin(1)
+    >>> coin(g, "side"), coin(g, "side")
+    (1, 0)
+    >>> [(c.key, c.value) for c in g.made.values()]
+    [((1, 0), 1), ((1, 1), 0)]
+    """
+
+    def __init__(self, seed: int, forced: Mapping[tuple[int, int], int] | None = None) -> None:
+        super().__init__(np.random.default_rng(seed).bit_generator)
+        self.forced = dict(forced or {})
+        #: draws for a forced placement, apart from the main stream (which stays as it was)
+        self.aside = np.random.default_rng([seed, 1])
+        self.made: dict[tuple[int, int], Choice] = {}
+        self._clause, self._index = 0, 0
+
+    def begin(self, clause: int) -> None:
+        """Start (again) drawing clause ``clause``: the choices its earlier draws made are dropped."""
+        self._clause, self._index = clause, 0
+        for key in [k for k in self.made if k[0] == clause]:
+            del self.made[key]
+
+    def restart(self) -> None:
+        """Start a whole new figure: every recorded choice is dropped."""
+        self.made.clear()
+        self._clause, self._index = 0, 0
+
+    def take(self, drawn: int, n: int, what: str, among: tuple[str, ...] = ()) -> int:
+        """The alternative taken at the next choice of the current clause (``drawn`` unless forced)."""
+        key = (self._clause, self._index)
+        self._index += 1
+        value = self.forced.get(key, drawn) % n
+        self.made[key] = Choice(key[0], key[1], value, n, what, among)
+        return value
+
+
+def choose(rng: np.random.Generator, n: int, what: str) -> int:
+    """Which of ``n`` (at least 2) alternatives to take: drawn as ``rng.integers(n)``, or
+    forced by a :class:`ChoiceGenerator`."""
+    drawn = int(rng.integers(n))
+    return rng.take(drawn, n, what) if isinstance(rng, ChoiceGenerator) else drawn
+
+
+def coin(rng: np.random.Generator, what: str) -> int:
+    """Which of two alternatives to take: 0 when ``rng.random() < 0.5``, else 1, or forced by
+    a :class:`ChoiceGenerator`."""
+    drawn = 0 if rng.random() < 0.5 else 1
+    return rng.take(drawn, 2, what) if isinstance(rng, ChoiceGenerator) else drawn
+
+
+def alternative(rng: np.random.Generator, n: int, what: str) -> int:
+    """Which of ``n`` alternatives to take where the drawing always took the first (0) and
+    draws nothing: 0, unless a :class:`ChoiceGenerator` forces another."""
+    return rng.take(0, n, what) if isinstance(rng, ChoiceGenerator) else 0
+
+
 def _similarity(z: complex, rng: np.random.Generator) -> Callable[[complex], complex]:
     """A random rotation, scaling in [0.5, 2] and, half the time, a reflection."""
     rot = cmath.exp(1j * rng.uniform(0, 2 * math.pi)) * rng.uniform(0.5, 2.0)
-    flip = rng.random() < 0.5
+    flip = coin(rng, "mirror") == 0
     return lambda p: (p.conjugate() if flip else p) * rot + z
 
 
@@ -469,8 +558,11 @@ def _(v, rng):
     locus="the ray from {b} that is ray {b}{a} turned anticlockwise through {y:angle}",
 )
 def _(v, rng):
-    b = v["b"]
-    return Ray(b, (v["a"] - b) * cmath.exp(1j * math.pi * float(v["y"].angle)))  # type: ignore[union-attr]
+    b, y = v["b"], v["y"]
+    d = (v["a"] - b) * cmath.exp(1j * math.pi * float(y.angle))  # type: ignore[union-attr]
+    # Newclid's spelling of the angle (30o, 1pi/6) means Newclid's s_angle: the whole line
+    # through b (its premise is aconst a b b x y); AlphaGeometry's bare degrees mean the ray
+    return Line(b, d) if y.newclid_angle else Ray(b, d)  # type: ignore[union-attr]
 
 
 @define(
@@ -798,7 +890,7 @@ def _(v, rng):
 )
 def _(v, rng):
     b, c = v["b"], v["c"]
-    turn = cmath.exp(1j * math.pi / 3 * (1 if rng.random() < 0.5 else -1))
+    turn = cmath.exp(1j * math.pi / 3 * (1 if coin(rng, "side") == 0 else -1))
     return {"x": b + (c - b) * turn}
 
 
@@ -1007,6 +1099,8 @@ def _cc(internal: bool) -> Realiser:
     def realise(v, rng):
         o, w = v["o"], v["w"]
         x, y, z, i = _common_tangents(o, abs(v["a"] - o), w, abs(v["b"] - w), internal)
+        if alternative(rng, 2, "tangents"):
+            x, y, z, i = z, i, x, y
         return {"x": x, "y": y, "z": z, "i": i}
 
     return realise
@@ -1046,8 +1140,8 @@ define(
 )
 def _(v, rng):
     o, w = v["o"], v["w"]
-    x, y, _, _ = _common_tangents(o, abs(v["a"] - o), w, abs(v["b"] - w), False)
-    return {"x": x, "y": y}
+    x, y, z, i = _common_tangents(o, abs(v["a"] - o), w, abs(v["b"] - w), False)
+    return {"x": z, "y": i} if alternative(rng, 2, "tangents") else {"x": x, "y": y}
 
 
 @define(

@@ -59,6 +59,17 @@ class Literal:
         return bool(_ANGLE_PI.match(self.text) or _ANGLE_DEG.match(self.text))
 
     @property
+    def newclid_angle(self) -> bool:
+        """Written as Newclid writes angles (``30o``, ``1pi/6``), not as AlphaGeometry's bare
+        degrees (``30``): for ``s_angle`` the spelling chooses the dialect's meaning (a line
+        through the vertex in Newclid, a ray in AlphaGeometry).
+
+        >>> Literal("150o").newclid_angle, Literal("5pi/6").newclid_angle, Literal("150").newclid_angle
+        (True, True, False)
+        """
+        return self.is_angle
+
+    @property
     def angle(self) -> Fraction:
         """The angle in units of 180 degrees."""
         m = _ANGLE_PI.match(self.text)

@@ -841,8 +841,12 @@ def _check_aconst(p: Predicate, pts: Mapping[str, complex], tol: float) -> bool:
 
 
 def _check_s_angle(p: Predicate, pts: Mapping[str, complex], tol: float) -> bool:
+    """The ray BX is ray BA turned through the angle; in Newclid's spelling of the angle
+    (``30o``, ``1pi/6``) the line BX is line BA turned through it (modulo 180°)."""
     a, b, x = _at(p, pts)
     d = cmath.phase((x - b) / (a - b)) - float(p.literals[0].angle) * math.pi
+    if p.literals[0].newclid_angle:
+        return abs(angle_mod_pi(d)) < tol
     return abs((d + math.pi) % (2 * math.pi) - math.pi) < tol
 
 

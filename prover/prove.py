@@ -2,26 +2,32 @@
 
 A problem is proved in its configurations, not in one picture. Before proving,
 :func:`classify_goal` checks the goal in several figures of the problem (seeds
-``seed``, ``seed + 1``, ...): true in all, false in all (not a theorem), or true in
-some only, where it looks for a simple condition on the figure that separates the
-two. The proof is then searched in a figure where the goal holds, states the
-configuration conditions its steps read off that figure, and counts only if the
-checker accepts it in that figure and every line holds in fresh figures where its
-conditions hold (:func:`ddar.check.replay`).
+``seed``, ``seed + 1``, ...) and in one figure for each combination of its discrete
+choices (which of two intersection points, which side an equilateral triangle is put
+on, whether a free figure is mirrored: :func:`geometry.diagram.choice_figures`): true
+in all, false in all (not a theorem: false for every choice), or true in some only,
+where it looks for a simple condition on the figure that separates the two. The proof
+is then searched in a figure where the goal holds, states the configuration conditions
+its steps read off that figure (and, where those do not exclude the figures drawn in
+which it fails, a condition that does: :func:`state_choice`), and counts only if the
+checker accepts it in that figure and every line holds in fresh figures, random ones
+and one per combination of the choices, where its conditions hold
+(:func:`ddar.check.replay`).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations
+from typing import Iterator, Mapping, Sequence
 
 from ddar.check import CheckResult, ReplayResult, check_proof, replay
 from ddar.conditions import Condition
 from ddar.engine import Budget, Engine, Result
 from ddar.proof import Proof, traceback
 from ddar.rules import load_rules
-from geometry.diagram import Diagram, realise
+from geometry.diagram import ChoiceDraw, Diagram, choice_figures, realise
 from geometry.errors import ParseError, ProblemError, RealisationError
-from geometry.predicates import degeneracy
+from geometry.predicates import Kind, Predicate, degeneracy
 from geometry.problem import Problem
 
 from .export.wording import ar_reason
@@ -36,10 +42,16 @@ CLASSIFY_FIGURES = 8
 REPLAY_FIGURES = 10
 #: Seeds of the replay figures start this far from the proving seed.
 REPLAY_OFFSET = 1000
+#: At most this many hypotheses are added to tell a proof's configuration from the others.
+CHOICE_HYPOTHESES = 3
 
 
-def classify_goal(problem: Problem, *, seed: int = 0, figures: int = CLASSIFY_FIGURES) -> GoalClass:
-    """Check the goal in ``figures`` figures of ``problem`` (seeds ``seed``, ``seed+1``, ...).
+def classify_goal(problem: Problem, *, seed: int = 0, figures: int = CLASSIFY_FIGURES,
+                  choices: bool = True) -> GoalClass:
+    """Check the goal in ``figures`` figures of ``problem`` (seeds ``seed``, ``seed+1``, ...)
+    and, with ``choices``, in the figures of every combination of its discrete choices
+    (:func:`geometry.diagram.choice_figures`): the goal is called false in every figure
+    ("none", not a theorem) only when it is false for every choice.
 
     Raises :class:`RealisationError` when no figure can be drawn; figures that fail to
     draw for one seed are skipped.
@@ -55,35 +67,117 @@ def classify_goal(problem: Problem, *, seed: int = 0, figures: int = CLASSIFY_FI
         assert error is not None
         raise error
     holds = tuple(all(d.holds(g) for g in problem.goals) for d in drawn)
-    sep, negated = _separator(problem, drawn, holds) if any(holds) and not all(holds) else (None, False)
-    return GoalClass(holds, tuple(drawn), sep, negated)
+    chosen: ChoiceDraw | None = choice_figures(problem, seed, known=drawn) if choices else None
+    chosen_holds = tuple(all(d.holds(g) for g in problem.goals) for d in chosen.figures) if chosen else ()
+    every, every_holds = drawn + list(chosen.figures if chosen else ()), holds + chosen_holds
+    some = any(every_holds) and not all(every_holds)
+    sep, negated = _separator(problem, every, every_holds) if some else (None, False)
+    return GoalClass(holds, tuple(drawn), sep, negated, chosen, chosen_holds)
 
 
-def _separator(problem: Problem, drawn: list[Diagram], holds: tuple[bool, ...]) -> tuple[Condition | None, bool]:
+def _separator(problem: Problem, drawn: Sequence[Diagram], holds: tuple[bool, ...]) -> tuple[Condition | None, bool]:
     """The simplest condition on the figure true exactly where the goal holds (or exactly
     where it fails): the order of three collinear points, or two points on one side of a
     line through two others."""
     names = problem.points()
-    cands: list[Condition] = []
-    for a, b, c in combinations(names, 3):
-        if all(_collinear(d, a, b, c) for d in drawn):
-            cands += [Condition.between(a, b, c), Condition.between(b, a, c), Condition.between(c, a, b)]
-    for a, b in combinations(names, 2):
-        for p, q in combinations([x for x in names if x not in (a, b)], 2):
-            cands.append(Condition.side(p, q, a, b))
-    for cand in cands:
-        truth = tuple(cand.holds(d.points) for d in drawn)
-        if truth == holds:
+    # Figures where the goal holds and fails alternate, so that a candidate fails early.
+    order = _interleave([i for i, h in enumerate(holds) if h], [i for i, h in enumerate(holds) if not h])
+    for cand in _candidates(names, [d.points for d in drawn]):
+        same = opposite = True
+        for i in order:
+            t = cand.holds(drawn[i].points)
+            same, opposite = same and t == holds[i], opposite and t != holds[i]
+            if not (same or opposite):
+                break
+        if same:
             return cand, False
-        if all(t != h for t, h in zip(truth, holds)):
+        if opposite:
             return cand, True
     return None, False
 
 
-def _collinear(d: Diagram, a: str, b: str, c: str) -> bool:
-    from geometry.predicates import Kind, Predicate
+def _interleave(xs: list[int], ys: list[int]) -> list[int]:
+    out = [v for pair in zip(xs, ys) for v in pair]
+    return out + xs[len(ys):] + ys[len(xs):]
 
-    return Predicate(Kind.COLL, (a, b, c)).holds(d.points)
+
+def _candidates(names: Sequence[str], figures: Sequence[Mapping[str, complex]],
+                first: Sequence[str] = (), opposite: bool = False) -> Iterator[Condition]:
+    """Conditions on the figure, simplest first: the order of three points collinear in every
+    figure of ``figures``, two points on one side of a line through two others (and, with
+    ``opposite``, on opposite sides: the orientations of two triangles). Those naming a point
+    of ``first`` come first."""
+    def rank(cond: Condition) -> int:
+        return 0 if any(x in first for x in cond.points) else 1
+
+    for stage in ((0, 1) if first else (1,)):
+        for a, b, c in combinations(names, 3):
+            if all(Predicate(Kind.COLL, (a, b, c)).holds(pts) for pts in figures):
+                for cand in (Condition.between(a, b, c), Condition.between(b, a, c), Condition.between(c, a, b)):
+                    if not first or rank(cand) == stage:
+                        yield cand
+        for a, b in combinations(names, 2):
+            for p, q in combinations([x for x in names if x not in (a, b)], 2):
+                cands = [Condition.side(p, q, a, b)]
+                if opposite:  # p and q on opposite sides of ab: triangles abp and baq turn the same way
+                    cands.append(Condition.check(Predicate(Kind.SAMECLOCK, (a, b, p, b, a, q))))
+                for cand in cands:
+                    if not first or rank(cand) == stage:
+                        yield cand
+
+
+def state_choice(proof: Proof, figures: Sequence[Diagram], points: Mapping[str, complex]) -> Proof:
+    """``proof`` (found in the figure ``points``), with hypotheses added to its last line where
+    its own conditions do not exclude every figure of ``figures`` in which one of its lines is
+    false: conditions true in ``points`` that together fail in each such figure (one, true
+    exactly where the lines hold, if there is one; else at most :data:`CHOICE_HYPOTHESES`,
+    chosen greedily), naming first the points whose construction chose differently (which
+    intersection, which side). Unchanged when its conditions already separate the figures, or
+    when no such conditions are found (the replay then rejects it).
+    """
+    conds = proof.conditions
+    last = proof.lines[-1] if proof.lines else None
+    if last is None or last.kind == "given":
+        return proof
+    applicable = [d for d in figures if all(c.holds(d.points) for c in conds)]
+    bad = [d.points for d in applicable if not all(line.pred.holds(d.points) for line in proof.lines)]
+    if not bad:
+        return proof
+    good = [d.points for d in applicable if all(line.pred.holds(d.points) for line in proof.lines)]
+    here = _choice_map(figures, points)
+    first = sorted({p for d in figures for c in d.choices if here.get(c.key, c.value) != c.value
+                    for p in _clause_points(proof.problem, c.clause)})
+    names = proof.problem.points()
+    cands = [c for c in _candidates(names, [points] + bad, first, opposite=True) if c.holds(points)]
+    added: list[Condition] = []
+    exact = next((c for c in cands if not any(c.holds(q) for q in bad) and all(c.holds(g) for g in good)), None)
+    if exact is not None:
+        added.append(exact)
+    else:
+        left = bad
+        while left and len(added) < CHOICE_HYPOTHESES:
+            best = max(cands, key=lambda c: sum(not c.holds(q) for q in left), default=None)
+            if best is None or all(best.holds(q) for q in left):
+                return proof
+            added.append(best)
+            left = [q for q in left if best.holds(q)]
+        if left:
+            return proof
+    lines = proof.lines[:-1] + (replace(last, conditions=last.conditions + tuple(added)),)
+    return replace(proof, lines=lines)
+
+
+def _choice_map(figures: Sequence[Diagram], points: Mapping[str, complex]) -> dict[tuple[int, int], int]:
+    """The choices of the figure among ``figures`` whose coordinates are ``points`` ({} if none is)."""
+    for d in figures:
+        if d.points is points or d.points == points:
+            return d.choice_vector
+    return {}
+
+
+def _clause_points(problem: Problem, clause: int) -> tuple[str, ...]:
+    clauses = problem.all_clauses()
+    return clauses[clause - 1].points if 0 < clause <= len(clauses) else ()
 
 
 @dataclass(frozen=True)
@@ -126,13 +220,23 @@ def run_ddar(
         why = degeneracy(goal)
         if why:
             raise ParseError(f"goal: degenerate: {why}", problem=problem.name, token=str(goal))
+    # --- find-the-value goals (acompute, rcompute, lcompute): prover.compute reads each value
+    # off the figures and proves it as a constant goal through this function (issue 25)
+    from .compute import is_compute, run_compute
+
+    if is_compute(problem):
+        found = run_compute(problem, run_ddar, verify, seed=seed, timeout=timeout, replay_figures=replay_figures,
+                            figure=figure)
+        return DDARRun(found.outcome, found.engine, found.inner)
+    # --- end of find-the-value goals
     # The engine works on names given in order of appearance, so that its search, and
     # the proof it finds, do not depend on how the problem names its points.
     inner = {p: f"x{i:03d}" for i, p in enumerate(problem.points())}
     cls = classify_goal(problem, seed=seed) if figure is None else None
     if cls is not None and cls.status == "none":
-        return DDARRun(Outcome(problem, cls.figures[0], "false", 0, 0.0, None, None, cls), None, inner)
-    diagram = figure if cls is None else next(d for d, ok in zip(cls.figures, cls.holds) if ok)
+        return DDARRun(Outcome(problem, cls.all_figures[0], "false", 0, 0.0, None, None, cls), None, inner)
+    # the first random figure where the goal holds, else the first drawn for a choice of the constructions
+    diagram = figure if cls is None else next(d for d, ok in zip(cls.all_figures, cls.all_holds) if ok)
     outer = {v: k for k, v in inner.items()}
     engine = Engine(diagram.rename(inner))
     result: Result = engine.prove(problem.goal.rename(inner), Budget(timeout=timeout))
@@ -140,6 +244,8 @@ def run_ddar(
     status = result.status
     if result.solved and result.goal_fact is not None:
         proof = traceback(engine, result.goal_fact).rename(outer, problem)
+        if cls is not None:
+            proof = state_choice(proof, cls.all_figures, diagram.points)
         check, replayed = verify(proof, diagram.points, seed, replay_figures)
         if not check.ok:
             status = "rejected"
@@ -150,8 +256,10 @@ def run_ddar(
 def verify(proof: Proof, points: dict[str, complex], seed: int,
            figures: int = REPLAY_FIGURES) -> tuple[CheckResult, ReplayResult]:
     """The one check of a proof: the checker in the figure it was found in (``points``), then
-    a replay in ``figures`` fresh figures of its problem (seeds from ``seed + REPLAY_OFFSET``).
-    A replay failure makes the check fail with the replay's reasons."""
+    a replay in ``figures`` fresh figures of its problem (seeds from ``seed + REPLAY_OFFSET``)
+    and in one figure for each combination of its discrete choices (at the first of those
+    seeds), so that every configuration of the choices is met. A replay failure makes the
+    check fail with the replay's reasons."""
     check = check_proof(proof, points)
     replayed = replay(proof, _fresh_figures(proof.problem, seed + REPLAY_OFFSET, figures))
     if not replayed.ok:
@@ -159,12 +267,16 @@ def verify(proof: Proof, points: dict[str, complex], seed: int,
     return check, replayed
 
 
-def _fresh_figures(problem: Problem, seed: int, count: int):
+def _fresh_figures(problem: Problem, seed: int, count: int) -> Iterator[dict[str, complex]]:
+    drawn = []
     for s in range(seed, seed + count):
         try:
-            yield realise(problem, seed=s).points
+            drawn.append(realise(problem, seed=s))
         except ProblemError:
             continue
+        yield drawn[-1].points
+    for d in choice_figures(problem, seed, seeds=1, known=drawn).figures:
+        yield dict(d.points)
 
 
 def _reason(line, rules) -> str:

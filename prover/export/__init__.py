@@ -30,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from prover.compute import is_compute
 from prover.outcome import Outcome
 
 from . import html as html_format
@@ -69,6 +70,8 @@ def _notes(out: Outcome) -> tuple[str, ...]:
 
 
 def _failure(out: Outcome) -> str:
+    if is_compute(out.problem):
+        return _compute_failure(out)
     cls = getattr(out, "goal_class", None)
     if out.status == "false" and cls is not None:
         return cls.describe()[0].upper() + cls.describe()[1:] + "."
@@ -76,6 +79,22 @@ def _failure(out: Outcome) -> str:
     text = f"DD+AR {reason} ({out.facts} facts derived in {out.seconds:.2f} s)."
     if cls is not None and cls.status == "some":
         text += f" Note: {_describe(out)}."
+    return text
+
+
+def _compute_failure(out: Outcome) -> str:
+    """Why a problem that asks for values has no answer: no figure shows a value of a form
+    DD+AR proves, or DD+AR could not prove the value (never guessed)."""
+    L = Labels(out.problem.points())
+    asked = " and ".join(say(g, L) for g in out.problem.goals)
+    if out.status == "false":
+        return (f"No value to find: {asked} changes from figure to figure, so the problem does not fix it "
+                "(the figures drawn show no value of a form DD+AR proves: a rational multiple of 180°, a "
+                "rational number or the square root of one).")
+    reason = "ran out of time" if out.status == "timeout" else "found no proof"
+    text = f"DD+AR {reason} ({out.facts} facts derived in {out.seconds:.2f} s). Not proven: {asked}."
+    if out.status == "rejected" and out.check is not None:
+        text += " The proof checker rejected the proof found: " + "; ".join(out.check.errors)
     return text
 
 

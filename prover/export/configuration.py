@@ -11,10 +11,12 @@ hypothesis (H1, H2, ...); the proof holds in every figure where the hypotheses h
 """
 from __future__ import annotations
 
+from fractions import Fraction
+
 from ddar.conditions import Condition
 from geometry.predicates import Kind
 
-from .wording import Labels, say
+from .wording import Labels, degrees, say
 
 
 def hypothesis_text(c: Condition, L: Labels) -> str:
@@ -32,8 +34,14 @@ def hypothesis_text(c: Condition, L: Labels) -> str:
         return f"{a} lies outside segment {b}{cc} {how} {x} lies outside segment {y}{z}"
     if c.kind == "npara":
         return f"{p[0]}{p[1]} and {p[2]}{p[3]} are not parallel"
-    assert c.kind == "angle_case" and c.pred is not None
+    assert c.fold is not None and c.pred is not None
     pred = c.pred
+    if c.fold == 3:
+        if pred.kind is Kind.ACONST:  # name the other cases: the orientation of the figure
+            a = pred.literals[0].angle
+            others = " or ".join(degrees((a + Fraction(j, 3)) % 1) for j in (1, 2))
+            return f"{say(pred, L)}, not {others} (the other cases the tripled angle allows: the figure's orientation)"
+        return f"{say(pred, L)}, not one of the cases 60° or 120° away from it that the tripled angles also allow"
     if pred.kind is Kind.PARA:
         a, b, x, y = p
         return f"{a}{b} is not perpendicular to {x}{y} (so {say(pred, L)})"
@@ -45,7 +53,7 @@ def hypothesis_text(c: Condition, L: Labels) -> str:
 
 def conclusion(doc) -> str:
     """The closing sentence: what is proven, and under which hypotheses."""
-    what = doc.goal.text.removeprefix("Prove that ").rstrip(".")
+    what = " and ".join(doc.answers) if doc.answers else doc.goal.text.removeprefix("Prove that ").rstrip(".")
     if not doc.hypotheses:
         return f"This proves that {what}.  ∎"
     hs = ", ".join(f"H{i}" for i in range(1, len(doc.hypotheses) + 1))
@@ -56,3 +64,15 @@ def figure_note(hypotheses: int) -> str:
     if hypotheses == 0:
         return ""
     return "The proof assumes the configuration of the figure, stated as hypotheses:"
+
+
+def answer_line(doc) -> str | None:
+    """The last line of a document that finds values: ``Answer: ∠BAD = 30°.`` (None when
+    the problem asks for no value)."""
+    if not doc.answers:
+        return None
+    where = ""
+    if doc.hypotheses:
+        hs = ", ".join(f"H{i}" for i in range(1, len(doc.hypotheses) + 1))
+        where = f" (in the configuration of {hs})"
+    return f"Answer: {' and '.join(doc.answers)}{where}."

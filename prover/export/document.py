@@ -26,6 +26,8 @@ from ddar.proof import Proof, ProofLine
 from ddar.rules import load_rules
 from geometry.predicates import Kind, Predicate
 from geometry.problem import Problem
+from prover.compute import answers as compute_answers
+from prover.compute import is_compute
 
 from .configuration import hypothesis_text
 from .wording import (
@@ -105,6 +107,9 @@ class ProofDoc:
     #: the auxiliary constructions that a hypothesis names, with their premises: shown
     #: after the givens and before the hypotheses (earlier auxiliary clauses come too)
     constructions: tuple[Item, ...] = ()
+    #: a problem that asks for values (``acompute``, ...): each value found, in words
+    #: (``∠BAD = 30°``), in the order of the goals; the document ends with them
+    answers: tuple[str, ...] = ()
 
     @property
     def items(self) -> tuple[Item, ...]:
@@ -222,7 +227,9 @@ class _Builder:
     def document(self) -> ProofDoc:
         L, problem = self.L, self.problem
         setup = tuple(Sentence(clause_sentence(c, L, self.points), c.points) for c in problem.clauses)
-        goal = Sentence(goal_sentence([self.goal], L), self.goal.points)
+        found = compute_answers(self.proof) if is_compute(problem) else ()
+        asked = list(problem.goals) if found else [self.goal]  # "Find the value of ..."
+        goal = Sentence(goal_sentence(asked, L), tuple(dict.fromkeys(p for g in asked for p in g.points)))
         givens = tuple(self.line(x) for x in self.proof.premises if not self._is_aux(x.clause))
         # The hypotheses are stated before the proof: the constructions they name come first.
         named = [self.aux_point_clause.get(p) for c in self.proof.conditions for p in c.points]
@@ -256,6 +263,7 @@ class _Builder:
             convention=ANGLE_CONVENTION if any("∠" in t for t in texts) else None,
             hypotheses=hypotheses,
             constructions=constructions,
+            answers=tuple(a.words(L) for a in found),
         )
 
     def introduce(self, upto: int) -> None:

@@ -14,7 +14,7 @@ from html import escape
 
 from geometry.problem import Clause
 
-from .configuration import conclusion, figure_note
+from .configuration import answer_line, conclusion, figure_note
 from .document import AuxIntro, Item, Line, ProofDoc
 from .figures import Marks, PageFigure
 
@@ -91,6 +91,9 @@ def proof_section(doc: ProofDoc, figure: PageFigure | None, anchor: str, notes: 
     out.append("</ol>")
     out.append(f'<p class="qed">{escape(conclusion(doc))}</p>')
     out += [f'<p class="note">{escape(n)}</p>' for n in notes]
+    answer = answer_line(doc)
+    if answer:
+        out.append(f'<p class="answer"><strong>{escape(answer)}</strong></p>')
     if figure is not None:
         for x in doc.lines:
             marks[f"l{x.number}"] = figure.marks([x.pred, *x.points])

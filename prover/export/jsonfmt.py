@@ -39,6 +39,8 @@ from ddar.rules import load_rules
 from geometry.diagram import Diagram
 from geometry.predicates import Predicate
 from geometry.problem import parse_problem
+from prover.compute import answers as compute_answers
+from prover.compute import is_compute
 from prover.outcome import Outcome
 
 from .document import ProofDoc
@@ -136,6 +138,9 @@ def proof_json(doc: ProofDoc, diagram: Diagram, check: CheckResult | None = None
         "aux_points": list(proof.aux_points),
         "hypotheses": [{**c.to_json(), "words": h.text} for c, h in zip(proof.conditions, doc.hypotheses)],
     }
+    if doc.answers:  # a problem that asks for values: "Find the value of ...", and the values found
+        out["problem"]["goal"] = doc.goal.text
+        out["answers"] = [a.to_json(L) for a in compute_answers(proof)]
     if check is not None:
         out["check"] = {"ok": check.ok, "errors": list(check.errors)}
     return out
@@ -147,7 +152,7 @@ def _reason(line: ProofLine) -> str:
 
 def _problem_json(problem, L: Labels, diagram: Diagram | None, goal: Predicate | None) -> dict[str, Any]:
     points = diagram.points if diagram is not None else None
-    goals = [goal] if goal is not None else list(problem.goals[:1])
+    goals = [goal] if goal is not None else list(problem.goals if is_compute(problem) else problem.goals[:1])
     return {
         "name": problem.name,
         "text": problem.to_text(),
@@ -227,8 +232,8 @@ def condition_from_json(data: Mapping[str, Any]) -> Condition:
         return Condition.between(*pts)
     if kind == "side" and len(pts) == 4:
         return Condition.side(*pts)
-    if kind == "angle_case":
-        return Condition.angle_case(Predicate.parse(data["statement"].split()))
+    if kind in ("angle_case", "angle_case3"):
+        return Condition.angle_case(Predicate.parse(data["statement"].split()), 3 if kind == "angle_case3" else 2)
     if kind in ("sameclock", "sameside", "nsameside") and len(pts) == 6 or kind == "npara" and len(pts) == 4:
         return Condition.check(Predicate.parse([kind, *pts]))
     raise ValueError(f"unknown hypothesis {data!r}")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from .configuration import conclusion, figure_note
+from .configuration import answer_line, conclusion, figure_note
 from .document import AuxIntro, Item, Line, ProofDoc
 
 #: Characters that could start emphasis, code, links or HTML; ``_`` only where it
@@ -65,6 +65,9 @@ def render(doc: ProofDoc, figure: str | None = None, notes: tuple[str, ...] = ()
     out += _items(doc.body)
     out += ["", escape(conclusion(doc))]
     out += [f"\n> **{escape(n)}**" for n in notes]
+    answer = answer_line(doc)
+    if answer:
+        out += ["", f"**{escape(answer)}**"]
     return "\n".join(out) + "\n"
 
 

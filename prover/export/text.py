@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import textwrap
 
-from .configuration import conclusion, figure_note
+from .configuration import answer_line, conclusion, figure_note
 from .document import AuxIntro, Item, Line, ProofDoc
 
 WIDTH = 100  # wrap paragraphs here
@@ -43,6 +43,9 @@ def render(doc: ProofDoc, notes: tuple[str, ...] = ()) -> str:
     lines += _items(doc.body, width, num)
     lines += ["", paragraph(conclusion(doc))]
     lines += [paragraph(n) for n in notes]
+    answer = answer_line(doc)
+    if answer:
+        lines.append(paragraph(answer))
     return "\n".join(lines)
 
 

@@ -243,7 +243,9 @@ def _eqratio3(p: Predicate, L: Labels) -> str:
 
 def _s_angle(p: Predicate, L: Labels) -> str:
     pts = p.points
-    return f"the angle from ray {L.join(pts[1], pts[0])} to ray {L.join(pts[1], pts[2])} is {degrees(p.literals[0].angle)}"
+    what = "line" if p.literals[0].newclid_angle else "ray"  # Newclid's spelling (30o): lines
+    return (f"the angle from {what} {L.join(pts[1], pts[0])} to {what} {L.join(pts[1], pts[2])} is "
+            f"{degrees(p.literals[0].angle)}")
 
 
 def _sameside(p: Predicate, L: Labels) -> str:
@@ -324,8 +326,15 @@ def _fill(template: str, call: ConstructionCall, L: Labels) -> str:
     return template.format(**values)
 
 
+#: ``s_angle`` with Newclid's spelling of its angle (``30o``): a line, not a ray.
+_S_ANGLE_LINE = "the line through {b} that is line {b}{a} turned anticlockwise through {y:angle}"
+
+
 def _locus(call: ConstructionCall, L: Labels) -> str | None:
     """The noun phrase of the line or circle a locus construction puts its point on."""
+    y = call.binding().get("y")
+    if call.name == "s_angle" and isinstance(y, Literal) and y.newclid_angle:
+        return _fill(_S_ANGLE_LINE, call, L)
     locus = call.definition.locus
     return _fill(locus, call, L) if locus else None
 
@@ -413,6 +422,7 @@ CHASING: dict[Table, str] = {
     Table.LENGTH: "length chasing",
     Table.SQUARE: "computing with squared lengths (Pythagoras, perpendicularity, median lengths)",
     Table.ANGLE2: "angle chasing on doubled angles (the figure settles the case)",
+    Table.ANGLE3: "angle chasing on tripled angles (the figure settles the case)",
 }
 
 

@@ -118,6 +118,10 @@ FIRING = [
     ("r45", "a b c = triangle a b c; o = free o; d = on_line d b c, on_line d a o; e = on_line e c a, on_line e b o; "
      "f = on_line f a b, on_line f c o", "lequation 1/1 d b * e c * f a -1/1 d c * e a * f b 0"),
     ("r46", "a b c d = eq_trapezoid a b c d", "eqangle d a a b a b b c"),
+    # a, b, c on one line, p, q, r on another: the cross joins meet on one line
+    ("r50", "a b = segment a b; p q = segment p q; c = on_line c a b; r = on_line r p q; "
+     "x = on_line x a q, on_line x p b; y = on_line y a r, on_line y p c; z = on_line z b r, on_line z c q",
+     "coll x y z"),
     # similar-triangle bundles unpacked
     ("t01", "a b c = triangle a b c; d = on_line d a b; e = on_line e a c, on_pline e d b c",
      "eqratio a b a c a d a e"),
@@ -194,6 +198,11 @@ NOT_FIRING = [
     # a parallelogram: parallel bases and equal legs, but the legs are parallel too
     ("r46", ["para a b c d", "cong a d b c"], "eqangle d a a b a b b c",
      {"a": 0j, "b": 4 + 0j, "c": 5 + 2j, "d": 1 + 2j}),
+    # q coincides with a (the two lines meet there): line AQ is not defined, x is any point of BP
+    ("r50", ["coll a b c", "coll p q r", "coll x a q", "coll x b p", "coll y a r", "coll y c p", "coll z b r",
+             "coll z c q"], "coll x y z",
+     {"a": 0j, "b": 2 + 0j, "c": 4 + 0j, "q": 0j, "p": 1 + 1j, "r": 2 + 2j, "x": 1.5 + 0.5j, "y": 1 + 1j,
+      "z": 2 + 0j}),
     # c coincides with o: no segment OC
     ("r43", ["para a b c d", "coll o a c", "coll o b d"], "eqratio o a a c o b b d",
      {"o": 0j, "a": 2 + 0j, "b": 1 + 2j, "c": 0j, "d": 0j}),
