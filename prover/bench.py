@@ -46,6 +46,15 @@ class Task:
     address: str | None = None
 
 
+def answer_texts(proof) -> list[str]:
+    """The values a proof of a find-the-value problem establishes, in words ("∠BAD = 30°");
+    [] for other proofs."""
+    from prover.compute import answers
+    from prover.export.wording import Labels
+
+    return [a.words(Labels(proof.problem.points())) for a in answers(proof)]
+
+
 def run_task(task: Task) -> dict:
     """Prove one problem (inside a worker process)."""
     from prover.prove import prove_ddar
@@ -69,6 +78,8 @@ def run_task(task: Task) -> dict:
             row["aux"] = list(out.proof.aux_points)
             row["checked"] = bool(out.check and out.check.ok)
             row["conditions"] = [str(c) for c in out.proof.conditions]
+            if out.status == "solved" and (values := answer_texts(out.proof)):
+                row["values"] = values  # find-the-value goals: the values proven
             if out.replayed is not None:
                 row["replayed"] = out.replayed.applicable
     except ProblemError as e:

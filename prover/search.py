@@ -48,14 +48,15 @@ from ddar.check import CheckResult, ReplayResult
 from ddar.engine import Budget, Engine
 from ddar.extend import extend_engine
 from ddar.proof import Proof, traceback
-from geometry.diagram import Diagram, existing_points, extend_diagram
+from geometry.diagram import Diagram, choice_figures, existing_points, extend_diagram
 from geometry.errors import ProblemError
 from geometry.problem import Problem
 from geometry.tolerance import STATE_KEY_DIGITS
 from geometry.workers import DeadlineExceeded, Failed, LocalWorkers, Ok, RayWorkers, Result, TimedOut, Workers, deadline
 
+from .compute import constant_problem, is_compute
 from .proposers import Proposal, Proposer, SearchState
-from .prove import Outcome, run_ddar, verify
+from .prove import Outcome, run_ddar, state_choice, verify
 
 __all__ = [
     "CandidateResult", "CandidateStatus", "NewFactsValue", "SearchConfig", "SearchOutcome", "SearchProgress",
@@ -406,12 +407,17 @@ class _Search:
         self.base = base.outcome
         if _status(self.base) not in _SEARCHABLE or self.config.depth == 0:
             return self._finish(self.base, _status(self.base))
-        assert self.problem.goal is not None and base.engine is not None  # run_ddar raised otherwise
-        self.goal = self.problem.goal
+        assert self.problem.goal is not None  # run_ddar raised otherwise
+        # a find-the-value goal is searched as the constant statement read off the figures
+        # (prover.compute), and the proof found is given back as the answer to the question
+        searched = constant_problem(self.problem, seed=self.config.seed) if is_compute(self.problem) else self.problem
+        if base.engine is None or searched is None or len(searched.goals) != 1:
+            return self._finish(self.base, _status(self.base))
+        self.goal = searched.goal
         self.ctime = self.config.candidate_seconds(self.ddar_seconds)
         self.original = frozenset(base.engine.pts)  # the points whose new facts a candidate's value counts
         self.stats.seen.add(())
-        self._push(_Open(math.inf, 0, node=_Node(self.problem, base.inner, base.engine, ())))
+        self._push(_Open(math.inf, 0, node=_Node(searched, base.inner, base.engine, ())))
         while time.monotonic() < self.deadline:
             chosen = self._choose()
             if not chosen:
@@ -479,10 +485,14 @@ class _Search:
                 self._push(state)
 
     def _solved(self, res: CandidateResult) -> Outcome:
-        assert res.diagram is not None
+        assert res.diagram is not None and res.proof is not None
+        problem, proof = res.diagram.problem, res.proof
+        if problem.goals != self.problem.goals:  # a find-the-value question, answered by the proof
+            problem = replace(problem, goals=self.problem.goals)
+            proof = replace(proof, problem=problem)
         return replace(
-            self.base, problem=res.diagram.problem, diagram=res.diagram, status="solved", facts=res.facts,
-            seconds=res.seconds, proof=res.proof, check=res.check, replayed=res.replayed,
+            self.base, problem=problem, diagram=res.diagram, status="solved", facts=res.facts,
+            seconds=res.seconds, proof=proof, check=res.check, replayed=res.replayed,
         )
 
     def _finish(self, outcome: Outcome, status: str, aux: tuple[str, ...] = (),
@@ -733,6 +743,10 @@ def _evaluate(cand: _Candidate, goal, original: frozenset[str], ctime: float, se
         outer = {v: k for k, v in cand.inner.items()}
         diagram = cand.diagram.rename(outer)
         proof = traceback(engine, res.goal_fact).rename(outer, diagram.problem)
+        try:  # hypotheses that tell the figure's choices (which intersection, which side) from the others
+            proof = state_choice(proof, choice_figures(diagram.problem, seed).figures, diagram.points)
+        except ProblemError:
+            pass  # no figure of a choice draws: the replay decides as it is
         check, replayed = verify(proof, diagram.points, seed)
         status = CandidateStatus.SOLVED if check.ok else CandidateStatus.REJECTED
         return CandidateResult(status, seconds, res.facts, proof=proof, check=check, replayed=replayed,

@@ -181,6 +181,11 @@ def run_search_task(task) -> dict:
             row["aux"] = list(out.proof.aux_points)
             row["checked"] = bool(out.check and out.check.ok)
             row["conditions"] = [str(c) for c in getattr(out.proof, "conditions", ())]
+            if res.solved:
+                from .bench import answer_texts
+
+                if values := answer_texts(out.proof):
+                    row["values"] = values  # find-the-value goals: the values proven
         if res.solved:
             row["time_to_proof"] = round(res.seconds, 4)
     except ProposerUnavailable as e:

@@ -172,3 +172,10 @@ def test_bundled_find_the_value_problems(name: str, text: str, expected: str) ->
     last = render([out], "text").rstrip().splitlines()[-1]
     assert last == f"Answer: {expected}."
 
+
+def test_a_bench_row_carries_the_value_found() -> None:
+    from prover.bench import Task, run_task
+
+    row = run_task(Task("t", "a b c = triangle12 a b c ? rcompute a b a c", 30.0, 0))
+    assert row["status"] == "solved" and row["values"] == ["AB : AC = 1 : 2"]
+    assert "values" not in run_task(Task("t", "a b c = triangle a b c; m = midpoint m a b ? cong m a m b", 30.0, 0))

@@ -239,3 +239,18 @@ def test_an_extension_must_keep_the_figure() -> None:
     other = realise(p, seed=5)
     with pytest.raises(ExtensionError):
         extend_engine(engine, other)
+
+
+def test_a_find_the_value_goal_is_searched_as_its_value_and_answered() -> None:
+    """DD+AR alone cannot find the angle between DE and AB; with the foot of the altitude from
+    c the search proves the value read off the figure, and the proof answers the question."""
+    from prover.bench import answer_texts
+    from prover.export import render
+
+    problem = _problem(BISECTORS.replace("? para d e a b", "? acompute d e a b"))
+    res = search(problem, FakeLM(["f = foot f c a b"]), SearchConfig(timeout=60, depth=1))
+    assert res.solved and res.aux == ("f = foot f c a b",)
+    assert res.outcome.problem.goals == problem.goals  # the question as asked
+    assert answer_texts(res.outcome.proof) == ["∠(DE, AB) = 0°"]
+    text = render([res.outcome], "text")
+    assert "Find the value of ∠(DE, AB)." in text and text.rstrip().endswith("Answer: ∠(DE, AB) = 0°.")
