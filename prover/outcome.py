@@ -138,6 +138,8 @@ class Outcome:
     check: CheckResult | None
     goal_class: GoalClass | None = None
     replayed: ReplayResult | None = None
+    #: how the search for auxiliary points went, when one ran (:meth:`prover.search.SearchOutcome.summary`)
+    search: dict | None = None
 
     @property
     def conditions(self) -> tuple[Condition, ...]:

@@ -186,6 +186,21 @@ class SearchOutcome:
     def skipped(self) -> int:
         return self.unparseable + self.unrealisable + self.existing_points + self.duplicates
 
+    def summary(self) -> dict:
+        """The search in a bench row and in the JSON document: the clauses added and who
+        proposed them, candidates tried and skipped (by reason), proofs rejected, and the
+        report (rounds, depth reached, candidates per depth, best open state, time split)."""
+        report = self.report.as_dict()
+        report["seconds_split"] = report.pop("seconds")
+        return {
+            "status": self.status, "aux_clauses": list(self.aux), "aux_sources": list(self.aux_sources),
+            "candidates": self.tried,
+            "skipped": {"unparseable": self.unparseable, "unrealisable": self.unrealisable,
+                        "existing_points": self.existing_points, "duplicates": self.duplicates},
+            "rejected": self.rejected, "seconds": round(self.seconds, 3), "ddar_seconds": round(self.ddar_seconds, 3),
+            **report,
+        }
+
 
 # ---------------------------------------------------------------------- candidate results
 class CandidateStatus(enum.Enum):
@@ -505,11 +520,14 @@ class _Search:
             best_open=best, proposing=t.proposing, preparing=t.preparing, materialising=t.materialising,
             saturating=t.saturating, checking=t.checking,
         )
-        return SearchOutcome(
+        res = SearchOutcome(
             outcome, status, aux, s.tried, s.unparseable, s.unrealisable, s.duplicates, s.rejected, s.errors,
             time.monotonic() - self.start, self.ddar_seconds, existing_points=s.existing_points, report=report,
             aux_sources=sources,
         )
+        if not hasattr(self, "goal"):  # DD+AR settled it: no search ran
+            return res
+        return replace(res, outcome=replace(outcome, search=res.summary()))
 
     def _report(self, queued: int) -> None:
         if self.progress is not None:
@@ -606,7 +624,9 @@ class _Search:
                         solved_at = i if solved_at is None else min(solved_at, i)
                     self._report(workers.queued)
                 if solved_at is not None:
-                    for i in range(solved_at + 1, len(cands)):
+                    # the last first: a queued candidate is dropped from the queue, where killing a
+                    # running one first would start (fork) the next queued one only to kill it
+                    for i in reversed(range(solved_at + 1, len(cands))):
                         if i not in results:
                             workers.kill(i)
         return results

@@ -117,14 +117,17 @@ def document_json(out: Outcome) -> dict[str, Any]:
     """The JSON document of one outcome (see :mod:`prover.export.jsonfmt`)."""
     if out.proof is None:
         status = out.status if out.status in ("timeout", "false") else "unsolved"
-        return unsolved_json(out.problem, out.diagram, status, out.facts, out.seconds)
-    doc = build_document(out.proof, out.diagram.points)
-    data = proof_json(doc, out.diagram, out.check)
-    if out.status == "rejected":
-        data["status"] = "rejected"
-    cls = getattr(out, "goal_class", None)
-    if cls is not None:
-        data["configuration"] = _describe(out)
+        data = unsolved_json(out.problem, out.diagram, status, out.facts, out.seconds)
+    else:
+        doc = build_document(out.proof, out.diagram.points)
+        data = proof_json(doc, out.diagram, out.check)
+        if out.status == "rejected":
+            data["status"] = "rejected"
+        cls = getattr(out, "goal_class", None)
+        if cls is not None:
+            data["configuration"] = _describe(out)
+    if getattr(out, "search", None) is not None:
+        data["search"] = out.search
     return data
 
 

@@ -118,3 +118,24 @@ def test_one_problems_candidates_on_a_local_ray_give_the_local_proof(problems: P
     assert local.solved and remote.solved
     assert remote.aux == local.aux
     assert render([remote.outcome], "text") == render([local.outcome], "text")
+
+
+def test_the_json_document_says_how_the_search_went(problems: Path, tmp_path: Path) -> None:
+    import json
+
+    import jsonschema
+
+    from prover.export.jsonfmt import schema
+
+    out = tmp_path / "proof.json"
+    assert main(["prove", str(problems), "bisectors", "--timeout", "60", "--format", "json", "--out", str(out)]) == 0
+    doc = json.loads(out.read_text(encoding="utf-8"))  # one problem: one document
+    jsonschema.validate(doc, schema())
+    search = doc["search"]
+    assert search["status"] == "solved" and search["aux_clauses"] == ["f = foot f c a b"]
+    assert search["aux_sources"] == ["heuristic:foot"] and search["depth_reached"] == 1
+    assert search["candidates"] == sum(search["per_depth"]) >= 1
+    assert set(search["seconds_split"]) == {"proposing", "preparing", "materialising", "saturating", "checking"}
+    # DD+AR alone settles the midline: no search ran, and the document says none
+    assert main(["prove", str(problems), "midline", "--format", "json", "--out", str(out)]) == 0
+    assert "search" not in json.loads(out.read_text(encoding="utf-8"))
