@@ -141,6 +141,22 @@ def realise(
     )
 
 
+def drawn_at_seeds(problem: Problem, seed: int, count: int) -> list[Diagram]:
+    """Figures of ``problem`` at seeds ``seed``, ..., ``seed + count - 1``; a seed that does not
+    draw is skipped, and when none draws the first :class:`RealisationError` is raised."""
+    drawn: list[Diagram] = []
+    error: RealisationError | None = None
+    for s in range(seed, seed + count):
+        try:
+            drawn.append(realise(problem, seed=s))
+        except RealisationError as e:
+            error = error or e
+    if not drawn:
+        assert error is not None
+        raise error
+    return drawn
+
+
 def figure_where_goals_hold(problem: Problem, seed: int = 0, tries: int = 20) -> Diagram:
     """The first figure, among seeds ``seed``, ``seed + 1``, ..., in which the goals hold.
 

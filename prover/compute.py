@@ -33,8 +33,7 @@ from typing import TYPE_CHECKING, Any
 from ddar.check import CheckResult, ReplayResult
 from ddar.engine import Budget
 from ddar.proof import Proof, traceback
-from geometry.diagram import Diagram, realise
-from geometry.errors import RealisationError
+from geometry.diagram import Diagram, drawn_at_seeds
 from geometry.literals import Literal
 from geometry.predicates import Kind, Predicate
 from geometry.problem import Problem
@@ -299,18 +298,8 @@ VALUE_FIGURES = 8
 
 
 def _figures(problem: Problem, seed: int, count: int = VALUE_FIGURES) -> list[Diagram]:
-    """Figures of the problem (seeds ``seed``, ``seed + 1``, ...); a seed that does not draw
-    is skipped, and when none draws the first error is raised."""
-    drawn, error = [], None
-    for s in range(seed, seed + count):
-        try:
-            drawn.append(realise(problem, seed=s))
-        except RealisationError as e:
-            error = error or e
-    if not drawn:
-        assert error is not None
-        raise error
-    return drawn
+    """The figures the values are read from (seeds ``seed``, ``seed + 1``, ...)."""
+    return drawn_at_seeds(problem, seed, count)
 
 
 def constant_problem(problem: Problem, *, seed: int = 0) -> Problem | None:

@@ -25,8 +25,8 @@ from ddar.conditions import Condition
 from ddar.engine import Budget, Engine, Result
 from ddar.proof import Proof, traceback
 from ddar.rules import load_rules
-from geometry.diagram import ChoiceDraw, Diagram, choice_figures, realise
-from geometry.errors import ParseError, ProblemError, RealisationError
+from geometry.diagram import ChoiceDraw, Diagram, choice_figures, drawn_at_seeds, realise
+from geometry.errors import ParseError, ProblemError
 from geometry.predicates import Kind, Predicate, degeneracy
 from geometry.problem import Problem
 
@@ -56,16 +56,7 @@ def classify_goal(problem: Problem, *, seed: int = 0, figures: int = CLASSIFY_FI
     Raises :class:`RealisationError` when no figure can be drawn; figures that fail to
     draw for one seed are skipped.
     """
-    drawn: list[Diagram] = []
-    error: RealisationError | None = None
-    for s in range(seed, seed + figures):
-        try:
-            drawn.append(realise(problem, seed=s))
-        except RealisationError as e:
-            error = error or e
-    if not drawn:
-        assert error is not None
-        raise error
+    drawn = drawn_at_seeds(problem, seed, figures)
     holds = tuple(all(d.holds(g) for g in problem.goals) for d in drawn)
     chosen: ChoiceDraw | None = choice_figures(problem, seed, known=drawn) if choices else None
     chosen_holds = tuple(all(d.holds(g) for g in problem.goals) for d in chosen.figures) if chosen else ()
