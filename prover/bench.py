@@ -46,18 +46,10 @@ class Task:
     address: str | None = None
 
 
-def answer_texts(proof) -> list[str]:
-    """The values a proof of a find-the-value problem establishes, in words ("∠BAD = 30°");
-    [] for other proofs."""
-    from prover.compute import answers
-    from prover.export.wording import Labels
-
-    return [a.words(Labels(proof.problem.points())) for a in answers(proof)]
-
-
 def run_task(task: Task) -> dict:
     """Prove one problem (inside a worker process)."""
     from prover.prove import prove_ddar
+    from prover.search_cli import answer_texts
 
     if task.mode == "search":
         from prover.search_cli import run_search_task

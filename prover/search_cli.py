@@ -149,6 +149,15 @@ def _prove_all(pairs, parse: Callable, config: SearchConfig, proposer: Proposer 
         run.outcomes.append(result.outcome)
 
 
+def answer_texts(proof) -> list[str]:
+    """The values a proof of a find-the-value problem establishes, in words ("∠BAD = 30°");
+    [] for other proofs (a bench row's ``values``)."""
+    from prover.compute import answers
+    from prover.export.wording import Labels
+
+    return [a.words(Labels(proof.problem.points())) for a in answers(proof)]
+
+
 def run_search_task(task) -> dict:
     """One ``bench --mode search`` row (inside a bench worker): status, seconds, the clauses
     the search added, candidates tried and skipped, time to proof, checker verdict."""
@@ -181,11 +190,8 @@ def run_search_task(task) -> dict:
             row["aux"] = list(out.proof.aux_points)
             row["checked"] = bool(out.check and out.check.ok)
             row["conditions"] = [str(c) for c in getattr(out.proof, "conditions", ())]
-            if res.solved:
-                from .bench import answer_texts
-
-                if values := answer_texts(out.proof):
-                    row["values"] = values  # find-the-value goals: the values proven
+            if res.solved and (values := answer_texts(out.proof)):
+                row["values"] = values  # find-the-value goals: the values proven
         if res.solved:
             row["time_to_proof"] = round(res.seconds, 4)
     except ProposerUnavailable as e:

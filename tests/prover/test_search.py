@@ -244,7 +244,7 @@ def test_an_extension_must_keep_the_figure() -> None:
 def test_a_find_the_value_goal_is_searched_as_its_value_and_answered() -> None:
     """DD+AR alone cannot find the angle between DE and AB; with the foot of the altitude from
     c the search proves the value read off the figure, and the proof answers the question."""
-    from prover.bench import answer_texts
+    from prover.search_cli import answer_texts
     from prover.export import render
 
     problem = _problem(BISECTORS.replace("? para d e a b", "? acompute d e a b"))
