@@ -917,16 +917,6 @@ def _spirals(P: dict[str, complex], lines: list[_Line], tol: float) -> Iterator[
 
 
 # ---------------------------------------------------------------------- ranking
-@dataclass(frozen=True)
-class _Incidences:
-    """Which existing objects each candidate's new point lies on (row i: candidate i)."""
-
-    lines: dict[int, list[int]]  # the lines (indices into the figure's lines) through it
-    circles: dict[int, list[int]]  # the circles through three points through it
-    centred: dict[int, list[int]]  # the points o with |o z| = |o p| for another existing point p
-    midpoint: list[bool]  # whether it is the midpoint of two existing points
-
-
 def _rank(cands: list[_Candidate], pts: dict[str, complex], names: list[str], lines: list[_Line],
           circles: list[_Circle], goal_pts: set[str], centre: complex, radius: float,
           tol: float) -> list[tuple[float, _Candidate]]:
@@ -943,111 +933,90 @@ def _rank(cands: list[_Candidate], pts: dict[str, complex], names: list[str], li
     Z = Z[far]
     if not keep:
         return []
-    hits = _incidences(Z, existing, lines, circles, tol)
-    pos = {x: i for i, x in enumerate(names)}
-    scored: list[tuple[float, int, _Candidate]] = []
-    best_at: dict[tuple[int, int], int] = {}
-    for i, c in enumerate(keep):
-        score = _evidence(i, c, hits, lines, circles, names, pos, goal_pts, tol)
-        key = (round(c.z.real / radius * 10**SNAP_DIGITS), round(c.z.imag / radius * 10**SNAP_DIGITS))
-        prev = best_at.get(key)
-        if prev is not None and scored[prev][0] >= score:
-            continue
-        if prev is not None:
-            scored[prev] = (-math.inf, prev, scored[prev][2])
-        best_at[key] = len(scored)
-        scored.append((score, len(scored), c))
-    scored = [s for s in scored if s[0] > -math.inf]
-    scored.sort(key=lambda s: (-s[0], s[1]))
-    return [(s, c) for s, _, c in scored]
+    scores = np.concatenate([
+        _evidence(keep[lo:lo + _CHUNK], Z[lo:lo + _CHUNK], existing, lines, circles, names, goal_pts, tol)
+        for lo in range(0, len(keep), _CHUNK)
+    ])
+    # one candidate per point (rounded): the best, the first of equals; then best first, stable
+    keys = np.round(np.stack([Z.real, Z.imag], axis=1) / radius * 10**SNAP_DIGITS)
+    order = np.lexsort((np.arange(len(keep)), -scores))
+    _, first = np.unique(keys[order], axis=0, return_index=True)
+    winners = order[np.sort(first)]
+    return [(float(scores[i]), keep[i]) for i in winners]
 
 
-#: Candidates whose incidences are computed at once (bounds the (rows, lines or circles) arrays).
+#: Candidates whose evidence is computed at once (bounds the (rows, lines or circles) arrays:
+#: a 30-point figure has thousands of circles and a hundred thousand candidates).
 _CHUNK = 1024
 
-
-def _incidences(Z: np.ndarray, existing: np.ndarray, lines: list[_Line], circles: list[_Circle],
-                tol: float) -> _Incidences:
-    """The incidences of the points ``Z`` (m,) with the figure (``existing``: its n points).
-
-    Computed ``_CHUNK`` candidates at a time, so memory stays bounded on large figures
-    (a 30-point figure has thousands of circles and a hundred thousand candidates)."""
-    hits = _Incidences({}, {}, {}, [])
-    for lo in range(0, len(Z), _CHUNK):
-        part = _incidences_of(Z[lo:lo + _CHUNK], existing, lines, circles, tol)
-        for mine, theirs in ((hits.lines, part.lines), (hits.circles, part.circles), (hits.centred, part.centred)):
-            mine.update((lo + i, js) for i, js in theirs.items())
-        hits.midpoint.extend(part.midpoint)
-    return hits
+#: Families whose new point is at equal distances from points of its construction by construction.
+_EQUIDISTANT_FAMILIES = frozenset({"midpoint", "mirror", "reflection", "line-circle"})
 
 
-def _incidences_of(Z: np.ndarray, existing: np.ndarray, lines: list[_Line], circles: list[_Circle],
-                   tol: float) -> _Incidences:
-    # lines |cross(z - p, d)| and circles ||z - c| - r|: (m, L) and (m, C)
-    LP = np.array([l.p for l in lines])
-    LD = np.array([l.d for l in lines])
-    on_line = np.abs(((Z[:, None] - LP[None, :]) * LD.conj()[None, :]).imag) <= 10 * tol
+def _evidence(cands: list[_Candidate], Z: np.ndarray, existing: np.ndarray, lines: list[_Line],
+              circles: list[_Circle], names: list[str], goal_pts: set[str], tol: float) -> np.ndarray:
+    """The evidence for each candidate (see :class:`HeuristicProposer`), its new point at ``Z``
+    (``existing``: the figure's points, in the order of ``names``).
+
+    Per candidate: 2 for each line of the figure through the new point that it is not built on,
+    2 for each circle through three points likewise, 1 for each existing point equidistant from
+    it and another existing point (not a centre it is built about), 2 for being the midpoint of
+    two existing points (other than as a midpoint), one more per such incidence involving a goal
+    point (at most 3), a quarter per goal point it is built from, and the family's prior."""
+    m, n = len(Z), len(existing)
+    score = np.array([_PRIOR.get(c.family, 0.0) - 0.05 * len(c.args) + 0.25 * len(goal_pts & set(c.args))
+                      for c in cands])
+    goal_hits = np.zeros(m)
+    # lines |cross(z - p, d)|, less the lines the candidate is built on (checked on the few hits)
+    if lines:
+        LP, LD = np.array([l.p for l in lines]), np.array([l.d for l in lines])
+        rows, cols = np.nonzero(np.abs(((Z[:, None] - LP[None, :]) * LD.conj()[None, :]).imag) <= 10 * tol)
+        keep = np.ones(len(rows), dtype=bool)
+        for k in range(max((len(c.lines) for c in cands), default=0)):
+            p = np.array([c.lines[k][0] if len(c.lines) > k else np.nan for c in cands], dtype=complex)[rows]
+            d = np.array([c.lines[k][1] if len(c.lines) > k else np.nan for c in cands], dtype=complex)[rows]
+            parallel = np.abs((LD[cols] * d.conj()).imag) <= ON_LOCUS
+            through = np.abs(((p - LP[cols]) * LD[cols].conj()).imag) <= 10 * tol
+            keep &= ~(parallel & through)
+        rows, cols = rows[keep], cols[keep]
+        score += 2 * np.bincount(rows, minlength=m)
+        goal_lines = np.array([bool(goal_pts & set(l.members)) for l in lines], dtype=float)
+        goal_hits += np.bincount(rows, weights=goal_lines[cols], minlength=m)
+    # circles ||z - c| - r|, less the circles the candidate is built on
     if circles:
-        CC = np.array([c.c for c in circles])
-        CR = np.array([c.r for c in circles])
-        on_circle = np.abs(np.abs(Z[:, None] - CC[None, :]) - CR[None, :]) <= 10 * tol
-    else:
-        on_circle = np.zeros((len(Z), 0), dtype=bool)
-    # on a circle about an existing point o through another existing point p: (m, n), by
-    # comparing |o z| with the nearest of o's sorted distances to the other points
-    n = len(existing)
-    D = np.abs(existing[:, None] - existing[None, :])  # (n, n)
-    others = np.sort(D[~np.eye(n, dtype=bool)].reshape(n, n - 1), axis=1) if n > 1 else np.zeros((n, 0))
-    DZ = np.abs(Z[:, None] - existing[None, :])  # (m, n)
-    centred = np.zeros((len(Z), n), dtype=bool)
-    for j in range(n if n > 1 else 0):
-        at = np.searchsorted(others[j], DZ[:, j])
-        below = np.abs(others[j][np.clip(at - 1, 0, n - 2)] - DZ[:, j]) <= 10 * tol
-        above = np.abs(others[j][np.clip(at, 0, n - 2)] - DZ[:, j]) <= 10 * tol
-        centred[:, j] = below | above
-    # the midpoint of two existing points: (m,)
+        CC, CR = np.array([c.c for c in circles]), np.array([c.r for c in circles])
+        rows, cols = np.nonzero(np.abs(np.abs(Z[:, None] - CC[None, :]) - CR[None, :]) <= 10 * tol)
+        keep = np.ones(len(rows), dtype=bool)
+        for k in range(max((len(c.circles) for c in cands), default=0)):
+            o = np.array([c.circles[k][0] if len(c.circles) > k else np.nan for c in cands], dtype=complex)[rows]
+            r = np.array([c.circles[k][1] if len(c.circles) > k else np.nan for c in cands])[rows]
+            keep &= ~((np.abs(CC[cols] - o) <= 10 * tol) & (np.abs(CR[cols] - r) <= 10 * tol))
+        rows, cols = rows[keep], cols[keep]
+        score += 2 * np.bincount(rows, minlength=m)
+        goal_circles = np.array([bool(goal_pts & set(c.members)) for c in circles], dtype=float)
+        goal_hits += np.bincount(rows, weights=goal_circles[cols], minlength=m)
+    # on a circle about an existing point o through another existing point: |o z| is one of o's
+    # sorted distances to the other points (nearest neighbours by binary search)
+    if n > 1:
+        D = np.abs(existing[:, None] - existing[None, :])
+        others = np.sort(D[~np.eye(n, dtype=bool)].reshape(n, n - 1), axis=1)
+        DZ = np.abs(Z[:, None] - existing[None, :])
+        centred = np.zeros((m, n), dtype=bool)
+        for j in range(n):
+            at = np.searchsorted(others[j], DZ[:, j])
+            below = np.abs(others[j][np.clip(at - 1, 0, n - 2)] - DZ[:, j]) <= 10 * tol
+            above = np.abs(others[j][np.clip(at, 0, n - 2)] - DZ[:, j]) <= 10 * tol
+            centred[:, j] = below | above
+        pos = {x: i for i, x in enumerate(names)}
+        for i, c in enumerate(cands):  # equal lengths by construction are no evidence
+            built = c.centres + (c.args if c.family in _EQUIDISTANT_FAMILIES else ())
+            centred[i, [pos[a] for a in built if a in pos]] = False
+        score += centred.sum(axis=1)
+        goal_hits += centred @ np.array([x in goal_pts for x in names], dtype=float)
+    # the midpoint of two existing points
     iu = np.triu_indices(n, 1)
     sums = (existing[:, None] + existing[None, :])[iu]
     midpoint = (np.abs(sums[None, :] - 2 * Z[:, None]) <= 20 * tol).any(axis=1)
-    return _Incidences(_by_row(on_line), _by_row(on_circle), _by_row(centred), midpoint.tolist())
-
-
-def _evidence(i: int, c: _Candidate, hits: _Incidences, lines: list[_Line], circles: list[_Circle],
-              names: list[str], pos: dict[str, int], goal_pts: set[str], tol: float) -> float:
-    """The evidence for candidate ``c`` (row ``i`` of ``hits``): see :class:`HeuristicProposer`."""
-    score = _PRIOR.get(c.family, 0.0) - 0.05 * len(c.args)
-    goal_hits = 0
-    for j in hits.lines.get(i, ()):
-        line = lines[j]
-        if any(_same_line(line, p, d, tol) for p, d in c.lines):
-            continue
-        score += 2
-        goal_hits += bool(goal_pts & set(line.members))
-    for j in hits.circles.get(i, ()):
-        circ = circles[j]
-        if any(abs(circ.c - o) <= 10 * tol and abs(circ.r - r) <= 10 * tol for o, r in c.circles):
-            continue
-        score += 2
-        goal_hits += bool(goal_pts & set(circ.members))
-    if i in hits.centred:
-        centres = set(hits.centred[i])
-        if c.family in ("midpoint", "mirror", "reflection", "line-circle"):
-            centres -= {pos[a] for a in c.args if a in pos}  # equal lengths by construction
-        centres -= {pos[a] for a in c.centres if a in pos}
-        score += len(centres)
-        goal_hits += sum(names[o] in goal_pts for o in centres)
-    if c.family != "midpoint" and hits.midpoint[i]:
-        score += 2
-    return score + min(goal_hits, 3) + 0.25 * len(goal_pts & set(c.args))
-
-
-def _by_row(mask: np.ndarray) -> dict[int, list[int]]:
-    """The true columns of each row of a boolean matrix (rows without any are left out)."""
-    out: dict[int, list[int]] = {}
-    for i, j in zip(*(x.tolist() for x in np.nonzero(mask))):
-        out.setdefault(i, []).append(j)
-    return out
-
-
-def _same_line(line: _Line, p: complex, d: complex, tol: float) -> bool:
-    return abs((line.d * d.conjugate()).imag) <= ON_LOCUS and _on_line(p, line.p, line.d, 10 * tol)
+    midpoint &= np.array([c.family != "midpoint" for c in cands])
+    score += 2 * midpoint
+    return score + np.minimum(goal_hits, 3)
