@@ -27,7 +27,7 @@ from geometry.problem import parse_problem  # noqa: E402
 from prover.prove import prove_ddar  # noqa: E402
 
 #: Rules and AR tables added after the first corpus was made (the ones to account for).
-RECENT = ("r43", "r44", "r45", "r46", Table.SQUARE)
+RECENT = ("r43", "r44", "r45", "r46", "r50", "r51", "r52", "r53", Table.SQUARE)
 
 
 def aux_examples(corpus: Path, limit: int):

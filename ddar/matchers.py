@@ -122,6 +122,41 @@ def centres(db: Engine) -> int:
                 new += 1
     return new
 
+def chord_bisectors(db: Engine) -> int:
+    """r52: a point equidistant from the ends of two chords of a circle (not parallel) is its centre."""
+    new = 0
+    for circ in db.index.circles:
+        o = db.index.centre_of.get(circ)
+        if o is None:
+            continue
+        pairs = [(a, b) for a, b in combinations(circ, 2) if o not in (a, b) and db.implied(P("cong", o, a, o, b))]
+        for (a, b), (c, d) in combinations(pairs, 2):
+            if len({a, b, c, d}) < 4:
+                continue
+            concl = P("cong", o, a, o, c)
+            if db.implied(concl):
+                continue
+            new += db.derive("r52", concl, [P("cong", o, a, o, b), P("cong", o, c, o, d), P("cyclic", a, b, c, d)])
+    return new
+
+
+def arc_midpoints(db: Engine) -> int:
+    """r53: D on the circle ABC with DA = DB: a bisector CD of the angle at C puts D on the circle."""
+    new = 0
+    for circ in db.index.circles:
+        on = set(circ)
+        for d in circ:
+            for group in db.index.equidistant.get(d, ()):
+                for a, b in combinations([x for x in group if x in on], 2):
+                    for c in circ:
+                        if c in (a, b, d) or frozenset((a, b, c, d)) in db.cyclic4:
+                            continue
+                        new += db.derive(
+                            "r53", P("cyclic", a, b, c, d), [P("eqangle", c, a, c, d, c, d, c, b), P("cong", d, a, d, b)]
+                        )
+    return new
+
+
 def centre_class(db: Engine, o: str, cls: list[str]) -> int:
     new = 0
     if len(cls) >= 4:
@@ -237,6 +272,45 @@ def bisectors(db: Engine) -> int:
                     elif db.implied(ratio):
                         new += db.derive("r11", angle, [ratio, coll])
     return new
+
+def bisector_points(db: Engine) -> int:
+    """r51: a point on the bisectors of two angles of a triangle lies on the bisector of the
+    third. The candidates (a point on a bisector of each angle) are read off the figure once."""
+    memo = db.memo("bisector_points", dict)
+    if memo.get("index") is not db.index:  # read once per figure (an extension rebuilds the index)
+        memo["index"], memo["centres"] = db.index, _bisector_centres(db)
+    new = 0
+    for x, (a, b, c) in memo["centres"]:
+        for u, v, w in ((a, b, c), (b, c, a), (c, a, b)):
+            concl = P("eqangle", w, u, w, x, w, x, w, v)
+            if concl.canonical() in db.known:
+                continue
+            new += db.derive("r51", concl, [P("eqangle", u, v, u, x, u, x, u, w), P("eqangle", v, u, v, x, v, x, v, w)])
+    return new
+
+
+def _bisects(pts: dict, v: str, x: str, a: str, b: str) -> bool:
+    """Whether line VX bisects the angle between VA and VB (internally or externally), numerically."""
+    u, p, q = pts[x] - pts[v], pts[a] - pts[v], pts[b] - pts[v]
+    if not (abs(u) and abs(p) and abs(q)):
+        return False
+    z = (u * u).conjugate() * p * q  # real when the directions of VA and VB are symmetric about VX
+    return abs(z.imag) <= NUMERIC_CHECK * abs(z)
+
+
+def _bisector_centres(db: Engine) -> list[tuple[str, tuple[str, str, str]]]:
+    """(X, ABC): X on a bisector of each angle of the non-degenerate triangle ABC in the figure."""
+    index, pts, out = db.index, db.pts, []
+    for a, b, c in combinations(index.names, 3):
+        if index.collinear(a, b, c):
+            continue
+        for x in index.names:
+            if x in (a, b, c) or index.collinear(a, b, x) or index.collinear(b, c, x) or index.collinear(c, a, x):
+                continue
+            if _bisects(pts, a, x, b, c) and _bisects(pts, b, x, a, c) and _bisects(pts, c, x, a, b):
+                out.append((x, (a, b, c)))
+    return out
+
 
 # ------------------------------------------------------------------ midpoints
 def midpoints(db: Engine) -> int:
@@ -650,6 +724,8 @@ MATCHERS: tuple[Matcher, ...] = (
     Matcher(perp_bisector, ("r23", "r22")),
     Matcher(midpoints, ("m01",)),
     Matcher(cyclic_from_angles, ("r04",)),
+    Matcher(chord_bisectors, ("r52",)),
+    Matcher(arc_midpoints, ("r53",)),
     Matcher(collinear_midpoint_rules, ("r06", "r25", "r26", "r19")),
     Matcher(triangles, ("r32", "r32m", "r33", "r33m", "r34", "r35", "r38", "r38m", "r39", "r39m", "t06", "t07")),
     Matcher(parallel_transversals, ("r42", "r41")),
@@ -657,6 +733,7 @@ MATCHERS: tuple[Matcher, ...] = (
     # constant ratios of segments on a line: ratio chasing (AR), no rule
     Matcher(ratio_constants, (), frozenset({Table.RATIO, Table.LENGTH})),
     Matcher(bisectors, ("r12", "r11")),
+    Matcher(bisector_points, ("r51",)),
     Matcher(ceva, ("r45",)),
     Matcher(menelaus, ("r44",)),
     Matcher(pappus, ("r50",)),

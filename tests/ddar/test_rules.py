@@ -122,6 +122,12 @@ FIRING = [
     ("r50", "a b = segment a b; p q = segment p q; c = on_line c a b; r = on_line r p q; "
      "x = on_line x a q, on_line x p b; y = on_line y a r, on_line y p c; z = on_line z b r, on_line z c q",
      "coll x y z"),
+    # x on the bisectors at a and b (the incentre): cx bisects the angle at c
+    ("r51", "a b c = triangle a b c; x = angle_bisector x b a c, angle_bisector x a b c", "eqangle c a c x c x c b"),
+    # p on the perpendicular bisectors of the chords ab and cd of one circle: its centre
+    ("r52", "a b c = triangle a b c; d = on_circum d a b c; p = on_bline p a b, on_bline p c d", "cong p a p c"),
+    # the bisector at c meets the perpendicular bisector of ab at the arc midpoint d
+    ("r53", "a b c = triangle a b c; d = angle_bisector d a c b, on_bline d a b", "cyclic a b c d"),
     # similar-triangle bundles unpacked
     ("t01", "a b c = triangle a b c; d = on_line d a b; e = on_line e a c, on_pline e d b c",
      "eqratio a b a c a d a e"),
@@ -203,6 +209,15 @@ NOT_FIRING = [
              "coll z c q"], "coll x y z",
      {"a": 0j, "b": 2 + 0j, "c": 4 + 0j, "q": 0j, "p": 1 + 1j, "r": 2 + 2j, "x": 1.5 + 0.5j, "y": 1 + 1j,
       "z": 2 + 0j}),
+    # a, b, c (and x) on one line: every angle vanishes, the "bisectors" say nothing
+    ("r51", ["eqangle a b a x a x a c", "eqangle b a b x b x b c"], "eqangle c a c x c x c b",
+     {"a": 0j, "b": 4 + 0j, "c": 1 + 0j, "x": 2 + 0j}),
+    # ab parallel to cd (an isosceles trapezoid): o on their common perpendicular bisector, not the centre
+    ("r52", ["cong o a o b", "cong o c o d", "cyclic a b c d"], "cong o a o c",
+     {"a": -2 + 0j, "b": 2 + 0j, "c": -1 + 3 ** 0.5 * 1j, "d": 1 + 3 ** 0.5 * 1j, "o": 5j}),
+    # ca = cb: the bisector at c is the perpendicular bisector of ab, d any point of it
+    ("r53", ["eqangle c a c d c d c b", "cong d a d b"], "cyclic a b c d",
+     {"a": -2 + 0j, "b": 2 + 0j, "c": 3j, "d": -1j}),
     # c coincides with o: no segment OC
     ("r43", ["para a b c d", "coll o a c", "coll o b d"], "eqratio o a a c o b b d",
      {"o": 0j, "a": 2 + 0j, "b": 1 + 2j, "c": 0j, "d": 0j}),

@@ -15,7 +15,7 @@ from prover.problem_sets import set_path
 ORTHOCENTER = ("a b c = triangle a b c; d = foot d a b c; e = foot e b c a; "
                "h = on_line h a d, on_line h b e ? perp c h a b")
 #: DD+AR leaves it open in a few ms and the heuristic search runs long on it (a timeout at 60 s).
-LONG = dict(split_problem_text(set_path("olympiad_dev").read_text(encoding="utf-8")))["imo_sl_1998_g1_part1"]
+LONG = dict(split_problem_text(set_path("olympiad_dev").read_text(encoding="utf-8")))["imo_sl_2000_g1"]
 
 
 def _type(page, text: str, name: str = "problem") -> None:
@@ -96,7 +96,7 @@ def test_an_example_is_one_click_away(page) -> None:
 
 
 def test_cancel_stops_the_search_and_its_processes_are_gone(page, server) -> None:
-    _type(page, LONG, "imo_sl_1998_g1_part1")
+    _type(page, LONG, "imo_sl_2000_g1")
     page.click("details.settings summary")
     page.fill("#timeout", "200")
     page.fill("#jobs", "2")

@@ -17,7 +17,7 @@ from prover.problem_sets import set_path
 
 ORTHOCENTER = ("a b c = triangle a b c; d = foot d a b c; e = foot e b c a; "
                "h = on_line h a d, on_line h b e ? perp c h a b")
-LONG = dict(split_problem_text(set_path("olympiad_dev").read_text(encoding="utf-8")))["imo_sl_1998_g1_part1"]
+LONG = dict(split_problem_text(set_path("olympiad_dev").read_text(encoding="utf-8")))["imo_sl_2000_g1"]
 
 
 def _call(url: str, data: bytes | dict | None = None) -> tuple[int, dict | str]:
