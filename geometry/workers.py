@@ -429,6 +429,9 @@ class RayWorkers(Workers[K, T]):
         ray = require_ray()
         self._ray = ray
         self._started = False
+        # a job's failure comes back as its result (``_call``); what Ray reports unasked is only the
+        # interruption of a task that :meth:`kill` dropped, which no one will read
+        os.environ.setdefault("RAY_IGNORE_UNHANDLED_ERRORS", "1")
         if not ray.is_initialized():
             kwargs: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False, "configure_logging": False}
             try:
@@ -474,13 +477,20 @@ class RayWorkers(Workers[K, T]):
                 return []
 
     def kill(self, key: K) -> None:
+        """Drop job ``key``: a running task is interrupted in its worker, which stays up for the
+        next (a task past its limit is killed with its worker, in :meth:`wait`)."""
         for ref, (job, _) in list(self._running.items()):
             if job.key == key:
-                self._ray.cancel(ref, force=True)
+                self._ray.cancel(ref, force=False)
                 del self._running[ref]
                 self._fill()
                 return
         self._queue = deque(j for j in self._queue if j.key != key)
+
+    def put(self, value: Any) -> Any:
+        """``value`` in Ray's object store, once: a reference that jobs can share (``ray.get``
+        in the job gives it back) instead of each job's pickle carrying it."""
+        return self._ray.put(value)
 
     def close(self) -> None:
         self._queue.clear()

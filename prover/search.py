@@ -40,7 +40,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import partial
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -608,12 +608,18 @@ class _Search:
             # the job holds the candidate and these values only (a Ray task pickles it, not the search)
             goal, original, ctime, seed = self.goal, self.original, self.ctime, self.config.seed
             local = self.config.backend == "local"
+            stored: dict[int, tuple[Any, _Node]] = {}  # a state's engine goes to Ray's object store once
             for i, cand in enumerate(cands):
                 if local:
                     workers.submit(i, partial(_evaluate, cand, goal, original, ctime, seed), limit=ctime + 2.0)
-                else:  # the task keeps its own time (Ray's hand-over to a busy cluster is not its start)
-                    workers.submit(i, partial(_evaluate_within, ctime + 2.0, cand, goal, original, ctime, seed),
-                                   limit=ctime + 2.0 + RAY_SLACK)
+                    continue
+                if id(cand.node) not in stored:
+                    assert self.ray is not None
+                    stored[id(cand.node)] = (self.ray.put(cand.node.engine), replace(cand.node, engine=None))
+                ref, bare = stored[id(cand.node)]
+                # the task keeps its own time (Ray's hand-over to a busy cluster is not its start)
+                workers.submit(i, partial(_evaluate_within, ctime + 2.0, ref, replace(cand, node=bare), goal, original,
+                                          ctime, seed), limit=ctime + 2.0 + RAY_SLACK)
             while len(workers) and (left := self.deadline - time.monotonic()) > 0:
                 for done in workers.wait(min(0.05, left)):
                     i, res = done.key, _candidate_result(done)
@@ -742,11 +748,15 @@ def _warm_worker() -> int:
     return os.getpid()
 
 
-def _evaluate_within(limit: float, *args) -> CandidateResult:
-    """:func:`_evaluate` with a time limit kept in the worker (a Ray task)."""
+def _evaluate_within(limit: float, engine_ref: Any, cand: _Candidate, *args) -> CandidateResult:
+    """:func:`_evaluate` in a Ray task: the state's engine fetched from the object store (the
+    task's own copy), and a time limit kept in the worker."""
+    import ray
+
     try:
         with deadline(limit):
-            return _evaluate(*args)
+            cand.node.engine = copy.deepcopy(ray.get(engine_ref))  # writable: the store's may share memory
+            return _evaluate(cand, *args)
     except DeadlineExceeded:
         return CandidateResult.failed("time limit")
 
