@@ -386,6 +386,7 @@ class _Search:
         self.pushed = 0
         self.limit = min(config.first_depth, config.depth)
         self.ray: RayWorkers | None = None  # made at the first round of a Ray search, closed at its end
+        self.searched = False  # whether the search went past DD+AR
 
     def run(self) -> SearchOutcome:
         try:
@@ -396,25 +397,14 @@ class _Search:
 
     def _workers(self) -> Workers:
         """A round's runner: local processes forked now (they inherit the round's engines), or the
-        search's Ray tasks (each candidate pickled to the cluster, as many at once as it has CPUs)."""
+        search's Ray tasks (as many at once as the cluster has CPUs)."""
         if self.config.backend == "local":
             return LocalWorkers(self.config.jobs)
         if self.ray is None:
             self.ray = RayWorkers(self.config.jobs, address=self.config.address)
             self.ray.capacity = self.ray.cpus  # a candidate's time limit counts from its hand-over
-            self._warm(self.ray)
+            _warm(self.ray, self.deadline)
         return _Borrowed(self.ray)
-
-    def _warm(self, ray: RayWorkers) -> None:
-        """Start the cluster's workers and import the engine in them before the first candidate
-        (a cold worker spends seconds on it, which would count against the candidate's limit)."""
-        for i in range(ray.cpus):
-            ray.submit(("warm", i), _warm_worker)
-        end = self.deadline
-        while len(ray) and time.monotonic() < end:
-            ray.wait(min(0.5, end - time.monotonic()))
-        for i in range(ray.cpus):
-            ray.kill(("warm", i))
 
     def _run(self) -> SearchOutcome:
         base = run_ddar(self.problem, seed=self.config.seed, timeout=self.config.timeout)
@@ -429,6 +419,7 @@ class _Search:
         if base.engine is None or searched is None or len(searched.goals) != 1:
             return self._finish(self.base, _status(self.base))
         self.goal = searched.goal
+        self.searched = True
         self.ctime = self.config.candidate_seconds(self.ddar_seconds)
         self.original = frozenset(base.engine.pts)  # the points whose new facts a candidate's value counts
         self.stats.seen.add(())
@@ -525,7 +516,7 @@ class _Search:
             time.monotonic() - self.start, self.ddar_seconds, existing_points=s.existing_points, report=report,
             aux_sources=sources,
         )
-        if not hasattr(self, "goal"):  # DD+AR settled it: no search ran
+        if not self.searched:  # DD+AR settled it: no search ran
             return res
         return replace(res, outcome=replace(outcome, search=res.summary()))
 
@@ -730,11 +721,19 @@ def start_ray(jobs: int, address: str | None = None) -> RayWorkers:
     and load the engine in its workers; :meth:`RayWorkers.close` shuts a Ray started here down.
     :class:`geometry.workers.RayUnavailable` says why it cannot be."""
     ray = RayWorkers(jobs, address=address)
+    _warm(ray)
+    return ray
+
+
+def _warm(ray: RayWorkers, until: float | None = None) -> None:
+    """Start the cluster's workers and load the engine in them (a cold worker spends seconds on
+    it, which would count against a candidate's limit), by ``until`` (``time.monotonic()``)."""
     for i in range(ray.cpus):
         ray.submit(("warm", i), _warm_worker)
-    for _ in ray.results():
-        pass
-    return ray
+    while len(ray) and (until is None or time.monotonic() < until):
+        ray.wait(None if until is None else min(0.5, until - time.monotonic()))
+    for i in range(ray.cpus):
+        ray.kill(("warm", i))  # those not done by ``until``
 
 
 # ---------------------------------------------------------------------- evaluation
