@@ -80,6 +80,7 @@ __all__ = [
     "TimedOut",
     "Workers",
     "deadline",
+    "die_with_parent",
     "require_ray",
 ]
 
@@ -356,7 +357,7 @@ def _child_main(fn: Callable[[], Any], w: int, parent: int | None, memory: int |
     code = 0
     try:
         if parent is not None:
-            _die_with_parent(parent)
+            die_with_parent(parent)
         if memory is not None:
             try:
                 resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
@@ -377,8 +378,9 @@ def _child_main(fn: Callable[[], Any], w: int, parent: int | None, memory: int |
         os._exit(code)
 
 
-def _die_with_parent(parent: int) -> None:  # pragma: no cover - runs in the child
-    """Ask Linux to kill this process when its parent dies (no orphans after a hard kill)."""
+def die_with_parent(parent: int) -> None:  # pragma: no cover - runs in the child
+    """Ask Linux to kill this process when its parent (pid ``parent``) dies: no orphans after a
+    hard kill. Tied to the thread that forked it; exits at once if the parent is already gone."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)

@@ -42,6 +42,7 @@ from typing import Any
 
 from geometry.errors import ProblemError
 from geometry.problem import parse_problem
+from geometry.workers import die_with_parent
 from prover.export import FORMATS, render
 from prover.proposers import PROPOSERS
 from prover.search import SearchConfig, SearchOutcome, SearchProgress, prove
@@ -153,6 +154,7 @@ def _typed(name: str, value: Any, kind: type) -> Any:
 def run_job(req: ProveRequest, conn) -> None:  # pragma: no cover - runs in the job's process
     """Prove ``req`` (in its own process) and send what happens down ``conn``."""
     os.setpgid(0, 0)  # a process group of its own: a cancel kills it and its search workers together
+    die_with_parent(os.getppid())  # the fork server, which ends with the server, even a killed one
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C stops the server, which stops its jobs
     try:
         conn.send(("stage", {"stage": "ddar"}))

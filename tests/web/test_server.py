@@ -159,3 +159,31 @@ def test_a_foreign_host_name_is_refused(server) -> None:
     assert status == 400
     status, _ = _raw(server.url.replace("127.0.0.1", "localhost") + "/api/examples", None, {})
     assert status == 200
+
+
+def test_a_killed_server_leaves_no_proof_behind() -> None:
+    """Killed hard (no Ctrl+C, no cleanup), the server takes its running proofs and their search
+    workers with it: the fork server ends with it, and each proof dies with the fork server."""
+    import time
+
+    from processes import job_groups, live_in_groups
+
+    from bench.web_latency import start_server, stop_server
+
+    server = start_server()
+    try:
+        _, body = _call(server.url + "/api/prove", {"text": LONG, "timeout": 200, "jobs": 2, "tab": "t"})
+        assert "job" in body
+        end, groups = time.monotonic() + 60, set()
+        while time.monotonic() < end and len(live_in_groups(groups)) < 2:  # the proof and a search worker
+            groups = job_groups(server.process.pid)
+            time.sleep(0.2)
+        assert len(live_in_groups(groups)) >= 2
+        server.process.kill()
+        server.process.wait()
+        end = time.monotonic() + 20
+        while time.monotonic() < end and live_in_groups(groups):
+            time.sleep(0.2)
+        assert not live_in_groups(groups)
+    finally:
+        stop_server(server)
