@@ -44,7 +44,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 #: A search proof with one auxiliary construction, found in about a second (jgex).
 AUX_EXAMPLE = ("jgex", "examples/complete2/unsolved1/complete_010_Other_gao_Y_yL157-1.gex")
 #: DD+AR leaves it open in a few ms and the heuristic search runs long on it (olympiad_dev).
-LONG_EXAMPLE = ("olympiad_dev", "imo_sl_1998_g1_part1")
+LONG_EXAMPLE = ("olympiad_dev", "imo_sl_2000_g1")
 
 
 @dataclass(frozen=True)
@@ -179,14 +179,14 @@ def screenshots(page, out: Path) -> None:
     page.evaluate(_PREVIEW, [text.replace("foot e b c a", "fot e b c a")])
     page.screenshot(path=str(out / "web-error.png"))
     page.select_option("#set", LONG_EXAMPLE[0])
-    page.fill("#filter", "imo_sl_1998")
+    page.fill("#filter", LONG_EXAMPLE[1])
     page.fill("#name", LONG_EXAMPLE[1])
     page.evaluate(_PREVIEW, [problems[LONG_EXAMPLE[0]][LONG_EXAMPLE[1]]])
     page.fill("#timeout", "60")
     page.fill("#jobs", "2")
     page.click("#prove")
     page.wait_for_function("() => Number(document.getElementById('p-tried').textContent) > 30", timeout=60_000)
-    page.screenshot(path=str(out / "web-search.png"))
+    page.screenshot(path=str(out / "web-search.png"), full_page=True)
     page.click("#cancel")
     page.wait_for_function("() => document.getElementById('stage').textContent === 'cancelled'")
     page.fill("#name", "a jgex problem (one auxiliary point)")

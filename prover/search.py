@@ -130,6 +130,7 @@ class SearchProgress:
     best: float  # best value of an unproven state so far
     elapsed: float
     queued: int = 0  # candidates waiting at this depth
+    best_aux: tuple[str, ...] = ()  # the auxiliary clauses of the best unproven state so far
 
 
 @dataclass(frozen=True)
@@ -387,6 +388,7 @@ class _Search:
         self.limit = min(config.first_depth, config.depth)
         self.ray: RayWorkers | None = None  # made at the first round of a Ray search, closed at its end
         self.searched = False  # whether the search went past DD+AR
+        self.best_aux: tuple[str, ...] = ()  # the clauses of the best unproven state so far (progress)
 
     def run(self) -> SearchOutcome:
         try:
@@ -524,7 +526,7 @@ class _Search:
         if self.progress is not None:
             best = self.stats.best if self.stats.best > -math.inf else 0.0
             self.progress(SearchProgress(self.depth, self.stats.tried, self.stats.skipped, best,
-                                         time.monotonic() - self.start, queued))
+                                         time.monotonic() - self.start, queued, self.best_aux))
 
     def _value(self, cand: _Candidate, res: CandidateResult) -> float | None:
         return self.config.value(res, cand.proposal) if res.status is CandidateStatus.UNSOLVED else None
@@ -615,7 +617,10 @@ class _Search:
                 for done in workers.wait(min(0.05, left)):
                     i, res = done.key, _candidate_result(done)
                     results[i] = res
-                    self.stats.count(res, self._value(cands[i], res))
+                    value = self._value(cands[i], res)
+                    if value is not None and value > self.stats.best:
+                        self.best_aux = cands[i].problem_aux()
+                    self.stats.count(res, value)
                     self.tally.add(res, len(cands[i].node.aux) + 1)
                     if res.status is CandidateStatus.SOLVED:
                         solved_at = i if solved_at is None else min(solved_at, i)

@@ -254,3 +254,13 @@ def test_a_find_the_value_goal_is_searched_as_its_value_and_answered() -> None:
     assert answer_texts(res.outcome.proof) == ["∠(DE, AB) = 0°"]
     text = render([res.outcome], "text")
     assert "Find the value of ∠(DE, AB)." in text and text.rstrip().endswith("Answer: ∠(DE, AB) = 0°.")
+
+
+def test_the_progress_names_the_clauses_of_the_best_state() -> None:
+    """A progress line can say which auxiliary points the most promising state so far adds."""
+    useless = ["f = midpoint f a b", "f = midpoint f b c"]
+    seen = []
+    res = search(_problem(), FakeLM(useless), SearchConfig(timeout=60, depth=1), progress=seen.append)
+    assert res.status == "unsolved"
+    assert seen and all(p.best_aux == () or p.best_aux in {(u,) for u in useless} for p in seen)
+    assert seen[-1].best_aux in {(u,) for u in useless}  # both were tried: one of them is the best

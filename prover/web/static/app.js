@@ -231,6 +231,7 @@
     $("stage").textContent = "starting";
     $("elapsed").textContent = "0.0 s";
     for (const id of ["p-depth", "p-best"]) { $(id).textContent = "–"; }
+    $("p-best-aux").textContent = "";
     for (const id of ["p-tried", "p-queued", "p-skipped"]) { $(id).textContent = "0"; }
     $("bar").style.width = "0%";
     $("progress").classList.remove("ended");
@@ -277,6 +278,7 @@
       $("p-queued").textContent = d.queued;
       $("p-skipped").textContent = d.skipped;
       $("p-best").textContent = d.best.toFixed(2);
+      $("p-best-aux").textContent = d.best_aux && d.best_aux.length ? "best state adds: " + d.best_aux.join("; ") : "";
       $("elapsed").textContent = d.elapsed.toFixed(1) + " s";
       const total = d.tried + d.queued;
       $("bar").style.width = (total ? (100 * d.tried / total) : 0).toFixed(1) + "%";
