@@ -40,6 +40,7 @@ class Task:
     beam_size: int = SearchConfig.beam_size
     depth: int = SearchConfig.depth
     k: int = SearchConfig.k  # clauses asked of the proposer per search state
+    bundle: int = SearchConfig.bundle  # the root's candidates tried this many at a time (0: never)
     # --spread candidates: the problem's candidates run on ``jobs`` local processes or on Ray
     jobs: int = 1
     backend: str = "local"

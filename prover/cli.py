@@ -395,7 +395,8 @@ def run_bench(args: argparse.Namespace) -> int:
         raise UsageError("--spread candidates spreads a search's candidates: use it with --mode search")
     tasks = [
         Task(name, text, args.timeout, args.seed, args.mode, args.proposer, args.model, args.beam_size,
-             args.depth, args.candidates, *((args.jobs, args.backend, args.address) if per_problem else ()))
+             args.depth, args.candidates, args.bundle,
+             *((args.jobs, args.backend, args.address) if per_problem else ()))
         for name, text in pairs
     ]
     out = Path(args.out) if args.out else None

@@ -953,6 +953,33 @@ _CHUNK = 1024
 _EQUIDISTANT_FAMILIES = frozenset({"midpoint", "mirror", "reflection", "line-circle"})
 
 
+def _on_lines(Z: np.ndarray, LP: np.ndarray, LD: np.ndarray, eps: float) -> tuple[np.ndarray, np.ndarray]:
+    """The (point, line) pairs with the point ``Z[i]`` within ``eps`` of the line through
+    ``LP[j]`` with unit direction ``LD[j]``. The distance is linear in the point's coordinates, so
+    one matrix product screens every pair (with a margin for its rounding, bounded by the
+    largest coordinates) and the few pairs it keeps are tested as ``|Im((z - p) conj(d))| <= eps``."""
+    A = np.stack([Z.real, Z.imag, np.ones(len(Z))], axis=1)
+    B = np.stack([-LD.imag, LD.real, -(LP * LD.conj()).imag])
+    margin = eps * (1 + 1e-9) + 1e-12 * (np.abs(Z).max(initial=0.0) + np.abs(LP) + 1.0)
+    rows, cols = np.nonzero(np.abs(A @ B) <= margin[None, :])
+    exact = np.abs(((Z[rows] - LP[cols]) * LD[cols].conj()).imag) <= eps
+    return rows[exact], cols[exact]
+
+
+def _on_circles(Z: np.ndarray, CC: np.ndarray, CR: np.ndarray, eps: float) -> tuple[np.ndarray, np.ndarray]:
+    """The (point, circle) pairs with ``||Z[i] - CC[j]| - CR[j]| <= eps``. The power of a point,
+    ``|z|^2 - 2 Re(z conj c) + |c|^2 - r^2``, is linear in ``(|z|^2, x, y, 1)``: one matrix
+    product screens every pair (a point within ``eps`` of the circle has power at most
+    ``eps (2r + eps)``, plus a margin for rounding) and the kept pairs are tested exactly."""
+    A = np.stack([np.abs(Z) ** 2, Z.real, Z.imag, np.ones(len(Z))], axis=1)
+    B = np.stack([np.ones(len(CC)), -2 * CC.real, -2 * CC.imag, np.abs(CC) ** 2 - CR ** 2])
+    size = (np.abs(Z) ** 2).max(initial=0.0) + np.abs(CC) ** 2 + CR ** 2
+    margin = eps * (2 * CR + eps) * (1 + 1e-9) + 1e-12 * (size + 1.0)
+    rows, cols = np.nonzero(np.abs(A @ B) <= margin[None, :])
+    exact = np.abs(np.abs(Z[rows] - CC[cols]) - CR[cols]) <= eps
+    return rows[exact], cols[exact]
+
+
 def _evidence(cands: list[_Candidate], Z: np.ndarray, existing: np.ndarray, lines: list[_Line],
               circles: list[_Circle], names: list[str], goal_pts: set[str], tol: float) -> np.ndarray:
     """The evidence for each candidate (see :class:`HeuristicProposer`), its new point at ``Z``
@@ -970,7 +997,7 @@ def _evidence(cands: list[_Candidate], Z: np.ndarray, existing: np.ndarray, line
     # lines |cross(z - p, d)|, less the lines the candidate is built on (checked on the few hits)
     if lines:
         LP, LD = np.array([l.p for l in lines]), np.array([l.d for l in lines])
-        rows, cols = np.nonzero(np.abs(((Z[:, None] - LP[None, :]) * LD.conj()[None, :]).imag) <= 10 * tol)
+        rows, cols = _on_lines(Z, LP, LD, 10 * tol)
         keep = np.ones(len(rows), dtype=bool)
         for k in range(max((len(c.lines) for c in cands), default=0)):
             p = np.array([c.lines[k][0] if len(c.lines) > k else np.nan for c in cands], dtype=complex)[rows]
@@ -985,7 +1012,7 @@ def _evidence(cands: list[_Candidate], Z: np.ndarray, existing: np.ndarray, line
     # circles ||z - c| - r|, less the circles the candidate is built on
     if circles:
         CC, CR = np.array([c.c for c in circles]), np.array([c.r for c in circles])
-        rows, cols = np.nonzero(np.abs(np.abs(Z[:, None] - CC[None, :]) - CR[None, :]) <= 10 * tol)
+        rows, cols = _on_circles(Z, CC, CR, 10 * tol)
         keep = np.ones(len(rows), dtype=bool)
         for k in range(max((len(c.circles) for c in cands), default=0)):
             o = np.array([c.circles[k][0] if len(c.circles) > k else np.nan for c in cands], dtype=complex)[rows]

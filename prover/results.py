@@ -42,6 +42,7 @@ _OPTIONS = {
     "beam_size": "--beam-size",
     "depth": "--depth",
     "candidates": "--candidates",
+    "bundle": "--bundle",
     "timeout": "--timeout",
     "seed": "--seed",
     "version": "geoprover",
@@ -70,6 +71,7 @@ def bench_config(task) -> dict:
         config["beam_size"] = task.beam_size
         config["depth"] = task.depth
         config["candidates"] = task.k
+        config["bundle"] = task.bundle
         if getattr(task, "jobs", 1) != 1:  # --spread candidates: workers of one problem's search
             config["candidate_jobs"] = task.jobs
     config["timeout"] = float(task.timeout)

@@ -37,7 +37,7 @@ import heapq
 import math
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any, Protocol
@@ -45,7 +45,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from ddar.check import CheckResult, ReplayResult
-from ddar.engine import Budget, Engine
+from ddar.engine import Budget, Engine, Result as EngineResult
 from ddar.extend import extend_engine
 from ddar.proof import Proof, traceback
 from geometry.diagram import Diagram, choice_figures, existing_points, extend_diagram
@@ -55,7 +55,7 @@ from geometry.tolerance import STATE_KEY_DIGITS
 from geometry.workers import DeadlineExceeded, Failed, LocalWorkers, Ok, RayWorkers, Result, TimedOut, Workers, deadline
 
 from .compute import constant_problem, is_compute
-from .proposers import Proposal, Proposer, SearchState
+from .proposers import Proposal, Proposer, SearchState, fresh_name
 from .prove import Outcome, run_ddar, state_choice, verify
 
 __all__ = [
@@ -106,6 +106,12 @@ class SearchConfig:
     #: cluster at ``address``, or on a local Ray of ``jobs`` CPUs started for the search)
     backend: str = "local"
     address: str | None = None
+    #: combinations: the root's best ``bundle_reach`` candidates of each batch are also tried
+    #: ``bundle`` at a time in one DD+AR run (0 or 1: never), so a proof that needs several of
+    #: them together is found without trying each pair; a proof found so keeps only the clauses
+    #: it needs (see :func:`_evaluate_bundle`)
+    bundle: int = 8
+    bundle_reach: int = 128
 
     def __post_init__(self) -> None:
         if self.beam_size < 1 or self.depth < 0 or self.k < 1 or self.jobs < 1 or not self.timeout > 0:
@@ -114,6 +120,8 @@ class SearchConfig:
             raise ValueError(f"backend must be 'local' or 'ray', not {self.backend!r}")
         if self.first_depth < 1:
             raise ValueError("first_depth must be >= 1")
+        if self.bundle < 0 or self.bundle_reach < 0:
+            raise ValueError("bundle and bundle_reach must be >= 0")
 
     def candidate_seconds(self, ddar_seconds: float) -> float:
         """The time limit of one candidate's DD+AR: 20 times the base DD+AR's, at least 5 s."""
@@ -143,6 +151,8 @@ class SearchReport:
     depth_reached: int = 0
     per_depth: tuple[int, ...] = ()  # candidates tried with 1, 2, ... auxiliary clauses
     best_open: float | None = None
+    bundles: int = 0  # DD+AR runs on several of the root's candidates at once
+    bundled: int = 0  # the candidates in them
     proposing: float = 0.0
     preparing: float = 0.0
     materialising: float = 0.0
@@ -154,6 +164,7 @@ class SearchReport:
         return {
             "rounds": self.rounds, "depth_reached": self.depth_reached, "per_depth": list(self.per_depth),
             "best_open": None if self.best_open is None else round(self.best_open, 4),
+            "bundles": self.bundles, "bundled": self.bundled,
             "seconds": {k: round(getattr(self, k), 3)
                         for k in ("proposing", "preparing", "materialising", "saturating", "checking")},
         }
@@ -226,6 +237,8 @@ class CandidateResult:
     diagram: Diagram | None = None  # the extended figure, in the problem's names (with a proof)
     error: str = ""
     check_seconds: float = 0.0  # traceback, checker and replay
+    #: a bundle's proof: the members (indices into the bundle, in rank order) whose clauses it keeps
+    members: tuple[int, ...] = ()
 
     @classmethod
     def failed(cls, error: str) -> CandidateResult:
@@ -257,6 +270,9 @@ class _Candidate:
     inner: dict[str, str]
     diagram: Diagram  # extended, engine names
     index: int = 0
+    extra: tuple[Proposal, ...] = ()  # further proposals whose clauses this candidate adds at once
+    #: a bundle: these candidates of one state (each adding one clause), tried together
+    members: tuple[_Candidate, ...] = ()
 
     def problem_aux(self) -> tuple[str, ...]:
         """Every clause the search added on the way to this candidate."""
@@ -265,7 +281,12 @@ class _Candidate:
 
     def sources(self) -> tuple[str, ...]:
         """Who proposed each clause of :meth:`problem_aux`."""
-        return self.node.sources + (self.proposal.source,)
+        return self.node.sources + tuple(p.source for p in (self.proposal, *self.extra))
+
+    def proving(self, res: CandidateResult) -> _Candidate:
+        """The candidate whose clauses the proof in ``res`` uses: this one, or for a bundle the
+        combination of the members the proof kept."""
+        return combine(self.node, [self.members[i] for i in res.members]) if self.members else self
 
 
 @dataclass
@@ -277,6 +298,8 @@ class _Stats:
     duplicates: int = 0
     rejected: int = 0
     errors: int = 0
+    bundles: int = 0
+    bundled: int = 0
     best: float = -math.inf
     seen: set = field(default_factory=set)
 
@@ -284,8 +307,16 @@ class _Stats:
     def skipped(self) -> int:
         return self.unparseable + self.unrealisable + self.existing_points + self.duplicates
 
-    def count(self, result: CandidateResult, value: float | None) -> None:
-        """Count one finished candidate (``value``: its state value when unproven)."""
+    def count(self, cand: _Candidate, result: CandidateResult, value: float | None) -> None:
+        """Count one finished candidate (``value``: its state value when unproven; a bundle has none)."""
+        if cand.members:
+            self.bundles += 1
+            self.bundled += len(cand.members)
+            if result.status is CandidateStatus.ERROR:
+                self.errors += 1
+            elif result.status is CandidateStatus.REJECTED:
+                self.rejected += 1
+            return
         self.tried += 1
         if result.status is CandidateStatus.REJECTED:
             self.rejected += 1
@@ -354,10 +385,11 @@ class _Tally:
     per_depth: dict[int, int] = field(default_factory=dict)  # candidates tried, by depth of the new state
     rounds: int = 0
 
-    def add(self, res: CandidateResult, depth: int) -> None:
+    def add(self, res: CandidateResult, depth: int, bundle: bool = False) -> None:
         self.saturating += res.seconds
         self.checking += res.check_seconds
-        self.per_depth[depth] = self.per_depth.get(depth, 0) + 1
+        if not bundle:
+            self.per_depth[depth] = self.per_depth.get(depth, 0) + 1
 
 
 class _Search:
@@ -437,7 +469,8 @@ class _Search:
             results = self._run_all(cands)
             for i, res in sorted(results.items()):
                 if res.status is CandidateStatus.SOLVED:
-                    return self._finish(self._solved(res), "solved", cands[i].problem_aux(), cands[i].sources())
+                    proving = cands[i].proving(res)
+                    return self._finish(self._solved(res), "solved", proving.problem_aux(), proving.sources())
             self._open_children(cands, results)
             self._reopen([state for state, _ in chosen])
         return self._finish(self.base, "timeout")
@@ -511,7 +544,7 @@ class _Search:
             rounds=t.rounds, depth_reached=max(t.per_depth, default=0),
             per_depth=tuple(t.per_depth.get(d, 0) for d in range(1, max(t.per_depth, default=0) + 1)),
             best_open=best, proposing=t.proposing, preparing=t.preparing, materialising=t.materialising,
-            saturating=t.saturating, checking=t.checking,
+            saturating=t.saturating, checking=t.checking, bundles=s.bundles, bundled=s.bundled,
         )
         res = SearchOutcome(
             outcome, status, aux, s.tried, s.unparseable, s.unrealisable, s.duplicates, s.rejected, s.errors,
@@ -529,12 +562,17 @@ class _Search:
                                          time.monotonic() - self.start, queued, self.best_aux))
 
     def _value(self, cand: _Candidate, res: CandidateResult) -> float | None:
-        return self.config.value(res, cand.proposal) if res.status is CandidateStatus.UNSOLVED else None
+        """The value of the state an unproven candidate opens (a bundle opens none)."""
+        if res.status is not CandidateStatus.UNSOLVED or cand.members:
+            return None
+        return self.config.value(res, cand.proposal)
 
     # ------------------------------------------------------------------ candidates
     def _candidates(self, chosen: list[tuple[_Open, _Node]]) -> list[_Candidate]:
-        """Each chosen state's next batch of proposals, parsed and realised, interleaved by rank."""
+        """Each chosen state's next batch of proposals, parsed and realised, interleaved by rank;
+        then the root's bundles."""
         per_node: list[list[_Candidate]] = []
+        bundles: list[_Candidate] = []
         for n, (state, node) in enumerate(chosen):
             if time.monotonic() >= self.deadline:
                 break
@@ -550,10 +588,22 @@ class _Search:
                     out.append(cand)
             self.tally.preparing += time.monotonic() - t0
             per_node.append(out)
+            if state.depth == 0:
+                bundles += self._bundles(node, out)
         cands = [lst[r] for r in range(max(map(len, per_node), default=0)) for lst in per_node if r < len(lst)]
+        cands += bundles  # after every single candidate: they do not delay the round's own
         for i, c in enumerate(cands):
             c.index = i
         return cands
+
+    def _bundles(self, node: _Node, cands: list[_Candidate]) -> list[_Candidate]:
+        """The first ``bundle_reach`` of a batch's candidates, ``bundle`` at a time, in rank order."""
+        size, reach = self.config.bundle, self.config.bundle_reach
+        if size < 2:
+            return []
+        top = cands[:reach]
+        groups = [top[i:i + size] for i in range(0, len(top), size)]
+        return [replace(combine(node, group), members=tuple(group)) for group in groups if len(group) > 1]
 
     def _proposals(self, state: _Open, node: _Node) -> list[Proposal]:
         """The state's next ``k`` proposals; the state goes back to the open set if it may have more."""
@@ -603,16 +653,18 @@ class _Search:
             local = self.config.backend == "local"
             stored: dict[int, tuple[Any, _Node]] = {}  # a state's engine goes to Ray's object store once
             for i, cand in enumerate(cands):
+                limit = (BUNDLE_LIMIT + 1 if cand.members else 1) * ctime + 2.0
                 if local:
-                    workers.submit(i, partial(_evaluate, cand, goal, original, ctime, seed), limit=ctime + 2.0)
+                    workers.submit(i, partial(_evaluate, cand, goal, original, ctime, seed), limit=limit)
                     continue
                 if id(cand.node) not in stored:
                     assert self.ray is not None
                     stored[id(cand.node)] = (self.ray.put(cand.node.engine), replace(cand.node, engine=None))
                 ref, bare = stored[id(cand.node)]
+                shipped = replace(cand, node=bare, members=tuple(replace(m, node=bare) for m in cand.members))
                 # the task keeps its own time (Ray's hand-over to a busy cluster is not its start)
-                workers.submit(i, partial(_evaluate_within, ctime + 2.0, ref, replace(cand, node=bare), goal, original,
-                                          ctime, seed), limit=ctime + 2.0 + RAY_SLACK)
+                workers.submit(i, partial(_evaluate_within, limit, ref, shipped, goal, original, ctime, seed),
+                               limit=limit + RAY_SLACK)
             while len(workers) and (left := self.deadline - time.monotonic()) > 0:
                 for done in workers.wait(min(0.05, left)):
                     i, res = done.key, _candidate_result(done)
@@ -620,8 +672,8 @@ class _Search:
                     value = self._value(cands[i], res)
                     if value is not None and value > self.stats.best:
                         self.best_aux = cands[i].problem_aux()
-                    self.stats.count(res, value)
-                    self.tally.add(res, len(cands[i].node.aux) + 1)
+                    self.stats.count(cands[i], res, value)
+                    self.tally.add(res, len(cands[i].node.aux) + 1, bundle=bool(cands[i].members))
                     if res.status is CandidateStatus.SOLVED:
                         solved_at = i if solved_at is None else min(solved_at, i)
                     self._report(workers.queued)
@@ -711,6 +763,33 @@ def _prepare(node: _Node, prop: Proposal, rng: np.random.Generator, stats: _Stat
     return _Candidate(node, prop, ext, inner, diagram)
 
 
+def combine(node: _Node, members: Sequence[_Candidate]) -> _Candidate:
+    """One candidate adding the clauses of ``members`` (candidates of ``node``, one clause each)
+    at once, in their order: their new points renamed apart (two proposals may name their new
+    points alike), each where its own figure put it."""
+    problem, inner = node.problem, dict(node.inner)
+    start = node.engine.diagram
+    points = dict(start.points)
+    used = set(problem.points())
+    added = []
+    for m in members:
+        clause = m.problem.aux[-1]
+        outer: dict[str, str] = {}
+        for p in clause.points:
+            outer[p] = p if p not in used else fresh_name(used)
+            used.add(outer[p])
+        clause = clause.rename(outer)
+        problem = replace(problem, aux=problem.aux + (clause,))
+        for p, q in outer.items():
+            inner[q] = f"x{len(inner):03d}"
+            points[inner[q]] = m.diagram.points[m.inner[p]]
+        added.append(clause.rename(inner))
+    base = start.problem
+    extended = Problem(base.name, base.clauses, (base.aux if start.with_aux else ()) + tuple(added), base.goals)
+    diagram = Diagram(extended, points, start.seed, True, start.choices)
+    return _Candidate(node, members[0].proposal, problem, inner, diagram, extra=tuple(m.proposal for m in members[1:]))
+
+
 def _state_key(node: _Node, diagram: Diagram) -> tuple:
     """The added points' positions (rounded): two states adding the same points are one."""
     base = node.engine.diagram.problem.clauses
@@ -759,14 +838,66 @@ def _evaluate_within(limit: float, engine_ref: Any, cand: _Candidate, *args) -> 
 
     try:
         with deadline(limit):
-            cand.node.engine = copy.deepcopy(ray.get(engine_ref))  # writable: the store's may share memory
+            engine = copy.deepcopy(ray.get(engine_ref))  # writable: the store's may share memory
+            cand.node.engine = engine
+            for m in cand.members:
+                m.node.engine = engine
             return _evaluate(cand, *args)
     except DeadlineExceeded:
         return CandidateResult.failed("time limit")
 
 
+#: A bundle stops dropping clauses from its proof after this many candidate time limits; its
+#: job (DD+AR on the bundle, the shrinking, the proof of what is left) may take one more.
+BUNDLE_LIMIT = 3
+
+
+def _evaluate_bundle(cand: _Candidate, goal, original: frozenset[str], ctime: float, seed: int) -> CandidateResult:
+    """DD+AR on a bundle: the state extended by every member's clause at once. When it proves
+    the goal, only the members whose points the proof names are kept, then each kept member is
+    dropped in turn (the lowest-ranked first) while DD+AR still proves the goal without it; what
+    is left is proven and checked as one candidate (:func:`_evaluate`), and the result says which
+    members it kept. An unproven bundle opens no state."""
+    t0 = time.monotonic()
+    members, state = cand.members, cand.node.engine
+    needed, res = _needed(state, cand, goal, ctime)
+    if needed is None:
+        status = CandidateStatus.TIMEOUT if res.status == "timeout" else CandidateStatus.UNSOLVED
+        return CandidateResult(status, time.monotonic() - t0, res.facts)
+    keep = needed or [0]  # a proof naming no member's point: any one member proves it as well
+    for j in reversed(list(keep)):
+        left = (BUNDLE_LIMIT - 1) * ctime - (time.monotonic() - t0)
+        if len(keep) == 1 or left <= 0:
+            break
+        if j not in keep:
+            continue
+        trial = [i for i in keep if i != j]
+        got, _ = _needed(state, combine(cand.node, [members[i] for i in trial]), goal, min(ctime, left))
+        if got:
+            keep = [trial[i] for i in got]
+    spent = time.monotonic() - t0
+    out = _evaluate(combine(cand.node, [members[i] for i in keep]), goal, original, ctime, seed)
+    return replace(out, members=tuple(keep), seconds=spent + out.seconds)
+
+
+def _needed(state: Engine, cand: _Candidate, goal, limit: float) -> tuple[list[int] | None, EngineResult]:
+    """DD+AR on ``state`` (left as it is) extended by ``cand``'s clauses; when it proves the goal,
+    the positions (among the clauses added) of those whose points the proof names."""
+    engine = copy.deepcopy(state)
+    extend_engine(engine, cand.diagram)
+    res = engine.prove(goal.rename(cand.inner), Budget(timeout=limit))
+    if not res.solved or res.goal_fact is None:
+        return None, res
+    named = set(traceback(engine, res.goal_fact).points)
+    added = cand.diagram.problem.aux[len(cand.diagram.problem.aux) - 1 - len(cand.extra):]
+    return [j for j, clause in enumerate(added) if named & set(clause.points)], res
+
+
 def _evaluate(cand: _Candidate, goal, original: frozenset[str], ctime: float, seed: int) -> CandidateResult:
-    """DD+AR on one candidate, in a worker (the engine is the worker's own copy)."""
+    """DD+AR on one candidate, in a worker (the engine is the worker's own copy); a bundle goes
+    to :func:`_evaluate_bundle`."""
+    if cand.members:
+        return _evaluate_bundle(cand, goal, original, ctime, seed)
     t0 = time.monotonic()
     engine = cand.node.engine
     before = len(engine.facts)

@@ -25,12 +25,25 @@ def add_search_options(p: argparse.ArgumentParser, *, jobs: bool = True) -> None
                         f"{SearchConfig.first_depth} first and goes deeper while time remains)")
     p.add_argument("--candidates", type=_at_least_one, default=SearchConfig.k,
                    help=f"clauses asked of the proposer per state (default {SearchConfig.k})")
+    p.add_argument("--bundle", type=_whole, default=SearchConfig.bundle, metavar="N",
+                   help=f"also try the root's best {SearchConfig.bundle_reach} candidates N at a time in one "
+                        f"DD+AR run, for proofs that need several together (default {SearchConfig.bundle}; 0: never)")
     if jobs:
         p.add_argument("--jobs", type=_at_least_one, default=1,
                        help="worker processes of the search (default 1; with --backend ray: the local Ray's CPUs)")
         p.add_argument("--backend", choices=("local", "ray"), default="local",
                        help="where candidates run: local processes (default) or the tasks of a Ray cluster")
         p.add_argument("--address", metavar="ADDR", help="Ray cluster address (default: start a local Ray)")
+
+
+def _whole(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least 0")
+    return value
 
 
 def _at_least_one(text: str) -> int:
@@ -61,6 +74,7 @@ def config_from_args(args: argparse.Namespace, jobs: int | None = None) -> Searc
         seed=args.seed,
         backend=getattr(args, "backend", "local"),
         address=getattr(args, "address", None),
+        bundle=getattr(args, "bundle", SearchConfig.bundle),
     )
 
 
@@ -172,7 +186,8 @@ def run_search_task(task) -> dict:
         problem = parse_problem(task.name, task.text)
         proposer = make_proposer(task.proposer, task.model)
         config = SearchConfig(beam_size=task.beam_size, depth=task.depth, k=task.k, timeout=task.timeout,
-                              jobs=task.jobs, seed=task.seed, backend=task.backend, address=task.address)
+                              jobs=task.jobs, seed=task.seed, backend=task.backend, address=task.address,
+                              bundle=task.bundle)
         res = prove(problem, proposer, config)
         out = res.outcome
         row["status"] = res.status

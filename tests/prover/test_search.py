@@ -264,3 +264,89 @@ def test_the_progress_names_the_clauses_of_the_best_state() -> None:
     assert res.status == "unsolved"
     assert seen and all(p.best_aux == () or p.best_aux in {(u,) for u in useless} for p in seen)
     assert seen[-1].best_aux in {(u,) for u in useless}  # both were tried: one of them is the best
+
+
+def _root(problem):
+    from prover.prove import run_ddar
+
+    base = run_ddar(problem, seed=0, timeout=20)
+    return base, search_mod._Node(problem, base.inner, base.engine, ())
+
+
+def _prepared(node, texts):
+    import numpy as np
+
+    stats = search_mod._Stats()
+    return [search_mod._prepare(node, Proposal(t, 0.0, f"test:{i}"), np.random.default_rng(i), stats)
+            for i, t in enumerate(texts)]
+
+
+def test_combined_candidates_rename_their_new_points_apart() -> None:
+    """Four proposals all naming their new point ``f``: together they add four points with four
+    names, each where its own figure put it, on top of the state's figure."""
+    from dataclasses import replace
+
+    problem = _problem()
+    base, node = _root(problem)
+    members = _prepared(node, ["f = midpoint f a c", "f = midpoint f b c", "f = foot f c a b", "f = midpoint f a b"])
+    both = search_mod.combine(node, members)
+    added = both.problem.aux
+    assert [c.points for c in added] == [("f",), ("g",), ("h",), ("i",)]
+    assert [c.to_text() for c in added][2] == "h = foot h c a b"
+    assert both.sources() == ("test:0", "test:1", "test:2", "test:3")
+    assert len(both.diagram.points) == len(base.engine.pts) + 4
+    for m, clause in zip(members, both.diagram.problem.aux[-4:]):
+        (own,) = [z for n, z in m.diagram.points.items() if n not in base.engine.pts]
+        assert both.diagram.points[clause.points[0]] == own
+    # a bundle of them is the same extension, with its members kept
+    bundle = replace(both, members=tuple(members))
+    assert bundle.problem_aux() == both.problem_aux()
+
+
+def test_a_bundle_proof_keeps_only_the_clauses_it_needs() -> None:
+    """DD+AR on four candidates at once proves the goal; the proof keeps the foot of the
+    altitude alone (the clause that proves it by itself), checked like any candidate's."""
+    from dataclasses import replace
+
+    from prover.search import CandidateStatus
+
+    problem = _problem()
+    base, node = _root(problem)
+    members = _prepared(node, ["f = midpoint f a c", "f = midpoint f b c", "f = foot f c a b", "f = midpoint f a b"])
+    bundle = replace(search_mod.combine(node, members), members=tuple(members))
+    goal = problem.goal.rename(base.inner)
+    res = search_mod._evaluate(bundle, goal, frozenset(base.engine.pts), 20.0, 0)
+    assert res.status is CandidateStatus.SOLVED and res.members == (2,)
+    assert res.check is not None and res.check.ok
+    proving = bundle.proving(res)
+    assert proving.problem_aux() == ("f = foot f c a b",) and proving.sources() == ("test:2",)
+    assert [c.to_text() for c in res.diagram.problem.aux] == ["f = foot f c a b"]
+
+
+def test_a_bundle_finds_two_points_that_prove_it_only_together() -> None:
+    """D and E lie on the circles on BC and AC: with the midpoints of BC and AC (their centres)
+    DD+AR proves DE parallel to AB, with either one alone it does not. At depth 1 the single
+    candidates cannot find it; the root's bundle of all three proposals does, and the proof
+    keeps the two midpoints, not the third (the midpoint of AB)."""
+    proposals = ["f = midpoint f a b", "f = midpoint f a c", "f = midpoint f b c"]
+    off = search(_problem(), FakeLM(proposals), SearchConfig(timeout=60, depth=1, bundle=0))
+    assert off.status == "unsolved" and off.tried == 3 and off.report.bundles == 0
+    res = search(_problem(), FakeLM(proposals), SearchConfig(timeout=60, depth=1))
+    assert res.solved and res.aux == ("f = midpoint f a c", "g = midpoint g b c")
+    assert res.tried == 3 and res.report.bundles == 1 and res.report.bundled == 3
+    assert res.report.per_depth == (3,)  # a bundle is not counted as a candidate
+    out = res.outcome
+    assert out.check is not None and out.check.ok and set(out.proof.aux_points) == {"f", "g"}
+    assert res.summary()["bundles"] == 1
+
+
+def test_an_unproven_bundle_opens_no_state() -> None:
+    """Mirror images that do not help: the bundle is tried after the single candidates and
+    opens no state (the search ends unsolved with nothing left, having tried the four)."""
+    useless = ["f = mirror f a b", "f = mirror f b a", "f = mirror f c a", "f = mirror f a c"]
+    res = search(_problem(), FakeLM(useless), SearchConfig(timeout=60, depth=1))
+    assert res.status == "unsolved" and res.tried == 4 and res.report.bundles == 1
+    # at depth 2 the root and its four children are asked for proposals, and nothing else
+    lm = FakeLM(useless)
+    deeper = search(_problem(), lm, SearchConfig(timeout=60, depth=2))
+    assert deeper.report.bundles == 1 and len(lm.asked) == 5
