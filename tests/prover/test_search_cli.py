@@ -110,14 +110,23 @@ def test_one_problems_candidates_on_a_local_ray_give_the_local_proof(problems: P
     text = PROBLEMS.splitlines()[1]
     problem = parse_problem("bisectors", text)
     local = search(problem, HeuristicProposer(), SearchConfig(timeout=60, jobs=2))
+    # a proof that only a bundle finds (two midpoints together; see tests/prover/test_search.py)
+    from prover.proposers import FakeLM
+
+    midpoints = ["f = midpoint f a b", "f = midpoint f a c", "f = midpoint f b c"]
+    bundled = search(problem, FakeLM(midpoints), SearchConfig(timeout=60, depth=1, jobs=2))
     ray = start_ray(2)
     try:
         remote = search(problem, HeuristicProposer(), SearchConfig(timeout=60, jobs=2, backend="ray"))
+        remote_bundled = search(problem, FakeLM(midpoints), SearchConfig(timeout=60, depth=1, jobs=2, backend="ray"))
     finally:
         ray.close()
     assert local.solved and remote.solved
     assert remote.aux == local.aux
     assert render([remote.outcome], "text") == render([local.outcome], "text")
+    assert bundled.solved and bundled.report.bundles == 1 and len(bundled.aux) == 2
+    assert remote_bundled.solved and remote_bundled.aux == bundled.aux
+    assert render([remote_bundled.outcome], "text") == render([bundled.outcome], "text")
 
 
 def test_the_json_document_says_how_the_search_went(problems: Path, tmp_path: Path) -> None:
