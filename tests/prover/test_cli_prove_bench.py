@@ -56,6 +56,8 @@ def test_prove_text_option_and_out_file(tmp_path: Path, capsys) -> None:
         ["prove", "--text", "a b = segment a b; c = frobnicate c a b ? coll a b c"],
         ["prove", "--text", "a b c = triangle a b c"],  # no goal
         ["prove", "--text", "a b = segment a b ? coll a b a", "--timeout", "-1"],
+        ["prove", "--text", "a b = segment a b ? coll a b a", "--bundle", "-1"],
+        ["prove", "--text", "a b = segment a b ? coll a b a", "--bundle", "eight"],
     ],
 )
 def test_prove_bad_input_is_one_line_and_exit_2(argv: list[str], capsys) -> None:
@@ -109,6 +111,7 @@ def test_bench_is_the_same_with_one_or_two_jobs(problems: Path, tmp_path: Path) 
         ["bench", "no/such/file.txt"],
         ["bench", "FILE", "--mode", "search", "--proposer", "lm", "--model", "no/such/model"],  # no such model
         ["bench", "FILE", "--jobs", "0"],
+        ["bench", "FILE", "--mode", "search", "--bundle", "-2"],
     ],
 )
 def test_bench_bad_input(argv: list[str], problems: Path, capsys) -> None:
