@@ -80,6 +80,12 @@ HUGE_RADIUS = 1e3
 #: Synthetic candidate facts: values (log-lengths, angles) that agree this closely are
 #: grouped as candidates; every candidate is proven or rejected after.
 SYNTH_GROUPING = 1e-7
+#: Screening many points against many lines or circles with one matrix product: the kept
+#: pairs are those within the test's own tolerance times (1 + SCREEN_SLACK), plus
+#: SCREEN_ROUNDING times the size of the terms summed (far above float rounding), so the
+#: screen keeps every pair the exact test accepts; the exact test then decides.
+SCREEN_SLACK = 1e-9
+SCREEN_ROUNDING = 1e-12
 #: Decimal digits of the rounded keys that bucket triangle shapes and proposed points
 #: (near-equal values on both sides of a rounding boundary are found by checking the
 #: neighbouring buckets).
@@ -91,6 +97,6 @@ STATE_KEY_DIGITS = 6
 __all__ = [
     "ANGLE_TOL", "CENTRE_MATCH", "DRAW_TOL", "FALSE_MARGIN", "FLAT_TRIANGLE", "HUGE_RADIUS",
     "LOCUS_EPS", "MAX_SPREAD", "MIN_SEPARATION", "NUMERIC_CHECK", "ON_LOCUS", "POSITIVE_FLOOR",
-    "RATIONAL_MATCH", "SCALE_FLOOR", "SNAP_DIGITS", "STATE_KEY_DIGITS", "SYNTH_GROUPING",
+    "RATIONAL_MATCH", "SCALE_FLOOR", "SCREEN_ROUNDING", "SCREEN_SLACK", "SNAP_DIGITS", "STATE_KEY_DIGITS", "SYNTH_GROUPING",
     "ZERO_LENGTH",
 ]

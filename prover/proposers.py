@@ -49,7 +49,9 @@ from geometry.constructions import DegenerateError, realise_construction
 from geometry.numeric import Locus, intersect
 from geometry.predicates import circumcenter
 from geometry.problem import Problem
-from geometry.tolerance import MIN_SEPARATION, ON_LOCUS, SCALE_FLOOR, SNAP_DIGITS, ZERO_LENGTH
+from geometry.tolerance import (
+    MIN_SEPARATION, ON_LOCUS, SCALE_FLOOR, SCREEN_ROUNDING, SCREEN_SLACK, SNAP_DIGITS, ZERO_LENGTH,
+)
 
 if TYPE_CHECKING:  # lm is imported when a model is asked for (its checks are cheap, its model is not)
     from lm.proposer import Proposed
@@ -960,7 +962,7 @@ def _on_lines(Z: np.ndarray, LP: np.ndarray, LD: np.ndarray, eps: float) -> tupl
     largest coordinates) and the few pairs it keeps are tested as ``|Im((z - p) conj(d))| <= eps``."""
     A = np.stack([Z.real, Z.imag, np.ones(len(Z))], axis=1)
     B = np.stack([-LD.imag, LD.real, -(LP * LD.conj()).imag])
-    margin = eps * (1 + 1e-9) + 1e-12 * (np.abs(Z).max(initial=0.0) + np.abs(LP) + 1.0)
+    margin = eps * (1 + SCREEN_SLACK) + SCREEN_ROUNDING * (np.abs(Z).max(initial=0.0) + np.abs(LP) + 1.0)
     rows, cols = np.nonzero(np.abs(A @ B) <= margin[None, :])
     exact = np.abs(((Z[rows] - LP[cols]) * LD[cols].conj()).imag) <= eps
     return rows[exact], cols[exact]
@@ -974,7 +976,7 @@ def _on_circles(Z: np.ndarray, CC: np.ndarray, CR: np.ndarray, eps: float) -> tu
     A = np.stack([np.abs(Z) ** 2, Z.real, Z.imag, np.ones(len(Z))], axis=1)
     B = np.stack([np.ones(len(CC)), -2 * CC.real, -2 * CC.imag, np.abs(CC) ** 2 - CR ** 2])
     size = (np.abs(Z) ** 2).max(initial=0.0) + np.abs(CC) ** 2 + CR ** 2
-    margin = eps * (2 * CR + eps) * (1 + 1e-9) + 1e-12 * (size + 1.0)
+    margin = eps * (2 * CR + eps) * (1 + SCREEN_SLACK) + SCREEN_ROUNDING * (size + 1.0)
     rows, cols = np.nonzero(np.abs(A @ B) <= margin[None, :])
     exact = np.abs(np.abs(Z[rows] - CC[cols]) - CR[cols]) <= eps
     return rows[exact], cols[exact]

@@ -157,3 +157,29 @@ def test_collinear_points_give_no_circle_kinds() -> None:
     props = _proposed("a b = segment a b; c = midpoint c a b; d = midpoint d a c")
     kinds = {"heuristic:circle-circle", "heuristic:arc-midpoint", "heuristic:antipode", "heuristic:excentre"}
     assert props and not any(x.source in kinds for x in props)
+
+
+def test_the_screened_incidences_are_the_exact_ones() -> None:
+    """The matrix-product screen of points against lines and circles keeps exactly the pairs the
+    direct test accepts, points placed on the loci (and just inside and outside the tolerance)
+    included."""
+    import numpy as np
+
+    from prover.proposers import _on_circles, _on_lines
+
+    rng = np.random.default_rng(7)
+    LP = rng.normal(size=40) + 1j * rng.normal(size=40)
+    LD = np.exp(1j * rng.uniform(0, np.pi, size=40))
+    CC = 3 * (rng.normal(size=30) + 1j * rng.normal(size=30))
+    CR = rng.uniform(0.01, 40, size=30)
+    eps = 1e-6
+    on_line = LP[:20] + LD[:20] * rng.normal(size=20) * 5 + 1j * LD[:20] * rng.choice([0, 0.9, 1.1], 20) * eps
+    on_circle = CC[:20] + (CR[:20] + rng.choice([0, 0.9, -0.9, 1.1], 20) * eps) * np.exp(1j * rng.uniform(0, 6.3, 20))
+    Z = np.concatenate([rng.normal(size=500) * 10 + 1j * rng.normal(size=500) * 10, on_line, on_circle])
+    rows, cols = _on_lines(Z, LP, LD, eps)
+    exact = np.abs(((Z[:, None] - LP[None, :]) * LD.conj()[None, :]).imag) <= eps
+    assert sorted(zip(rows, cols)) == sorted(zip(*np.nonzero(exact)))
+    rows, cols = _on_circles(Z, CC, CR, eps)
+    exact = np.abs(np.abs(Z[:, None] - CC[None, :]) - CR[None, :]) <= eps
+    assert sorted(zip(rows, cols)) == sorted(zip(*np.nonzero(exact)))
+    assert exact.sum() >= 10  # the points put on the circles are found
