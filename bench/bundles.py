@@ -13,8 +13,6 @@ the runs that proved the goal (a bundle's proof may need several of its points t
 from __future__ import annotations
 
 import argparse
-import os
-import resource
 import sys
 import time
 from pathlib import Path
@@ -35,23 +33,7 @@ from prover.proposers import HeuristicProposer, SearchState  # noqa: E402
 from prover.prove import run_ddar  # noqa: E402
 from prover.search import _Node, _prepare, _Stats, combine  # noqa: E402
 
-
-def _cpu() -> float:
-    s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return s.ru_utime + s.ru_stime + c.ru_utime + c.ru_stime
-
-
-def _forked(fn) -> bool:
-    """Run ``fn`` (returning a bool) in a forked child; its answer comes back as the exit code."""
-    pid = os.fork()
-    if pid == 0:
-        code = 2
-        try:
-            code = 0 if fn() else 1
-        finally:
-            os._exit(code)
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status) == 0
+from bench.search import cpu_seconds, forked  # noqa: E402  (CPU time with the workers', a forked run)
 
 
 def measure(name: str, text: str, k: int, sizes: list[int], timeout: float) -> dict[int, tuple[int, float, int]] | None:
@@ -67,7 +49,7 @@ def measure(name: str, text: str, k: int, sizes: list[int], timeout: float) -> d
     goal = problem.goal.rename(base.inner)
     out = {}
     for size in [1, *sizes]:
-        t0, proved = _cpu(), 0
+        t0, proved = cpu_seconds(), 0
         for lo in range(0, len(cands), size):
             group = combine(node, cands[lo:lo + size])
 
@@ -75,8 +57,8 @@ def measure(name: str, text: str, k: int, sizes: list[int], timeout: float) -> d
                 extend_engine(base.engine, group.diagram)  # the forked child's own copy
                 return base.engine.prove(goal, Budget(timeout=timeout)).solved
 
-            proved += _forked(run)
-        out[size] = (len(cands), _cpu() - t0, proved)
+            proved += forked(run)
+        out[size] = (len(cands), cpu_seconds() - t0, proved)
     return out
 
 

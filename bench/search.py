@@ -37,12 +37,12 @@ from prover.prove import prove_ddar  # noqa: E402
 from prover.problem_sets import resolve  # noqa: E402
 
 
-def _cpu() -> float:
+def cpu_seconds() -> float:
     s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return s.ru_utime + s.ru_stime + c.ru_utime + c.ru_stime
 
 
-def _forked(fn) -> bool:
+def forked(fn) -> bool:
     """Run ``fn`` (returning a bool) in a forked child; its answer comes back as the exit code."""
     pid = os.fork()
     if pid == 0:
@@ -76,7 +76,7 @@ def measure(name: str, text: str, k: int, timeout: float) -> tuple[int, float, f
         for p in ext.aux[-1].points:
             mapping[p] = f"x{len(mapping):03d}"
         ready.append((ext, mapping))
-    t0 = _cpu()
+    t0 = cpu_seconds()
     ext_solved = 0
     for ext, mapping in ready:
         def extension(ext=ext, mapping=mapping) -> bool:
@@ -84,8 +84,8 @@ def measure(name: str, text: str, k: int, timeout: float) -> tuple[int, float, f
             extend_engine(engine, grown)
             return engine.prove(goal, Budget(timeout=timeout)).solved
 
-        ext_solved += _forked(extension)
-    t1 = _cpu()
+        ext_solved += forked(extension)
+    t1 = cpu_seconds()
     scratch_solved = 0
     for ext, mapping in ready:
         def scratch(ext=ext, mapping=mapping) -> bool:
@@ -93,8 +93,8 @@ def measure(name: str, text: str, k: int, timeout: float) -> tuple[int, float, f
             d = realise(again, seed=0).rename(mapping)
             return Engine(d).prove(goal, Budget(timeout=timeout)).solved
 
-        scratch_solved += _forked(scratch)
-    t2 = _cpu()
+        scratch_solved += forked(scratch)
+    t2 = cpu_seconds()
     return len(ready), t1 - t0, t2 - t1, ext_solved, scratch_solved
 
 
