@@ -17,9 +17,11 @@ from functools import cached_property
 from typing import Sequence, TypeVar
 from itertools import combinations
 
+import numpy as np
+
 from geometry.predicates import circumcenter, collinear
 from geometry.tolerance import (
-    CENTRE_MATCH, FLAT_TRIANGLE, HUGE_RADIUS, NUMERIC_CHECK, SCALE_FLOOR, SNAP_DIGITS,
+    CENTRE_MATCH, FLAT_TRIANGLE, HUGE_RADIUS, NUMERIC_CHECK, SCALE_FLOOR, ZERO_LENGTH,
 )
 
 T = TypeVar("T")
@@ -191,51 +193,84 @@ class NumericIndex:
 
     @cached_property
     def _similar_triangles(self) -> list[tuple[tuple[str, str, str], tuple[str, str, str], bool]]:
-        P = self.pts
-        shapes: dict[tuple[int, int], list[tuple[str, str, str]]] = defaultdict(list)
-        tris = []
-        for t in combinations(self.names, 3):
-            a, b, c = (P[x] for x in t)
-            if collinear(a, b, c, FLAT_TRIANGLE):
-                continue
-            tris.append(t)
-            for perm in ((0, 1, 2), (0, 2, 1), (1, 0, 2), (1, 2, 0), (2, 0, 1), (2, 1, 0)):
-                u = tuple(t[i] for i in perm)
-                shapes[self._shape_key(u)].append(u)  # type: ignore[arg-type]
+        """For each triangle ABC (in the order of ``combinations``), directly then mirrored, the
+        orderings PQR of the other triangles whose shape (C-A)/(B-A) is within ``NUMERIC_CHECK``
+        (relative) of ABC's, in the order of ``combinations`` and permutations; a pair met again
+        from its other side is kept once. Vectorised: shapes sorted by real part, and each
+        triangle's window looked up with ``searchsorted``."""
+        names = self.names
+        n = len(names)
+        if n < 3:
+            return []
+        z = np.array([self.pts[x] for x in names], dtype=complex)
+        tri = np.array(list(combinations(range(n), 3)), dtype=np.intp)
+        u, v = z[tri[:, 1]] - z[tri[:, 0]], z[tri[:, 2]] - z[tri[:, 0]]
+        nu, nv = np.abs(u), np.abs(v)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            sine = np.abs(u.real * v.imag - u.imag * v.real) / (nu * nv)
+        flat = (nu < ZERO_LENGTH) | (nv < ZERO_LENGTH) | ~(sine >= FLAT_TRIANGLE)
+        tri = tri[~flat]
+        if len(tri) < 2:
+            return []
+        perms = np.array(((0, 1, 2), (0, 2, 1), (1, 0, 2), (1, 2, 0), (2, 0, 1), (2, 1, 0)), dtype=np.intp)
+        orders = tri[:, perms].reshape(-1, 3)  # triangle k's orderings are rows 6k .. 6k+5, the first its own
+        shape = (z[orders[:, 2]] - z[orders[:, 0]]) / (z[orders[:, 1]] - z[orders[:, 0]])
+        by_real = np.argsort(shape.real, kind="stable")
+        real = shape.real[by_real]
+        own = shape[::6]
+        queries = np.concatenate([own, own.conj()])  # query q: triangle q % T, mirrored if q >= T
+        width = NUMERIC_CHECK * np.maximum(1.0, np.abs(queries))
+        lo = np.searchsorted(real, queries.real - width, "left")
+        hi = np.searchsorted(real, queries.real + width, "right")
+        counts = hi - lo
+        q = np.repeat(np.arange(len(queries)), counts)
+        starts = np.repeat(lo - (np.cumsum(counts) - counts), counts)
+        row = by_real[np.arange(len(q)) + starts]
+        keep = (np.abs(shape[row] - queries[q]) <= width[q]) & (row // 6 != q % len(tri))
+        q, row = q[keep], row[keep]
+        t_of = q % len(tri)
+        # the loop order: triangle, then direct before mirrored, then the other's orderings in order
+        order = np.lexsort((row, q >= len(tri), t_of))
         out = []
         seen: set[tuple] = set()
-        for t in tris:
-            z = self._shape(t)
-            for mirrored, zz in ((False, z), (True, z.conjugate())):
-                for u in self._near(shapes, zz):
-                    if set(u) == set(t):
-                        continue
-                    pair = (t, u) if t < u else (u, t)
-                    k = (pair, mirrored) if t < u else ((u, t), mirrored)
-                    if k in seen:
-                        continue
-                    seen.add(k)
-                    out.append((t, u, mirrored))
+        for i in order:
+            t = tuple(names[k] for k in tri[t_of[i]])
+            w = tuple(names[k] for k in orders[row[i]])
+            mirrored = bool(q[i] >= len(tri))
+            key = ((t, w) if t < w else (w, t), mirrored)
+            if key in seen:
+                continue
+            seen.add(key)
+            out.append((t, w, mirrored))
         return out
 
-    def _near(self, shapes: dict, z: complex) -> list[tuple[str, str, str]]:
-        """Triangles whose shape equals ``z`` (keys on both sides of a rounding boundary)."""
-        kx, ky = self._key(z)
-        out = []
-        for dx in (-1, 0, 1):
-            for dy in (-1, 0, 1):
-                for u in shapes.get((kx + dx, ky + dy), ()):
-                    if abs(self._shape(u) - z) <= NUMERIC_CHECK * max(1.0, abs(z)):
-                        out.append(u)
-        return out
+    # ------------------------------------------------------------------ angle bisectors
+    @cached_property
+    def bisector_centres(self) -> list[tuple[str, tuple[str, str, str]]]:
+        """(X, ABC): X on a bisector (internal or external) of each angle of the non-degenerate
+        triangle ABC, off its side lines, in the figure; triangles in the order of
+        ``combinations``, X in the order of the names. Vectorised over every pair."""
+        names = self.names
+        n = len(names)
+        if n < 4:
+            return []
+        pos = {x: i for i, x in enumerate(names)}
+        coll = np.zeros((n, n, n), dtype=bool)  # coll[i, j, k]: k on the line through i and j
+        for (p, q), line in self.line_of.items():
+            coll[pos[p], pos[q], [pos[x] for x in line]] = True
+        idx = np.arange(n)
+        tri = np.array(list(combinations(range(n), 3)), dtype=np.intp)
+        a, b, c = tri[:, 0], tri[:, 1], tri[:, 2]
+        tri = tri[~coll[a, b, c]]
+        a, b, c = tri[:, 0:1], tri[:, 1:2], tri[:, 2:3]
+        x = idx[None, :]
+        ok = (x != a) & (x != b) & (x != c) & ~coll[a, b, x] & ~coll[b, c, x] & ~coll[c, a, x]
+        z = np.array([self.pts[p] for p in names], dtype=complex)
 
-    def _shape(self, t: tuple[str, ...]) -> complex:
-        a, b, c = (self.pts[x] for x in t)
-        return (c - a) / (b - a)
+        def bisects(v, p, q):  # line V-X bisects the angle between VP and VQ
+            d, e, f = z[x] - z[v], z[p] - z[v], z[q] - z[v]
+            w = np.conj(d * d) * e * f
+            return (d != 0) & (e != 0) & (f != 0) & (np.abs(w.imag) <= NUMERIC_CHECK * np.abs(w))
 
-    @staticmethod
-    def _key(z: complex) -> tuple[int, int]:
-        return (round(z.real * 10**SNAP_DIGITS), round(z.imag * 10**SNAP_DIGITS))
-
-    def _shape_key(self, t: tuple[str, ...]) -> tuple[int, int]:
-        return self._key(self._shape(t))
+        ok &= bisects(a, b, c) & bisects(b, a, c) & bisects(c, a, b)
+        return [(names[j], tuple(names[k] for k in tri[i])) for i, j in zip(*np.nonzero(ok))]  # type: ignore[misc]

@@ -276,40 +276,14 @@ def bisectors(db: Engine) -> int:
 def bisector_points(db: Engine) -> int:
     """r51: a point on the bisectors of two angles of a triangle lies on the bisector of the
     third. The candidates (a point on a bisector of each angle) are read off the figure once."""
-    memo = db.memo("bisector_points", dict)
-    if memo.get("index") is not db.index:  # read once per figure (an extension rebuilds the index)
-        memo["index"], memo["centres"] = db.index, _bisector_centres(db)
     new = 0
-    for x, (a, b, c) in memo["centres"]:
+    for x, (a, b, c) in db.index.bisector_centres:
         for u, v, w in ((a, b, c), (b, c, a), (c, a, b)):
             concl = P("eqangle", w, u, w, x, w, x, w, v)
             if concl.canonical() in db.known:
                 continue
             new += db.derive("r51", concl, [P("eqangle", u, v, u, x, u, x, u, w), P("eqangle", v, u, v, x, v, x, v, w)])
     return new
-
-
-def _bisects(pts: dict, v: str, x: str, a: str, b: str) -> bool:
-    """Whether line VX bisects the angle between VA and VB (internally or externally), numerically."""
-    u, p, q = pts[x] - pts[v], pts[a] - pts[v], pts[b] - pts[v]
-    if not (abs(u) and abs(p) and abs(q)):
-        return False
-    z = (u * u).conjugate() * p * q  # real when the directions of VA and VB are symmetric about VX
-    return abs(z.imag) <= NUMERIC_CHECK * abs(z)
-
-
-def _bisector_centres(db: Engine) -> list[tuple[str, tuple[str, str, str]]]:
-    """(X, ABC): X on a bisector of each angle of the non-degenerate triangle ABC in the figure."""
-    index, pts, out = db.index, db.pts, []
-    for a, b, c in combinations(index.names, 3):
-        if index.collinear(a, b, c):
-            continue
-        for x in index.names:
-            if x in (a, b, c) or index.collinear(a, b, x) or index.collinear(b, c, x) or index.collinear(c, a, x):
-                continue
-            if _bisects(pts, a, x, b, c) and _bisects(pts, b, x, a, c) and _bisects(pts, c, x, a, b):
-                out.append((x, (a, b, c)))
-    return out
 
 
 # ------------------------------------------------------------------ midpoints

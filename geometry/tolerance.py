@@ -86,7 +86,7 @@ SYNTH_GROUPING = 1e-7
 #: screen keeps every pair the exact test accepts; the exact test then decides.
 SCREEN_SLACK = 1e-9
 SCREEN_ROUNDING = 1e-12
-#: Decimal digits of the rounded keys that bucket triangle shapes and proposed points
+#: Decimal digits of the rounded keys that bucket proposed points
 #: (near-equal values on both sides of a rounding boundary are found by checking the
 #: neighbouring buckets).
 SNAP_DIGITS = 5
