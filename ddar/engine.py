@@ -15,6 +15,7 @@ the diagram contradicts.
 """
 from __future__ import annotations
 
+import pickle
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -88,6 +89,7 @@ class Engine:
         self.rejected = 0
         self.matcher_list: tuple[Matcher, ...] = tuple(matchers) if matchers is not None else default_matchers()
         self.memos: dict[str, Any] = {}  # what each matcher remembers between its passes
+        self.caches: dict[str, Any] = {}  # what a matcher can recompute (not copied with the engine)
         self.touched: set[str] = set()  # channels the facts recorded since the last look entered
         self.goal: Predicate | None = None  # of the running saturation
         self.deadline: float | None = None  # of the running saturation (time.monotonic)
@@ -141,6 +143,23 @@ class Engine:
         if name not in self.memos:
             self.memos[name] = factory()
         return self.memos[name]
+
+    def cache(self, name: str, factory: type = dict) -> Any:
+        """Matcher ``name``'s cache of values it can recompute (made by ``factory``): a copy of
+        the engine (:meth:`copy`, ``copy.deepcopy``, pickling for Ray) starts with it empty, so copies stay cheap."""
+        if name not in self.caches:
+            self.caches[name] = factory()
+        return self.caches[name]
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["caches"] = {}
+        return state
+
+    def copy(self) -> "Engine":
+        """An independent copy (to extend without touching this one): a pickle round trip, which
+        on a saturated olympiad state takes a third of ``copy.deepcopy``'s time."""
+        return pickle.loads(pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL))
 
     def _expand(self, fid: int, key: Predicate) -> None:
         """Unpack bundles (midpoints, similar triangles) into their plain facts."""

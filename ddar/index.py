@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import cmath
 import math
-from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -81,6 +80,10 @@ class NumericIndex:
         self._build_circles()
         self._build_equidistant()
         self._build_midpoints()
+
+    def __getstate__(self) -> dict:
+        """The state without the cached candidate lists (a copy recomputes them when asked)."""
+        return {k: v for k, v in self.__dict__.items() if not isinstance(getattr(type(self), k, None), cached_property)}
 
     def order(self, names) -> tuple[str, ...]:
         pos = {n: i for i, n in enumerate(self.names)}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from fractions import Fraction
 from itertools import combinations, permutations
 from math import isqrt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from geometry.literals import Literal
 from geometry.predicates import Kind, Predicate
@@ -613,34 +613,67 @@ def triangles(db: Engine) -> int:
         new += try_triangles(db, t, u, mirrored)
     return new
 
-def try_triangles(db: Engine, t: tuple[str, str, str], u: tuple[str, str, str], mirrored: bool) -> int:
+class _TrianglePair(NamedTuple):
+    """The statements about one pair of triangles similar in the figure, built once per engine
+    (their canonical forms are cached on them) with the figure's verdicts."""
+
+    where: tuple[complex, ...]  # the six points' coordinates the verdicts were read at
+    sim: Predicate
+    con: Predicate
+    sim_key: Predicate
+    con_key: Predicate
+    similar: bool  # sim holds in the figure
+    congruent: bool  # con holds in the figure
+    angles: tuple[Predicate, Predicate, Predicate]  # equal angles at A~P, B~Q, C~R
+    ratios: tuple[Predicate, Predicate, Predicate]  # AB:AC = PQ:PR, BA:BC = QP:QR, CA:CB = RP:RQ
+    sides: tuple[Predicate, Predicate, Predicate]  # AB = PQ, BC = QR, CA = RP
+
+
+def _triangle_pair(db: Engine, t: tuple[str, str, str], u: tuple[str, str, str], mirrored: bool) -> _TrianglePair:
+    memo = db.cache("triangle_pairs")
+    where = tuple(db.pts[x] for x in t + u)
+    found = memo.get((t, u, mirrored))
+    if found is not None and found.where == where:
+        return found
     a, b, c = t
     p, q, r = u
     sim = P("simtri2" if mirrored else "simtri", a, b, c, p, q, r)
     con = P("contri2" if mirrored else "contri", a, b, c, p, q, r)
-    if sim.canonical() in db.known and con.canonical() in db.known:
-        return 0
-    if not sim.holds(db.pts):
-        return 0
-    congruent = con.holds(db.pts)
-    if congruent and con.canonical() in db.known:
-        return 0
 
     def ang(x, y, z, xx, yy, zz):  # angle at y equals angle at yy (orientation aware)
         if mirrored:
             return P("eqangle", y, x, y, z, yy, zz, yy, xx)
         return P("eqangle", y, x, y, z, yy, xx, yy, zz)
 
-    A = ang(b, a, c, q, p, r)
-    B = ang(a, b, c, p, q, r)
-    C = ang(a, c, b, p, r, q)
-    rab = P("eqratio", a, b, a, c, p, q, p, r)
-    rba = P("eqratio", b, a, b, c, q, p, q, r)
-    rca = P("eqratio", c, a, c, b, r, p, r, q)
-    sides = [P("cong", a, b, p, q), P("cong", b, c, q, r), P("cong", c, a, r, p)]
+    similar = sim.holds(db.pts)
+    found = _TrianglePair(
+        where, sim, con, sim.canonical(), con.canonical(), similar, similar and con.holds(db.pts),
+        (ang(b, a, c, q, p, r), ang(a, b, c, p, q, r), ang(a, c, b, p, r, q)),
+        (P("eqratio", a, b, a, c, p, q, p, r), P("eqratio", b, a, b, c, q, p, q, r),
+         P("eqratio", c, a, c, b, r, p, r, q)),
+        (P("cong", a, b, p, q), P("cong", b, c, q, r), P("cong", c, a, r, p)),
+    )
+    memo[(t, u, mirrored)] = found
+    return found
+
+
+def try_triangles(db: Engine, t: tuple[str, str, str], u: tuple[str, str, str], mirrored: bool) -> int:
+    pair = _triangle_pair(db, t, u, mirrored)
+    sim, con = pair.sim, pair.con
+    known = db.known
+    if pair.sim_key in known and pair.con_key in known:
+        return 0
+    if not pair.similar:
+        return 0
+    congruent = pair.congruent
+    if congruent and pair.con_key in known:
+        return 0
+    A, B, C = pair.angles
+    rab, rba, rca = pair.ratios
+    sides = list(pair.sides)
     m = "m" if mirrored else ""
     new = 0
-    if congruent and con.canonical() not in db.known:
+    if congruent and pair.con_key not in known:
         cg = [db.implied(s) for s in sides]
         if all(cg):
             new += db.derive("r32" + m, con, sides)
@@ -649,7 +682,7 @@ def try_triangles(db: Engine, t: tuple[str, str, str], u: tuple[str, str, str], 
                 if cg[s1] and cg[s2] and db.implied(angle):
                     new += db.derive("r33" + m, con, [sides[s1], sides[s2], angle])
                     break
-    if sim.canonical() not in db.known:
+    if pair.sim_key not in known:
         angs = [db.implied(x) for x in (A, B, C)]
         if sum(angs) >= 2:
             two = [x for x, ok in zip((A, B, C), angs) if ok][:2]
@@ -662,7 +695,7 @@ def try_triangles(db: Engine, t: tuple[str, str, str], u: tuple[str, str, str], 
             else:
                 if db.implied(rba) and db.implied(rca):
                     new += db.derive("r38" + m, sim, [rba, rca])
-    if congruent and sim.canonical() in db.known and con.canonical() not in db.known:
+    if congruent and pair.sim_key in known and pair.con_key not in known:
         for s in sides:
             if db.implied(s):
                 new += db.derive("t07" if mirrored else "t06", con, [sim, s])

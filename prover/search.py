@@ -31,7 +31,6 @@ wins, so the same seed gives the same proof with any number of workers (timeouts
 """
 from __future__ import annotations
 
-import copy
 import enum
 import heapq
 import math
@@ -631,7 +630,7 @@ class _Search:
         if left <= 0:
             return None
         t0 = time.monotonic()
-        engine = copy.deepcopy(cand.node.engine)
+        engine = cand.node.engine.copy()
         extend_engine(engine, cand.diagram)
         res = engine.prove(self.goal.rename(cand.inner), Budget(timeout=min(self.ctime, left)))
         self.tally.materialising += time.monotonic() - t0
@@ -838,7 +837,7 @@ def _evaluate_within(limit: float, engine_ref: Any, cand: _Candidate, *args) -> 
 
     try:
         with deadline(limit):
-            engine = copy.deepcopy(ray.get(engine_ref))  # writable: the store's may share memory
+            engine = ray.get(engine_ref).copy()  # writable: the store's may share memory
             cand.node.engine = engine
             for m in cand.members:
                 m.node.engine = engine
@@ -883,7 +882,7 @@ def _evaluate_bundle(cand: _Candidate, goal, original: frozenset[str], ctime: fl
 def _needed(state: Engine, cand: _Candidate, goal, limit: float) -> tuple[list[int] | None, EngineResult]:
     """DD+AR on ``state`` (left as it is) extended by ``cand``'s clauses; when it proves the goal,
     the positions (among the clauses added) of those whose points the proof names."""
-    engine = copy.deepcopy(state)
+    engine = state.copy()
     extend_engine(engine, cand.diagram)
     res = engine.prove(goal.rename(cand.inner), Budget(timeout=limit))
     if not res.solved or res.goal_fact is None:

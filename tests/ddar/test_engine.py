@@ -314,3 +314,28 @@ def test_waking_matchers_by_channel_reaches_the_full_fixpoint_on_benchmark_probl
         for m in engine.matcher_list:
             m.run(engine)
         assert len(engine.facts) == facts, problem.name
+
+
+def test_a_copy_extends_without_touching_the_original_and_proves_as_a_deepcopy_does() -> None:
+    import copy
+
+    from ddar.extend import extend_engine
+    from geometry.diagram import extend_diagram
+
+    base, aux = TRAPEZOID_AUX.split(" | ")
+    goal_text = aux.split(" ? ")[1]
+    problem = parse_problem("t", f"{base} ? {goal_text}")
+    engine = Engine(realise(problem, seed=0))
+    assert engine.prove(None, Budget(timeout=TIMEOUT)).status == "saturated"
+    assert engine.caches, "the triangle matcher keeps its pairs in the engine's cache"
+    facts, points = len(engine.facts), set(engine.pts)
+    with_aux = parse_problem("t", TRAPEZOID_AUX)
+    outcomes = []
+    for twin in (engine.copy(), copy.deepcopy(engine)):
+        assert twin.caches == {} and len(twin.facts) == facts
+        extend_engine(twin, extend_diagram(engine.diagram, [with_aux.aux[-1]], seed=0))
+        res = twin.prove(problem.goal, Budget(timeout=TIMEOUT))
+        assert res.solved and res.goal_fact is not None
+        outcomes.append([(ln.rule, str(ln.pred)) for ln in traceback(twin, res.goal_fact).lines])
+    assert outcomes[0] == outcomes[1]
+    assert len(engine.facts) == facts and set(engine.pts) == points  # the original is as it was
