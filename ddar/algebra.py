@@ -162,6 +162,13 @@ class Algebra:
         self.squares = LinearTable()
         # (fact id, equation index) of a collinearity in the length table -> the order it read
         self._orders: dict[tuple[int, int], Condition] = {}
+        # implies() answers since a table last gained a row (saturation asks many twice)
+        self._implied: dict[Predicate, bool] = {}
+
+    def __getstate__(self) -> dict:
+        state = dict(self.__dict__)
+        state["_implied"] = {}
+        return state
 
     def tables(self, pred: Predicate, squares: bool = True) -> list[tuple[Table, LinearTable, list[Equation]]]:
         """The tables that can hold ``pred``, with its equations in each (the squared-length
@@ -199,6 +206,8 @@ class Algebra:
                 # InconsistentError here is a bug upstream and is left to propagate.
                 if table.add(coeffs, const, (fact_id, i)) and name not in entered:
                     entered.append(name)
+        if entered:
+            self._implied.clear()
         return entered
 
     def add_points(self, names: Iterable[str], midpoints: Iterable[tuple[int, Predicate]]) -> None:
@@ -210,6 +219,7 @@ class Algebra:
             for z in names:
                 if z not in (m, x, y):
                     self.squares.add(*median_equation(m, x, y, z), (fid, ("median", z)))
+        self._implied.clear()
 
     def _options(self, pred: Predicate) -> list[tuple[Table, LinearTable, list[Equation]]]:
         """Ways to establish ``pred``: for collinearity, equal directions from one hub
@@ -247,6 +257,13 @@ class Algebra:
         return FOLD_TABLES.get(n) if n is not None else None
 
     def implies(self, pred: Predicate) -> bool:
+        """Whether the tables imply ``pred`` (remembered until a table gains a row)."""
+        found = self._implied.get(pred)
+        if found is None:
+            found = self._implied[pred] = self._implies(pred)
+        return found
+
+    def _implies(self, pred: Predicate) -> bool:
         if any(all(table.implies(c, k) for c, k in eqs) for _, table, eqs in self._options(pred)):
             return True
         return self._folded(pred) is not None

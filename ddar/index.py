@@ -123,12 +123,12 @@ class NumericIndex:
             d = P[line[1]] - P[line[0]]
             items.append((cmath.phase(d) % math.pi, line))
         groups = close_groups(items, NUMERIC_CHECK, floor=1.0, period=math.pi)
-        direction = {g[0]: cmath.phase(P[g[0][1]] - P[g[0][0]]) % math.pi for g in groups}
+        direction = np.array([cmath.phase(P[g[0][1]] - P[g[0][0]]) % math.pi for g in groups])
+        # the pairs of groups (in the order of ``combinations``) whose directions differ by a right angle
+        right = np.abs(np.abs(direction[:, None] - direction[None, :]) - math.pi / 2) <= NUMERIC_CHECK
         out = []
-        for g1, g2 in combinations(groups, 2):
-            diff = abs(direction[g1[0]] - direction[g2[0]])
-            if abs(diff - math.pi / 2) <= NUMERIC_CHECK:
-                out.extend((l1, l2) for l1 in g1 for l2 in g2)
+        for i, j in zip(*np.nonzero(np.triu(right, 1))):
+            out.extend((l1, l2) for l1 in groups[i] for l2 in groups[j])
         return out
 
     @cached_property

@@ -687,6 +687,7 @@ class LinearTable:
         scratch = LinearTable(self.modulus)
         eqs, order = self._eqs, self._order
         ball, frontier, seen = set(query), list(query), set()
+        missing = set(query)  # query variables in no equation of the scratch table yet: it cannot imply the query
         tried = 0
         while frontier:
             ring = []
@@ -699,7 +700,9 @@ class LinearTable:
             frontier = []
             for r in ring:
                 eq_coeffs, eq_const = eqs[r]
-                if scratch.add(eq_coeffs, eq_const, r) and scratch.implies(query, const):
+                if missing:
+                    missing.difference_update(eq_coeffs)
+                if scratch.add(eq_coeffs, eq_const, r) and not missing and scratch.implies(query, const):
                     return scratch._basis_explanation(query)
                 tried += 1
                 if tried >= _LOCAL_BUDGET:
