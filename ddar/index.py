@@ -20,7 +20,7 @@ import numpy as np
 
 from geometry.predicates import circumcenter, collinear
 from geometry.tolerance import (
-    CENTRE_MATCH, FLAT_TRIANGLE, HUGE_RADIUS, NUMERIC_CHECK, SCALE_FLOOR, ZERO_LENGTH,
+    CENTRE_MATCH, FLAT_TRIANGLE, HUGE_RADIUS, NUMERIC_CHECK, SCALE_FLOOR, SCREEN_ROUNDING, SCREEN_SLACK, ZERO_LENGTH,
 )
 
 T = TypeVar("T")
@@ -92,19 +92,48 @@ class NumericIndex:
     # ------------------------------------------------------------------ lines
     def _build_lines(self) -> None:
         P, names = self.pts, self.names
+        pos = {x: i for i, x in enumerate(names)}
         seen: set[tuple[str, str]] = set()
         self.lines, self.line_of = [], {}
+        near = self._collinear_screen()
         for a, b in combinations(names, 2):
             if (a, b) in seen:
                 continue
-            members = [a, b] + [c for c in names if c not in (a, b) and collinear(P[a], P[b], P[c])]
+            thirds = near.get((pos[a], pos[b]), ())
+            members = [a, b] + [names[k] for k in thirds if collinear(P[a], P[b], P[names[k]])]
             line = self.order(members)
             for x, y in combinations(line, 2):
-                seen.add((x, y) if names.index(x) < names.index(y) else (y, x))
+                seen.add((x, y) if pos[x] < pos[y] else (y, x))
                 self.line_of[(x, y)] = line
                 self.line_of[(y, x)] = line
             if len(line) >= 3:
                 self.lines.append(line)
+
+    def _collinear_screen(self) -> dict[tuple[int, int], list[int]]:
+        """For each pair i < j of points, the other points k (in order) that may be collinear
+        with them: every k that ``collinear(P[i], P[j], P[k])`` accepts, and a few more (the
+        screen's tolerance is wider by SCREEN_SLACK and SCREEN_ROUNDING); pairs with none are
+        left out. One numpy pass over every triple; the exact test then decides."""
+        n = len(self.names)
+        if n < 3:
+            return {}
+        z = np.array([self.pts[x] for x in self.names], dtype=complex)
+        u = z[None, :] - z[:, None]  # u[i, j] = P[j] - P[i]
+        length = np.abs(u)
+        cross = u.real[:, :, None] * u.imag[:, None, :] - u.imag[:, :, None] * u.real[:, None, :]  # u[i,j] x u[i,k]
+        bound = NUMERIC_CHECK * (1 + SCREEN_SLACK) * length[:, :, None] * length[:, None, :]
+        tiny = ZERO_LENGTH * (1 + SCREEN_SLACK) + SCREEN_ROUNDING
+        size = np.abs(z).max() + 1.0
+        maybe = (np.abs(cross) <= bound + SCREEN_ROUNDING * size * size) | (length[:, :, None] <= tiny) | (
+            length[:, None, :] <= tiny)
+        idx = np.arange(n)
+        maybe[:, idx, idx] = False  # k = j
+        maybe[idx, :, idx] = False  # k = i
+        maybe &= (idx[:, None] < idx[None, :])[:, :, None]
+        out: dict[tuple[int, int], list[int]] = {}
+        for i, j, k in zip(*np.nonzero(maybe)):
+            out.setdefault((int(i), int(j)), []).append(int(k))
+        return out
 
     def collinear(self, a: str, b: str, c: str) -> bool:
         return c in self.line_of[(a, b)]
@@ -143,7 +172,7 @@ class NumericIndex:
         P, names = self.pts, self.names
         found: dict[tuple[str, ...], None] = {}
         covered: set[frozenset[str]] = set()
-        for a, b, c in combinations(names, 3):
+        for a, b, c in self._concyclic_screen():
             key = frozenset((a, b, c))
             if key in covered:
                 continue
@@ -167,6 +196,30 @@ class NumericIndex:
             self.centre_of[circ] = next(
                 (x for x in names if o is not None and abs(P[x] - o) <= CENTRE_MATCH * max(1.0, abs(o))), None
             )
+
+    def _concyclic_screen(self) -> list[tuple[str, str, str]]:
+        """The triples (in the order of ``combinations``) whose circle may pass through a
+        fourth point: every triple the exact test in :meth:`_build_circles` keeps, and a few
+        more (distances to the centre compared with a tolerance wider by SCREEN_SLACK and
+        SCREEN_ROUNDING; collinear triples, whose centre is far or undefined, always pass)."""
+        names = self.names
+        n = len(names)
+        if n < 4:
+            return []
+        z = np.array([self.pts[x] for x in names], dtype=complex)
+        tri = np.array(list(combinations(range(n), 3)), dtype=np.intp)
+        a, ba, ca = z[tri[:, 0]], z[tri[:, 1]] - z[tri[:, 0]], z[tri[:, 2]] - z[tri[:, 0]]
+        d = 2 * (ba.real * ca.imag - ba.imag * ca.real)
+        flat = np.abs(d) < 2 * ZERO_LENGTH * np.maximum(np.abs(ba), np.abs(ca)) ** 2 + SCREEN_ROUNDING
+        safe = np.where(flat, 1.0, d)
+        nb, nc = np.abs(ba) ** 2, np.abs(ca) ** 2
+        o = a + ((ca.imag * nb - ba.imag * nc) + 1j * (ba.real * nc - ca.real * nb)) / safe
+        r = np.abs(a - o)
+        size = np.abs(z).max() + r + 1.0
+        off = np.abs(np.abs(z[None, :] - o[:, None]) - r[:, None])
+        on = off <= (NUMERIC_CHECK * np.maximum(r, SCALE_FLOOR) * (1 + SCREEN_SLACK) + SCREEN_ROUNDING * size)[:, None]
+        keep = flat | (on.sum(axis=1) >= 4)
+        return [tuple(names[k] for k in t) for t in tri[keep]]  # type: ignore[misc]
 
     # ------------------------------------------------------------------ equal lengths
     def _build_equidistant(self) -> None:

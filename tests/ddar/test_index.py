@@ -95,3 +95,35 @@ def test_a_figure_with_every_point_on_one_line_has_no_triangles() -> None:
     pts = {"a": 0j, "b": 1 + 0j, "c": 2 + 0j, "d": 5 + 0j}
     index = NumericIndex(pts)
     assert index.similar_triangles() == [] and index.bisector_centres == []
+
+
+def reference_lines_and_circles(pts: dict[str, complex]) -> tuple[list, list]:
+    """Maximal collinear sets (3+) and concyclic sets (4+), by a loop over every pair and triple."""
+    from geometry.predicates import circumcenter
+    from geometry.tolerance import HUGE_RADIUS, SCALE_FLOOR
+
+    names = list(pts)
+    ordered = lambda xs: tuple(sorted(xs, key=names.index))  # noqa: E731
+    lines = {ordered([a, b] + [c for c in names if c not in (a, b) and collinear(pts[a], pts[b], pts[c])])
+             for a, b in combinations(names, 2)}
+    circles = set()
+    for a, b, c in combinations(names, 3):
+        o = circumcenter(pts[a], pts[b], pts[c])
+        if o is None or abs(pts[a] - o) > HUGE_RADIUS:
+            continue
+        r = abs(pts[a] - o)
+        members = [x for x in names if abs(abs(pts[x] - o) - r) <= NUMERIC_CHECK * max(r, SCALE_FLOOR)]
+        if len(members) >= 4:
+            circles.add(ordered(members))
+    return sorted(x for x in lines if len(x) >= 3), sorted(circles)
+
+
+@pytest.mark.parametrize("name", sorted(FIGURES))
+def test_lines_and_circles_are_the_maximal_collinear_and_concyclic_sets(name: str) -> None:
+    pts = figure(FIGURES[name])
+    index = NumericIndex(pts)
+    lines, circles = reference_lines_and_circles(pts)
+    assert sorted(index.lines) == lines and sorted(index.circles) == circles
+    assert lines or circles
+    for (a, b), line in index.line_of.items():
+        assert a in line and b in line and all(collinear(pts[a], pts[b], pts[c]) for c in line if c not in (a, b))
