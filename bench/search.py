@@ -8,8 +8,12 @@ search does it:
   and DD+AR continues from the saturated parent (``extend_engine``);
 * from scratch: the extended problem is parsed, realised and saturated anew.
 
-CPU time (parent and workers) is measured with ``getrusage``, so the numbers do not
-depend on what else runs on the machine. Run:
+CPU time (parent and workers) is measured with ``getrusage``, so the numbers depend
+little on what else runs on the machine (caches and shared cores still weigh: measure
+before and after alone). The extension's CPU time is also split by the phase of a
+candidate's life, measured in the child: extending the figure, extending the engine
+(the numeric index and the new givens), saturating, tracing a proof back; what is left is
+the fork and the parent's share. Run:
 
     .venv/bin/python bench/search.py jgex --candidates 40
 """
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import pickle
 import resource
 import sys
 import time
@@ -29,6 +34,7 @@ sys.path.insert(0, str(_HERE.parent))
 
 from ddar.engine import Budget, Engine  # noqa: E402
 from ddar.extend import extend_engine  # noqa: E402
+from ddar.proof import traceback  # noqa: E402
 from geometry.diagram import extend_diagram, realise  # noqa: E402
 from geometry.errors import ProblemError  # noqa: E402
 from geometry.problem import parse_problem, split_problem_text  # noqa: E402
@@ -55,8 +61,33 @@ def forked(fn) -> bool:
     return os.waitstatus_to_exitcode(status) == 0
 
 
-def measure(name: str, text: str, k: int, timeout: float) -> tuple[int, float, float, int, int] | None:
-    """(candidates, extension CPU s, scratch CPU s, solved by extension, solved from scratch)."""
+def forked_value(fn):
+    """Run ``fn`` in a forked child and return what it returns (pickled through a pipe; None if
+    the child failed)."""
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(r)
+        try:
+            with os.fdopen(w, "wb") as out:
+                pickle.dump(fn(), out)
+        finally:
+            os._exit(0)
+    os.close(w)
+    with os.fdopen(r, "rb") as inp:
+        data = inp.read()
+    os.waitpid(pid, 0)
+    return pickle.loads(data) if data else None
+
+
+#: The phases of an extended candidate's life that :func:`measure` times in the child.
+PHASES = ("figure", "engine", "saturate", "traceback")
+
+
+def measure(name: str, text: str, k: int, timeout: float, phases: dict[str, float]) -> tuple[int, float, float, int, int] | None:
+    """(candidates, extension CPU s, scratch CPU s, solved by extension, solved from scratch);
+    adds the extended candidates' CPU seconds per phase (:data:`PHASES`, inside the child) to
+    ``phases``."""
     problem = parse_problem(name, text)
     base = prove_ddar(problem, seed=0, timeout=timeout)
     if base.status != "unsolved":
@@ -79,12 +110,24 @@ def measure(name: str, text: str, k: int, timeout: float) -> tuple[int, float, f
     t0 = cpu_seconds()
     ext_solved = 0
     for ext, mapping in ready:
-        def extension(ext=ext, mapping=mapping) -> bool:
+        def extension(ext=ext, mapping=mapping) -> tuple[bool, list[float]]:
+            clock = [time.process_time()]
             grown = extend_diagram(engine.diagram, [ext.aux[-1].rename(mapping)], seed=0)
+            clock.append(time.process_time())
             extend_engine(engine, grown)
-            return engine.prove(goal, Budget(timeout=timeout)).solved
+            clock.append(time.process_time())
+            res = engine.prove(goal, Budget(timeout=timeout))
+            clock.append(time.process_time())
+            if res.solved and res.goal_fact is not None:
+                traceback(engine, res.goal_fact)
+            clock.append(time.process_time())
+            return res.solved, [b - a for a, b in zip(clock, clock[1:])]
 
-        ext_solved += forked(extension)
+        got = forked_value(extension)
+        if got is not None:
+            ext_solved += got[0]
+            for phase, sec in zip(PHASES, got[1]):
+                phases[phase] += sec
     t1 = cpu_seconds()
     scratch_solved = 0
     for ext, mapping in ready:
@@ -107,12 +150,13 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     pairs = split_problem_text(resolve(args.file).read_text(encoding="utf-8"), args.file)
     total = [0, 0.0, 0.0, 0, 0]
+    phases = dict.fromkeys(PHASES, 0.0)
     problems = 0
     start = time.monotonic()
     print(f"{'problem':<44} {'cands':>5} {'ext/s':>8} {'scratch/s':>9} {'x':>6}")
     for name, text in pairs:
         try:
-            row = measure(name, text, args.candidates, args.timeout)
+            row = measure(name, text, args.candidates, args.timeout, phases)
         except ProblemError:
             continue
         if row is None:
@@ -132,6 +176,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"extension:    {n / te:8.1f} candidates per core-second ({se} proofs)")
     print(f"from scratch: {n / ts:8.1f} candidates per core-second ({ss} proofs)")
     print(f"speed-up:     {ts / te:8.2f}x")
+    inside = sum(phases.values())
+    print("an extended candidate, CPU ms (share of the extension's CPU time): " + ", ".join(
+        f"{p} {1000 * v / n:.1f} ({v / te:.0%})" for p, v in phases.items())
+        + f"; fork and the rest {1000 * (te - inside) / n:.1f} ({(te - inside) / te:.0%})")
     return 0
 
 
