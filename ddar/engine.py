@@ -15,6 +15,7 @@ the diagram contradicts.
 """
 from __future__ import annotations
 
+import copy
 import pickle
 import time
 from collections.abc import Iterable, Sequence
@@ -158,8 +159,13 @@ class Engine:
 
     def copy(self) -> "Engine":
         """An independent copy (to extend without touching this one): a pickle round trip, which
-        on a saturated olympiad state takes a third of ``copy.deepcopy``'s time."""
-        return pickle.loads(pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL))
+        on a saturated olympiad state takes a third of ``copy.deepcopy``'s time (an engine
+        holding what pickle cannot name, such as a matcher defined in a function, is deep-copied)."""
+        try:
+            data = pickle.dumps(self, protocol=pickle.HIGHEST_PROTOCOL)
+        except (pickle.PicklingError, AttributeError, TypeError):
+            return copy.deepcopy(self)
+        return pickle.loads(data)
 
     def _expand(self, fid: int, key: Predicate) -> None:
         """Unpack bundles (midpoints, similar triangles) into their plain facts."""

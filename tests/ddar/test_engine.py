@@ -339,3 +339,15 @@ def test_a_copy_extends_without_touching_the_original_and_proves_as_a_deepcopy_d
         outcomes.append([(ln.rule, str(ln.pred)) for ln in traceback(twin, res.goal_fact).lines])
     assert outcomes[0] == outcomes[1]
     assert len(engine.facts) == facts and set(engine.pts) == points  # the original is as it was
+
+
+def test_an_engine_pickle_cannot_name_is_deep_copied() -> None:
+    from ddar.registry import Matcher
+
+    def nothing(db: Engine) -> int:  # a local function: pickle cannot name it
+        return 0
+
+    engine = Engine(realise(parse_problem("t", TRAPEZOID_AUX), seed=0), matchers=[Matcher(nothing, ())])
+    twin = engine.copy()
+    assert twin is not engine and twin.facts is not engine.facts and len(twin.facts) == len(engine.facts)
+    assert twin.matcher_list[0].run is nothing
