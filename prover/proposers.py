@@ -121,7 +121,11 @@ class SearchState:
 
 @runtime_checkable
 class Proposer(Protocol):
-    """Anything with a ``name`` and ``propose(state, k) -> list[Proposal]`` (best first)."""
+    """Anything with a ``name`` and ``propose(state, k) -> list[Proposal]`` (best first).
+
+    A proposer may also say ``parallel_safe = True``: it gives a state the same list whatever
+    process asks (a forked copy of it), each list a prefix of any longer one, so the search may
+    ask several states at once in forked workers, and ask for more than it needs now."""
 
     name: str
 
@@ -442,6 +446,7 @@ class HeuristicProposer:
     """
 
     name = "heuristic"
+    parallel_safe = True  # deterministic and stateless but for caches (see :class:`Proposer`)
 
     def __init__(self, max_points: int = 26, max_lines: int = 30, max_circles: int = 40,
                  max_triangles: int = 40, max_tangent_circles: int = 12) -> None:

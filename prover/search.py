@@ -367,6 +367,8 @@ class _Open:
     cand: _Candidate | None = None
     batches: int = 0  # batches of ``k`` proposals taken so far
     more: bool = False  # the last batch was full: the proposer may have more
+    stock: list[Proposal] = field(default_factory=list)  # the proposer's list for the state so far
+    ended: bool = False  # the proposer gave fewer than asked: it has no more
 
     def priority(self, penalty: float) -> float:
         return self.value - penalty * self.batches
@@ -570,6 +572,7 @@ class _Search:
     def _candidates(self, chosen: list[tuple[_Open, _Node]]) -> list[_Candidate]:
         """Each chosen state's next batch of proposals, parsed and realised, interleaved by rank;
         then the root's bundles."""
+        self._stock_up(chosen)
         per_node: list[list[_Candidate]] = []
         bundles: list[_Candidate] = []
         for n, (state, node) in enumerate(chosen):
@@ -607,20 +610,63 @@ class _Search:
     def _proposals(self, state: _Open, node: _Node) -> list[Proposal]:
         """The state's next ``k`` proposals; the state goes back to the open set if it may have more."""
         k, b = self.config.k, state.batches
-        t0 = time.monotonic()
-        asked = SearchState(node.problem, node.outer_points(), state.depth, self.deadline)
-        try:
-            props = list(self.proposer.propose(asked, k * (b + 1)))[: k * (b + 1)]
-        except Exception:  # a proposer bug must not end the search  # noqa: BLE001
-            props = []
-            self.stats.errors += 1
-        # what the proposer made and dropped itself counts as the search's own skips do
-        self.stats.unparseable += asked.dropped.get("unparseable", 0)
-        self.stats.duplicates += asked.dropped.get("duplicates", 0)
-        self.tally.proposing += time.monotonic() - t0
+        need = k * (b + 1)
+        if len(state.stock) < need and not state.ended:
+            t0 = time.monotonic()
+            self._take(state, self._ask(node, state.depth, need), need)
+            self.tally.proposing += time.monotonic() - t0
         state.node, state.batches = node, b + 1
-        state.more = len(props) == k * (b + 1)  # a full batch: there may be more
-        return props[k * b:]
+        state.more = len(state.stock) > need or (len(state.stock) == need and not state.ended)
+        return state.stock[k * b:need]
+
+    def _asked(self, node: _Node, depth: int) -> SearchState:
+        return SearchState(node.problem, node.outer_points(), depth, self.deadline)
+
+    def _ask(self, node: _Node, depth: int, want: int) -> tuple[list[Proposal], dict[str, int], bool]:
+        """The proposer's first ``want`` proposals for the state, what it dropped, and whether it failed."""
+        asked = self._asked(node, depth)
+        try:
+            return list(self.proposer.propose(asked, want))[:want], dict(asked.dropped), False
+        except Exception:  # a proposer bug must not end the search  # noqa: BLE001
+            return [], dict(asked.dropped), True
+
+    def _take(self, state: _Open, got: tuple[list[Proposal], dict[str, int], bool], want: int) -> None:
+        """A state's new list of proposals (asked for ``want``), counted as the search's own skips are."""
+        props, dropped, failed = got
+        # what the proposer made and dropped itself counts as the search's own skips do
+        self.stats.unparseable += dropped.get("unparseable", 0)
+        self.stats.duplicates += dropped.get("duplicates", 0)
+        self.stats.errors += failed
+        state.stock, state.ended = props, len(props) < want
+
+    def _stock_up(self, chosen: list[tuple[_Open, _Node]]) -> None:
+        """Ask the proposer for the chosen states' next batches at once, each state in a forked
+        worker, when there are several to ask and the proposer allows it (``parallel_safe``: the
+        same state always gets the same list, a prefix of any longer one, so each state is asked
+        for ``PREFETCH`` more batches than it needs now). Otherwise :meth:`_proposals` asks them
+        one by one as before."""
+        k, jobs = self.config.k, self.config.jobs
+        asks = [(state, node, k * (state.batches + 1 + PREFETCH)) for state, node in chosen
+                if len(state.stock) < k * (state.batches + 1) and not state.ended]
+        if (len(asks) < 2 or jobs < 2 or self.config.backend != "local"
+                or not getattr(self.proposer, "parallel_safe", False)):
+            return
+        t0 = time.monotonic()
+        left = self.deadline - t0
+        if left <= 0:
+            return
+        done: dict[int, Result] = {}
+        with LocalWorkers(min(jobs, len(asks))) as workers:
+            for i, (state, node, want) in enumerate(asks):
+                workers.submit(i, partial(self._ask, node, state.depth, want), limit=left + 1.0)
+            for res in workers.results():
+                done[res.key] = res
+        for i, (state, node, want) in enumerate(asks):
+            res = done.get(i)
+            if isinstance(res, Ok):
+                self._take(state, res.value, want)
+            # a state whose worker failed or ran out of time is asked again in this process
+        self.tally.proposing += time.monotonic() - t0
 
     def _materialise(self, state: _Open) -> _Node | None:
         """The saturated engine of a candidate's state, rebuilt in this process."""
@@ -845,6 +891,10 @@ def _evaluate_within(limit: float, engine_ref: Any, cand: _Candidate, *args) -> 
     except DeadlineExceeded:
         return CandidateResult.failed("time limit")
 
+
+#: Batches of proposals asked beyond a state's next one when several states are asked at once in
+#: workers (``_Search._stock_up``): a state expanded again later takes them without asking again.
+PREFETCH = 3
 
 #: A bundle stops dropping clauses from its proof after this many candidate time limits; its
 #: job (DD+AR on the bundle, the shrinking, the proof of what is left) may take one more.

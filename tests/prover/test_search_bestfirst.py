@@ -96,3 +96,28 @@ def test_the_report_is_a_plain_dict_for_bench_rows() -> None:
     assert row["rounds"] == 1 and row["per_depth"] == [1] and row["depth_reached"] == 1
     assert set(row["seconds"]) == {"proposing", "preparing", "materialising", "saturating", "checking"}
     assert row["seconds"]["checking"] > 0  # the proof was checked and replayed in the worker
+
+
+class ParallelSafeFake(FakeLM):
+    """The fake proposer, declared safe to ask in forked workers (its answers depend on the state alone)."""
+
+    parallel_safe = True
+
+
+def test_several_states_are_asked_at_once_in_workers_and_the_search_is_the_same() -> None:
+    """beam 3: the second round expands the three states of depth 1 together; with two workers
+    their proposals are asked in forked workers (the parent's fake never sees those asks), and
+    the search goes as with one."""
+    def respond(s: SearchState) -> list[str]:
+        if s.depth == 0:
+            return USELESS
+        return [KEY] if "midpoint f c d" in s.text() else []
+
+    runs = {}
+    for jobs in (1, 2):
+        lm = ParallelSafeFake(respond)
+        res = search(_problem(), lm, SearchConfig(timeout=60, beam_size=3, depth=2, jobs=jobs))
+        assert res.solved and res.outcome.check is not None and res.outcome.check.ok
+        runs[jobs] = (res.aux, res.tried, res.report.rounds, res.report.per_depth, len(lm.asked))
+    assert runs[1][:4] == runs[2][:4] == ((USELESS[2], KEY), 4, 2, (3, 1))
+    assert runs[1][4] == 4 and runs[2][4] == 1  # root and three states here; with two workers only the root
