@@ -483,8 +483,8 @@ class HeuristicProposer:
         return ranked[:k]
 
     def _ranked(self, state: SearchState) -> tuple[list[tuple[Proposal, complex]], bool]:
-        """Every candidate of the state, ranked, and whether the list is whole (not cut short
-        by the state's deadline)."""
+        """Every candidate of the state, ranked, and whether the list is whole (False: the
+        state's deadline passed first, and the list is empty)."""
         pts = {n: complex(z) for n, z in state.points.items()}
         names = list(pts)[: self.max_points]
         if len(names) < 2:
@@ -499,22 +499,22 @@ class HeuristicProposer:
         rings = _main_circles(circles, state.problem)[: self.max_circles]
         triangles = _stated_triangles(names, pts, state.problem, tol)[: self.max_triangles]
         cands = []
-        complete = True
         if len(self._places) > _PLACES_KEPT:
             self._places.clear()
         for cand in _generate(names, pts, lines, main, circles, tol, rings, triangles,
                               rings[: self.max_tangent_circles], self._places):
             cands.append(cand)
             if len(cands) % 4096 == 0 and state.deadline is not None and time.monotonic() > state.deadline:
-                complete = False
-                break  # out of time: rank what there is
+                return [], False  # out of time: the search can use nothing now
         goal_pts = set(state.problem.goal.points) if state.problem.goal is not None else set()
         new = fresh_name(set(state.points) | set(state.problem.points()))
-        ranked = _rank(cands, pts, names, lines, circles, goal_pts, centre, radius, tol)
+        ranked = _rank(cands, pts, names, lines, circles, goal_pts, centre, radius, tol, state.deadline)
+        if ranked is None:  # the deadline passed while ranking: the search can use nothing now
+            return [], False
         # evidence is a sum of multiples of 0.05: rounded, equal evidence gives equal scores (not float noise)
         scores = _log_softmax([round(evidence, 6) for evidence, _ in ranked])
         return [(Proposal(f"{new} = {c.construction.replace(_X, new)}", score, f"{self.name}:{c.family}"), c.z)
-                for score, (_, c) in zip(scores, ranked)], complete
+                for score, (_, c) in zip(scores, ranked)], True
 
 
 def _unit(d: complex) -> complex:
@@ -655,7 +655,7 @@ def _position(construction: str, pts: dict[str, complex], rng: np.random.Generat
     ``places`` (kept across figures) remembers :func:`_places` by the construction and the
     coordinates of the points it names, which a figure's later states keep."""
     parts = construction.split(", ")
-    used = [pts[a] for part in parts for a in part.split()[1:] if a != _X]
+    used = [pts[a] for part in parts for a in part.split()[1:] if a in pts]  # the points it names
     if places is None:
         found = _places(parts, used, pts, rng, loci)
     else:
@@ -968,9 +968,11 @@ def _spirals(P: dict[str, complex], lines: list[_Line], tol: float) -> Iterator[
 # ---------------------------------------------------------------------- ranking
 def _rank(cands: list[_Candidate], pts: dict[str, complex], names: list[str], lines: list[_Line],
           circles: list[_Circle], goal_pts: set[str], centre: complex, radius: float,
-          tol: float) -> list[tuple[float, _Candidate]]:
+          tol: float, deadline: float | None = None) -> list[tuple[float, _Candidate]] | None:
     """The candidates with their evidence, best first (stable on ties), without numeric
-    duplicates: a candidate at an existing point, or where a better one already is."""
+    duplicates: a candidate at an existing point, or where a better one already is. None
+    when ``deadline`` (``time.monotonic()``) passes first (a 300,000-candidate figure takes
+    seconds)."""
     existing = np.array([pts[n] for n in names])
     keep = [c for c in cands
             if math.isfinite(c.z.real) and math.isfinite(c.z.imag) and abs(c.z - centre) <= 10 * radius]
@@ -982,10 +984,12 @@ def _rank(cands: list[_Candidate], pts: dict[str, complex], names: list[str], li
     Z = Z[far]
     if not keep:
         return []
-    scores = np.concatenate([
-        _evidence(keep[lo:lo + _CHUNK], Z[lo:lo + _CHUNK], existing, lines, circles, names, goal_pts, tol)
-        for lo in range(0, len(keep), _CHUNK)
-    ])
+    parts = []
+    for lo in range(0, len(keep), _CHUNK):
+        if deadline is not None and time.monotonic() > deadline:
+            return None
+        parts.append(_evidence(keep[lo:lo + _CHUNK], Z[lo:lo + _CHUNK], existing, lines, circles, names, goal_pts, tol))
+    scores = np.concatenate(parts)
     # one candidate per point (rounded): the best, the first of equals; then best first, stable
     keys = np.round(np.stack([Z.real, Z.imag], axis=1) / radius * 10**SNAP_DIGITS)
     order = np.lexsort((np.arange(len(keep)), -scores))

@@ -203,3 +203,14 @@ def test_a_child_state_is_ranked_as_a_fresh_proposer_ranks_it_with_its_parents_p
     fresh = HeuristicProposer()
     fresh.propose(SearchState(child, grown.points), 40)
     assert len(proposer._places) < placed + len(fresh._places)
+
+
+def test_a_state_asked_after_its_deadline_gets_nothing_and_is_not_remembered_empty() -> None:
+    import time
+
+    problem = parse_problem("t", "a b c = triangle a b c; d = foot d a b c ? perp a d b c")
+    figure = realise(problem, seed=0)
+    proposer = HeuristicProposer()
+    late = SearchState(problem, figure.points, deadline=time.monotonic() - 1.0)
+    assert proposer.propose(late, 10) == []
+    assert len(proposer.propose(SearchState(problem, figure.points), 10)) == 10
