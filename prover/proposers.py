@@ -383,9 +383,6 @@ class _Circle:
 
 #: States whose whole ranked lists a heuristic proposer keeps.
 _CACHED_STATES = 8
-#: Constructions whose places the proposer keeps (with their keys, some 500 bytes each: a
-#: 28-point figure's root has 320,000); beyond, it starts over.
-_PLACES_KEPT = 600_000
 
 #: The new point in a candidate's construction text.
 _X = "{x}"
@@ -460,9 +457,6 @@ class HeuristicProposer:
         self.max_tangent_circles = max_tangent_circles
         # the whole ranked lists of the last states asked (the search asks a state again for more)
         self._cache: OrderedDict[tuple, list[tuple[Proposal, complex]]] = OrderedDict()
-        # where each construction puts its point, by the coordinates it reads: a state's child
-        # keeps its parent's points where they were, so most of its candidates are placed already
-        self._places: dict[tuple, _Places] = {}
 
     def propose(self, state: SearchState, k: int) -> list[Proposal]:
         return [proposal for proposal, _ in self.ranked(state, k)]
@@ -499,10 +493,8 @@ class HeuristicProposer:
         rings = _main_circles(circles, state.problem)[: self.max_circles]
         triangles = _stated_triangles(names, pts, state.problem, tol)[: self.max_triangles]
         cands = []
-        if len(self._places) > _PLACES_KEPT:
-            self._places.clear()
         for cand in _generate(names, pts, lines, main, circles, tol, rings, triangles,
-                              rings[: self.max_tangent_circles], self._places):
+                              rings[: self.max_tangent_circles]):
             cands.append(cand)
             if len(cands) % 4096 == 0 and state.deadline is not None and time.monotonic() > state.deadline:
                 return [], False  # out of time: the search can use nothing now
@@ -604,13 +596,12 @@ def _collinear(za: complex, zb: complex, zc: complex, tol: float) -> bool:
 def _generate(names: list[str], pts: dict[str, complex], lines: list[_Line], main: list[_Line],
               circles: list[_Circle], tol: float, rings: Sequence[_Circle] = (),
               triangles: Sequence[tuple[str, str, str]] = (),
-              touching: Sequence[_Circle] = (), places: dict[tuple, _Places] | None = None) -> Iterator[_Candidate]:
+              touching: Sequence[_Circle] = ()) -> Iterator[_Candidate]:
     """The candidate constructions, family by family, each with its new point where the
     construction catalogue puts it; those it cannot place in this figure are left out.
     ``rings`` are the main circles (two circles' second intersections, arc midpoints,
     antipodes are read off them), ``triangles`` the stated ones (excentres, isogonal
-    partners), ``touching`` the first main circles (tangents, chords, tangent points);
-    ``places`` remembers where constructions put their points (see :func:`_position`)."""
+    partners), ``touching`` the first main circles (tangents, chords, tangent points)."""
     rng = np.random.default_rng(0)  # the constructions used here draw nothing at random
     loci: dict[str, Locus] = {}  # the loci realised so far, by construction text (many candidates share one)
     families = chain(
@@ -631,54 +622,19 @@ def _generate(names: list[str], pts: dict[str, complex], lines: list[_Line], mai
         _spirals(pts, lines, tol),
     )
     for cand in families:
-        z = _position(cand.construction, pts, rng, 10 * tol, loci, places)
+        z = _position(cand.construction, pts, rng, 10 * tol, loci)
         if z is not None:
             cand.z = z
             yield cand
 
 
-#: What :func:`_places` gives a construction: its determined point (None: no distances), or the
-#: meeting points of its two loci, each with its distance to the nearest point they are built
-#: from; None if it has no place.
-_Places = tuple[list[complex], list[float] | None] | None
-
-#: A key of :func:`_position`'s memo not found there (its values may be None).
-_UNKNOWN = object()
-
-
 def _position(construction: str, pts: dict[str, complex], rng: np.random.Generator, near: float,
-              loci: dict[str, Locus], places: dict[tuple, _Places] | None = None) -> complex | None:
+              loci: dict[str, Locus]) -> complex | None:
     """Where the catalogue puts the new point ``{x}`` of ``construction`` in the figure ``pts``:
     the point of a determined construction, or the meeting point of two loci that is not
     (within ``near``) one of the points they are built from. None when it cannot be placed.
-    ``loci`` keeps the loci realised so far (by construction text) for the next calls;
-    ``places`` (kept across figures) remembers :func:`_places` by the construction and the
-    coordinates of the points it names, which a figure's later states keep."""
+    ``loci`` keeps the loci realised so far (by construction text) for the next calls."""
     parts = construction.split(", ")
-    used = [pts[a] for part in parts for a in part.split()[1:] if a in pts]  # the points it names
-    if places is None:
-        found = _places(parts, used, pts, rng, loci)
-    else:
-        key = (construction, *used)
-        found = places.get(key, _UNKNOWN)
-        if found is _UNKNOWN:
-            found = places[key] = _places(parts, used, pts, rng, loci)
-    if found is None:
-        return None
-    meets, apart = found
-    if apart is None:
-        return meets[0]
-    for z, gap in zip(meets, apart):
-        if gap > near:
-            return z
-    return None
-
-
-def _places(parts: list[str], used: list[complex], pts: dict[str, complex], rng: np.random.Generator,
-            loci: dict[str, Locus]) -> _Places:
-    """The point of a determined construction (``parts``: one), or where its two loci meet,
-    each with its distance to the nearest of ``used`` (the points they are built from); None
-    when it has no place."""
     got: list[Locus | dict[str, complex]] = []
     try:
         for part in parts:
@@ -692,10 +648,12 @@ def _places(parts: list[str], used: list[complex], pts: dict[str, complex], rng:
     except (DegenerateError, ArithmeticError, ValueError):
         return None
     if len(got) == 1:
-        return ([got[0][_X]], None) if isinstance(got[0], dict) else None
+        return got[0][_X] if isinstance(got[0], dict) else None
     if len(got) == 2 and not isinstance(got[0], dict) and not isinstance(got[1], dict):
-        meets = list(intersect(*got))
-        return meets, [min(abs(z - q) for q in used) for z in meets]
+        used = [pts[a] for part in parts for a in part.split()[1:] if a != _X]
+        for z in intersect(*got):
+            if min(abs(z - q) for q in used) > near:
+                return z
     return None
 
 

@@ -185,26 +185,6 @@ def test_the_screened_incidences_are_the_exact_ones() -> None:
     assert exact.sum() >= 10  # the points put on the circles are found
 
 
-def test_a_child_state_is_ranked_as_a_fresh_proposer_ranks_it_with_its_parents_places_reused() -> None:
-    from geometry.diagram import extend_diagram
-
-    problem = parse_problem("t", "a b c = triangle a b c; d = foot d a b c; m = midpoint m b c; "
-                                 "o = circle o a b c ? perp o m b c")
-    figure = realise(problem, seed=0)
-    proposer = HeuristicProposer()
-    root = proposer.propose(SearchState(problem, figure.points), 40)
-    placed = len(proposer._places)
-    assert placed > 0
-    child = problem.with_aux_clause(root[0].clause)
-    grown = extend_diagram(figure, [child.aux[-1]], seed=0)
-    again = proposer.propose(SearchState(child, grown.points), 40)
-    assert again == HeuristicProposer().propose(SearchState(child, grown.points), 40)
-    # the child's candidates built from the old points only were placed with the parent's
-    fresh = HeuristicProposer()
-    fresh.propose(SearchState(child, grown.points), 40)
-    assert len(proposer._places) < placed + len(fresh._places)
-
-
 def test_a_state_asked_after_its_deadline_gets_nothing_and_is_not_remembered_empty() -> None:
     import time
 
