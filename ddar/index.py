@@ -85,6 +85,16 @@ class NumericIndex:
         """The state without the cached candidate lists (a copy recomputes them when asked)."""
         return {k: v for k, v in self.__dict__.items() if not isinstance(getattr(type(self), k, None), cached_property)}
 
+    @cached_property
+    def _coords(self) -> np.ndarray:
+        """The points' coordinates, in the order of :attr:`names`."""
+        return np.array([self.pts[x] for x in self.names], dtype=complex)
+
+    @cached_property
+    def _triples(self) -> np.ndarray:
+        """Every triple of point positions (rows ``i < j < k``, in the order of ``combinations``)."""
+        return np.array(list(combinations(range(len(self.names)), 3)), dtype=np.intp).reshape(-1, 3)
+
     def order(self, names) -> tuple[str, ...]:
         pos = {n: i for i, n in enumerate(self.names)}
         return tuple(sorted(names, key=pos.__getitem__))
@@ -117,7 +127,7 @@ class NumericIndex:
         n = len(self.names)
         if n < 3:
             return {}
-        z = np.array([self.pts[x] for x in self.names], dtype=complex)
+        z = self._coords
         u = z[None, :] - z[:, None]  # u[i, j] = P[j] - P[i]
         length = np.abs(u)
         cross = u.real[:, :, None] * u.imag[:, None, :] - u.imag[:, :, None] * u.real[:, None, :]  # u[i,j] x u[i,k]
@@ -206,8 +216,7 @@ class NumericIndex:
         n = len(names)
         if n < 4:
             return []
-        z = np.array([self.pts[x] for x in names], dtype=complex)
-        tri = np.array(list(combinations(range(n), 3)), dtype=np.intp)
+        z, tri = self._coords, self._triples
         a, ba, ca = z[tri[:, 0]], z[tri[:, 1]] - z[tri[:, 0]], z[tri[:, 2]] - z[tri[:, 0]]
         d = 2 * (ba.real * ca.imag - ba.imag * ca.real)
         flat = np.abs(d) < 2 * ZERO_LENGTH * np.maximum(np.abs(ba), np.abs(ca)) ** 2 + SCREEN_ROUNDING
@@ -258,8 +267,7 @@ class NumericIndex:
         n = len(names)
         if n < 3:
             return []
-        z = np.array([self.pts[x] for x in names], dtype=complex)
-        tri = np.array(list(combinations(range(n), 3)), dtype=np.intp)
+        z, tri = self._coords, self._triples
         u, v = z[tri[:, 1]] - z[tri[:, 0]], z[tri[:, 2]] - z[tri[:, 0]]
         nu, nv = np.abs(u), np.abs(v)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -315,13 +323,13 @@ class NumericIndex:
         for (p, q), line in self.line_of.items():
             coll[pos[p], pos[q], [pos[x] for x in line]] = True
         idx = np.arange(n)
-        tri = np.array(list(combinations(range(n), 3)), dtype=np.intp)
+        tri = self._triples
         a, b, c = tri[:, 0], tri[:, 1], tri[:, 2]
         tri = tri[~coll[a, b, c]]
         a, b, c = tri[:, 0:1], tri[:, 1:2], tri[:, 2:3]
         x = idx[None, :]
         ok = (x != a) & (x != b) & (x != c) & ~coll[a, b, x] & ~coll[b, c, x] & ~coll[c, a, x]
-        z = np.array([self.pts[p] for p in names], dtype=complex)
+        z = self._coords
 
         def bisects(v, p, q):  # line V-X bisects the angle between VP and VQ
             d, e, f = z[x] - z[v], z[p] - z[v], z[q] - z[v]
