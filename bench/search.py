@@ -20,8 +20,6 @@ the fork and the parent's share. Run:
 from __future__ import annotations
 
 import argparse
-import os
-import pickle
 import resource
 import sys
 import time
@@ -38,6 +36,7 @@ from ddar.proof import traceback  # noqa: E402
 from geometry.diagram import extend_diagram, realise  # noqa: E402
 from geometry.errors import ProblemError  # noqa: E402
 from geometry.problem import parse_problem, split_problem_text  # noqa: E402
+from geometry.workers import LocalWorkers, Ok  # noqa: E402
 from prover.proposers import HeuristicProposer, SearchState  # noqa: E402
 from prover.prove import prove_ddar  # noqa: E402
 from prover.problem_sets import resolve  # noqa: E402
@@ -48,36 +47,18 @@ def cpu_seconds() -> float:
     return s.ru_utime + s.ru_stime + c.ru_utime + c.ru_stime
 
 
-def forked(fn) -> bool:
-    """Run ``fn`` (returning a bool) in a forked child; its answer comes back as the exit code."""
-    pid = os.fork()
-    if pid == 0:
-        code = 2
-        try:
-            code = 0 if fn() else 1
-        finally:
-            os._exit(code)
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status) == 0
-
-
 def forked_value(fn):
-    """Run ``fn`` in a forked child and return what it returns (pickled through a pipe; None if
-    the child failed)."""
-    r, w = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(r)
-        try:
-            with os.fdopen(w, "wb") as out:
-                pickle.dump(fn(), out)
-        finally:
-            os._exit(0)
-    os.close(w)
-    with os.fdopen(r, "rb") as inp:
-        data = inp.read()
-    os.waitpid(pid, 0)
-    return pickle.loads(data) if data else None
+    """Run ``fn`` in a forked child (:class:`geometry.workers.LocalWorkers`, reaped, so its CPU
+    time counts in ``RUSAGE_CHILDREN``) and return what it returns; None if it failed."""
+    with LocalWorkers(1) as workers:
+        workers.submit(0, fn)
+        (done,) = list(workers.results())
+    return done.value if isinstance(done, Ok) else None
+
+
+def forked(fn) -> bool:
+    """Run ``fn`` (returning a bool) in a forked child; whether it returned True."""
+    return forked_value(fn) is True
 
 
 #: The phases of an extended candidate's life that :func:`measure` times in the child.
