@@ -55,6 +55,9 @@ from .equations import (
 )
 from .linalg import LinearTable
 
+#: A linear combination of unknowns as a hashable key: ``((unknown, coefficient), ...)``.
+Terms = tuple
+
 #: The multiple-angle steps: the factor whose multiple of an angle statement is proven, and
 #: the table name a step of each cites (the figure settles the case).
 FOLD_TABLES = {2: Table.ANGLE2, 3: Table.ANGLE3}
@@ -164,10 +167,13 @@ class Algebra:
         self._orders: dict[tuple[int, int], Condition] = {}
         # implies() answers since a table last gained a row (saturation asks many twice)
         self._implied: dict[Predicate, bool] = {}
+        # residual() answers since a table last gained a row
+        self._residuals: dict[tuple[Table, Terms], tuple[tuple, Fraction]] = {}
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
         state["_implied"] = {}
+        state["_residuals"] = {}
         return state
 
     def tables(self, pred: Predicate, squares: bool = True) -> list[tuple[Table, LinearTable, list[Equation]]]:
@@ -208,6 +214,7 @@ class Algebra:
                     entered.append(name)
         if entered:
             self._implied.clear()
+            self._residuals.clear()
         return entered
 
     def add_points(self, names: Iterable[str], midpoints: Iterable[tuple[int, Predicate]]) -> None:
@@ -220,6 +227,7 @@ class Algebra:
                 if z not in (m, x, y):
                     self.squares.add(*median_equation(m, x, y, z), (fid, ("median", z)))
         self._implied.clear()
+        self._residuals.clear()
 
     def _options(self, pred: Predicate) -> list[tuple[Table, LinearTable, list[Equation]]]:
         """Ways to establish ``pred``: for collinearity, equal directions from one hub
@@ -261,6 +269,17 @@ class Algebra:
         found = self._implied.get(pred)
         if found is None:
             found = self._implied[pred] = self._implies(pred)
+        return found
+
+    def residual(self, table: Table, terms: Terms) -> tuple[tuple, Fraction]:
+        """:meth:`LinearTable.residual` of the combination ``terms`` (``((unknown, coefficient),
+        ...)``) in the angle or ratio table, remembered until a table gains a row. Two
+        combinations have equal residuals exactly when the table implies they are equal, so a
+        matcher that asks many equalities among few quantities reduces each quantity once."""
+        found = self._residuals.get((table, terms))
+        if found is None:
+            lin = self.angles if table is Table.ANGLE else self.ratios
+            found = self._residuals[(table, terms)] = lin.residual(dict(terms))
         return found
 
     def _implies(self, pred: Predicate) -> bool:

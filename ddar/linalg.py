@@ -233,6 +233,12 @@ class LinearTable:
         """The number of independent input equations."""
         return len(self._rows) + len(self._lattice)
 
+    @property
+    def has_lattice(self) -> bool:
+        """Whether some row has no unit coefficient (a modulus table only: ``2x = c``): then a
+        multiple of an equation can follow without the equation."""
+        return bool(self._lattice)
+
     def __len__(self) -> int:
         """The number of input equations (redundant ones included)."""
         return len(self._eqs)

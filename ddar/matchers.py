@@ -15,7 +15,8 @@ from geometry.literals import Literal
 from geometry.predicates import Kind, Predicate
 from geometry.tolerance import NUMERIC_CHECK, RATIONAL_MATCH, SCALE_FLOOR
 
-from .algebra import Table, angle_equations, seg
+from .algebra import Table, Terms, angle_equations, seg
+from .equations import segment_sum
 from .facts import RuleApp
 from .registry import Matcher, register
 from .rules import _bind
@@ -627,6 +628,8 @@ class _TrianglePair(NamedTuple):
     angles: tuple[Predicate, Predicate, Predicate]  # equal angles at A~P, B~Q, C~R
     ratios: tuple[Predicate, Predicate, Predicate]  # AB:AC = PQ:PR, BA:BC = QP:QR, CA:CB = RP:RQ
     sides: tuple[Predicate, Predicate, Predicate]  # AB = PQ, BC = QR, CA = RP
+    angle_sides: tuple[tuple[Terms, Terms], ...]  # each angle statement's two sides, as terms
+    ratio_sides: tuple[tuple[Terms, Terms], ...]  # each ratio statement's two sides
 
 
 def _triangle_pair(db: Engine, t: tuple[str, str, str], u: tuple[str, str, str], mirrored: bool) -> _TrianglePair:
@@ -646,15 +649,40 @@ def _triangle_pair(db: Engine, t: tuple[str, str, str], u: tuple[str, str, str],
         return P("eqangle", y, x, y, z, yy, xx, yy, zz)
 
     similar = sim.holds(db.pts)
+    angles = (ang(b, a, c, q, p, r), ang(a, b, c, p, q, r), ang(a, c, b, p, r, q))
+    ratios = (P("eqratio", a, b, a, c, p, q, p, r), P("eqratio", b, a, b, c, q, p, q, r),
+              P("eqratio", c, a, c, b, r, p, r, q))
     found = _TrianglePair(
         where, sim, con, sim.canonical(), con.canonical(), similar, similar and con.holds(db.pts),
-        (ang(b, a, c, q, p, r), ang(a, b, c, p, q, r), ang(a, c, b, p, r, q)),
-        (P("eqratio", a, b, a, c, p, q, p, r), P("eqratio", b, a, b, c, q, p, q, r),
-         P("eqratio", c, a, c, b, r, p, r, q)),
-        (P("cong", a, b, p, q), P("cong", b, c, q, r), P("cong", c, a, r, p)),
+        angles, ratios, (P("cong", a, b, p, q), P("cong", b, c, q, r), P("cong", c, a, r, p)),
+        tuple(_sides(x, -1) for x in angles), tuple(_sides(x, 1) for x in ratios),
     )
     memo[(t, u, mirrored)] = found
     return found
+
+
+def _sides(pred: Predicate, first: int) -> tuple[Terms, Terms]:
+    """The two sides of an eqangle (``first`` -1: CD - AB = GH - EF) or eqratio (``first`` 1:
+    AB - CD = EF - GH) statement over its eight points, as terms of the table's unknowns."""
+    pts = pred.points
+    return (tuple(sorted(segment_sum(pts[:4], first, -first).items())),
+            tuple(sorted(segment_sum(pts[4:], first, -first).items())))
+
+
+def _equal_in(db: Engine, table: Table, pred: Predicate, sides: tuple[Terms, Terms]) -> bool:
+    """``db.implied(pred)`` for an angle or ratio statement whose two sides are ``sides``, with
+    each side reduced once per table state (:meth:`Algebra.residual`) instead of the whole
+    statement every time: the table implies ``a = b`` exactly when their residuals are equal.
+    Where a multiple of an angle statement might follow instead (the figure then settles the
+    case), the full query decides."""
+    if pred.canonical() in db.known:
+        return True
+    ra, rb = db.ar.residual(table, sides[0]), db.ar.residual(table, sides[1])
+    if ra == rb:
+        return True
+    if table is Table.ANGLE and (ra[0] == rb[0] or db.ar.angles.has_lattice):
+        return db.implied(pred)
+    return False
 
 
 def try_triangles(db: Engine, t: tuple[str, str, str], u: tuple[str, str, str], mirrored: bool) -> int:
@@ -683,17 +711,18 @@ def try_triangles(db: Engine, t: tuple[str, str, str], u: tuple[str, str, str], 
                     new += db.derive("r33" + m, con, [sides[s1], sides[s2], angle])
                     break
     if pair.sim_key not in known:
-        angs = [db.implied(x) for x in (A, B, C)]
+        ang, rat = pair.angle_sides, pair.ratio_sides
+        angs = [_equal_in(db, Table.ANGLE, x, ang[i]) for i, x in enumerate((A, B, C))]
         if sum(angs) >= 2:
             two = [x for x, ok in zip((A, B, C), angs) if ok][:2]
             new += db.derive("r35" if mirrored else "r34", sim, two)
         else:
             for ratio, i in ((rab, 0), (rba, 1), (rca, 2)):
-                if angs[i] and db.implied(ratio):
+                if angs[i] and _equal_in(db, Table.RATIO, ratio, rat[i]):
                     new += db.derive("r39" + m, sim, [ratio, (A, B, C)[i]])
                     break
             else:
-                if db.implied(rba) and db.implied(rca):
+                if _equal_in(db, Table.RATIO, rba, rat[1]) and _equal_in(db, Table.RATIO, rca, rat[2]):
                     new += db.derive("r38" + m, sim, [rba, rca])
     if congruent and pair.sim_key in known and pair.con_key not in known:
         for s in sides:
