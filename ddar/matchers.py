@@ -112,8 +112,13 @@ def centres(db: Engine) -> int:
         o = db.index.centre_of.get(circ)
         if o is None:
             continue
-        on = [x for x in circ if db.implied(P("cong", o, circ[0], o, x))]
-        if len(on) < 3:
+        # the points proven at one distance from the centre: anchored at each point in turn (the
+        # first may be the very point not yet known to be on the circle)
+        for anchor in circ:
+            on = [x for x in circ if x == anchor or db.implied(P("cong", o, anchor, o, x))]
+            if len(on) >= 3:
+                break
+        else:
             continue
         a, b, c = on[:3]
         for x in circ:

@@ -102,6 +102,8 @@ FIRING = [
     ("r41", "a b c d = trapezoid a b c d; m = on_line m a d; n = on_line n b c, eqratio6 n b c m a m d",
      "para m n a b"),
     ("r49", "a b c = triangle a b c; o = circle o a b c; d = on_circum d a b c", "cong o a o d"),
+    # the point not yet known to be on the circle comes first among its points
+    ("r49", "a b c = triangle a b c; d = on_circum d a b c; o = circle o b c d", "cong o a o b"),
     # c on oa, d on ob with OA/AC = OB/BD (d chosen where the figure makes it the converse intercept case)
     ("r27", "o a b = triangle o a b; c = on_line c o a; d = on_line d o b, eqratio d o a a c o b b", "para a b c d"),
     ("c01", "a b c = triangle a b c; d = on_circum d a b c; e = on_circum e a b c", "cyclic a b d e"),
