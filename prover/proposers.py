@@ -447,7 +447,7 @@ class HeuristicProposer:
 
     def __init__(self, max_points: int = 26, max_lines: int = 30, max_circles: int = 40,
                  max_triangles: int = 40, max_tangent_circles: int = 12) -> None:
-        self.max_points = max_points  # larger figures: only the first points are used
+        self.max_points = max_points  # larger figures: the goal's, the added and the first points
         # parallels/perpendiculars through a point meeting a line: only the figure's main lines
         self.max_lines = max_lines
         # second intersections of two circles, arc midpoints, antipodes: only the main circles
@@ -480,7 +480,7 @@ class HeuristicProposer:
         """Every candidate of the state, ranked, and whether the list is whole (False: the
         state's deadline passed first, and the list is empty)."""
         pts = {n: complex(z) for n, z in state.points.items()}
-        names = list(pts)[: self.max_points]
+        names = _chosen(list(pts), state.problem, self.max_points)
         if len(names) < 2:
             return [], True
         zs = np.array([pts[n] for n in names])
@@ -507,6 +507,20 @@ class HeuristicProposer:
         scores = _log_softmax([round(evidence, 6) for evidence, _ in ranked])
         return [(Proposal(f"{new} = {c.construction.replace(_X, new)}", score, f"{self.name}:{c.family}"), c.z)
                 for score, (_, c) in zip(scores, ranked)], True
+
+
+def _chosen(names: list[str], problem: Problem, cap: int) -> list[str]:
+    """The points a state's candidates are built from, in the figure's order: every point, or in
+    a figure of more than ``cap`` points the goal's points and the auxiliary points first (what a
+    proof is about and what the search has just added, both named late in a problem), then the
+    others in order up to ``cap``."""
+    if len(names) <= cap:
+        return names
+    first = set(problem.goal.points) if problem.goal is not None else set()
+    first.update(p for clause in problem.aux for p in clause.points)
+    ahead = [n for n in names if n in first][:cap]
+    chosen = set(ahead) | set([n for n in names if n not in first][: cap - len(ahead)])
+    return [n for n in names if n in chosen]
 
 
 def _unit(d: complex) -> complex:

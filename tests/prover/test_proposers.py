@@ -10,7 +10,7 @@ import pytest
 from geometry.diagram import realise
 from geometry.problem import parse_problem
 from lm.proposer import Proposed, Suggestion
-from prover.proposers import FakeLM, HeuristicProposer, MixProposer, ModelProposer, Proposal, SearchState
+from prover.proposers import FakeLM, HeuristicProposer, MixProposer, ModelProposer, Proposal, SearchState, _chosen
 
 ORTHOCENTER = ("a b c = triangle a b c; d = foot d a b c; e = foot e b c a; h = intersection_ll h a d b e "
                "? perp c h a b")
@@ -194,3 +194,19 @@ def test_a_state_asked_after_its_deadline_gets_nothing_and_is_not_remembered_emp
     late = SearchState(problem, figure.points, deadline=time.monotonic() - 1.0)
     assert proposer.propose(late, 10) == []
     assert len(proposer.propose(SearchState(problem, figure.points), 10)) == 10
+
+
+def test_a_figure_over_the_cap_keeps_the_goals_and_the_added_points() -> None:
+    # eight points, the goal's h last; capped at six, the points used are the goal's four and the
+    # first others, and the clauses name h (the first six points alone would leave it out)
+    state = _state(NINE_POINT.replace("? cyclic d e f h", "; g = foot g b c a ? perp b g c a"))
+    names = list(state.points)
+    assert names[-2:] == ["h", "g"]
+    assert _chosen(names, state.problem, 6) == ["a", "b", "c", "d", "e", "g"]
+    capped = HeuristicProposer(max_points=6).propose(state, 200)
+    assert any("g" in x.clause.split()[2:] for x in capped)
+    assert not any("h" in x.clause.split()[2:] or "f" in x.clause.split()[2:] for x in capped)
+    # a point the search adds is kept too, in place of the last of the others
+    grown = state.problem.with_aux_clause("i = midpoint i a g")
+    assert _chosen(names + ["i"], grown, 6) == ["a", "b", "c", "d", "g", "i"]
+    assert _chosen(names, state.problem, 8) == names  # under the cap: every point
