@@ -30,7 +30,7 @@ are named by :class:`ddar.equations.Table`.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from fractions import Fraction
 from itertools import combinations
 
@@ -166,7 +166,7 @@ class Algebra:
         # (fact id, equation index) of a collinearity in the length table -> the order it read
         self._orders: dict[tuple[int, int], Condition] = {}
         # implies() answers since a table last gained a row (saturation asks many twice)
-        self._implied: dict[Predicate, bool] = {}
+        self._implied: dict[Predicate, Table | None] = {}
         # residual() answers since a table last gained a row
         self._residuals: dict[tuple[Table, Terms], tuple[tuple, Fraction]] = {}
 
@@ -266,10 +266,22 @@ class Algebra:
 
     def implies(self, pred: Predicate) -> bool:
         """Whether the tables imply ``pred`` (remembered until a table gains a row)."""
-        found = self._implied.get(pred)
-        if found is None:
-            found = self._implied[pred] = self._implies(pred)
-        return found
+        return self.implying(pred) is not None
+
+    def implying(self, pred: Predicate) -> Table | None:
+        """The table that implies ``pred``, the first in :meth:`explain`'s order (a
+        multiple-angle step, ``Table.ANGLE2`` or ``Table.ANGLE3``, when only that does), or
+        None; remembered until a table gains a row."""
+        try:
+            return self._implied[pred]
+        except KeyError:
+            found = self._implied[pred] = self._implying(pred)
+            return found
+
+    def identity(self, pred: Predicate) -> bool:
+        """Whether ``pred`` holds in every table with no equation at all (such as AB = AB)."""
+        opts = self._options(pred)
+        return bool(opts) and all(not c for _, _, eqs in opts for c, _ in eqs)
 
     def residual(self, table: Table, terms: Terms) -> tuple[tuple, Fraction]:
         """:meth:`LinearTable.residual` of the combination ``terms`` (``((unknown, coefficient),
@@ -282,12 +294,15 @@ class Algebra:
             found = self._residuals[(table, terms)] = lin.residual(dict(terms))
         return found
 
-    def _implies(self, pred: Predicate) -> bool:
-        if any(all(table.implies(c, k) for c, k in eqs) for _, table, eqs in self._options(pred)):
-            return True
-        return self._folded(pred) is not None
+    def _implying(self, pred: Predicate) -> Table | None:
+        for name, table, eqs in self._options(pred):
+            if all(table.implies(c, k) for c, k in eqs):
+                return name
+        return self._folded(pred)
 
-    def explain(self, pred: Predicate) -> tuple[Table, list[tuple[int, Fraction]], tuple[Condition, ...]] | None:
+    def explain(
+        self, pred: Predicate, before: int | None = None, via: Table | None = None
+    ) -> tuple[Table, list[tuple[int, Fraction]], tuple[Condition, ...]] | None:
         """The table, the fact ids (with multipliers) whose equations combine to ``pred``,
         and the configuration conditions the combination reads off the figure.
 
@@ -296,10 +311,21 @@ class Algebra:
         implies ``pred``. Conditions: a multiple-angle step (``Table.ANGLE2``,
         ``Table.ANGLE3``) assumes the case of the multiple angle the figure shows; a length
         step the order of the collinear points whose equations it uses.
+
+        ``before`` and ``via`` explain a fact recorded earlier, with the id ``before``, as
+        implied by ``via`` (:meth:`implying` then): from the equations of the facts before it
+        only, in that table, which gives the explanation :meth:`explain` gave then
+        (:meth:`LinearTable.explain`'s ``allowed``), and never cites a later fact.
         """
+        allowed = None if before is None else (lambda reason: reason[0] < before)
         for name, table, eqs in self._options(pred):
+            if via is not None and name is not via:
+                continue
             if all(table.implies(c, k) for c, k in eqs):
-                used, reasons = self._explain(table, eqs)
+                found = self._explain(table, eqs, allowed)
+                if found is None:  # not from the earlier facts: a later option is the one
+                    continue
+                used, reasons = found
                 conditions: tuple[Condition, ...] = ()
                 if name is Table.LENGTH:
                     used_orders = {self._orders[r] for r in reasons if r in self._orders}
@@ -308,13 +334,15 @@ class Algebra:
                         used_orders.update(coll_orders(pred.points, self.pts))
                     conditions = tuple(sorted(used_orders))
                 return name, used, conditions
-        fold = self._folded(pred)
+        fold = self._folded(pred) if via is None else via if via in FOLD_FACTORS else None
         if fold is None:
             return None
         n = FOLD_FACTORS[fold]
         eqs = [({v: n * x for v, x in c.items()}, n * k % 1) for c, k in angle_equations(pred)]
-        used, _ = self._explain(self.angles, eqs)
-        return fold, used, (Condition.angle_case(pred, n),)
+        found = self._explain(self.angles, eqs, allowed)
+        if found is None:
+            return None
+        return fold, found[0], (Condition.angle_case(pred, n),)
 
     def square_explain(self, pred: Predicate) -> list[tuple[int, Fraction]] | None:
         """The facts (with multipliers) whose squared-length equations combine to ``pred``
@@ -322,16 +350,24 @@ class Algebra:
         eqs = [(c, k) for c, k in square_equations(pred) if c]
         if not eqs or not all(self.squares.implies(c, k) for c, k in eqs):
             return None
-        return self._explain(self.squares, eqs)[0]
+        found = self._explain(self.squares, eqs)
+        assert found is not None
+        return found[0]
 
-    def _explain(self, table: LinearTable, eqs: list[Equation]) -> tuple[list[tuple[int, Fraction]], set]:
+    def _explain(
+        self, table: LinearTable, eqs: list[Equation], allowed: Callable[[Hashable], bool] | None = None
+    ) -> tuple[list[tuple[int, Fraction]], set] | None:
+        """The facts (with multipliers) and equation reasons explaining ``eqs``, which the
+        table implies; None if the equations ``allowed`` admits do not."""
         used: dict[int, Fraction] = {}
         reasons: set = set()
         for c, k in eqs:
             if not c:
                 continue
-            expl = table.explain(c, k)
-            assert expl is not None
+            expl = table.explain(c, k, allowed)
+            if expl is None:
+                assert allowed is not None, "an implied equation has no explanation"
+                return None
             for reason, mult in expl:
                 reasons.add(reason)
                 fid = reason[0]

@@ -26,7 +26,7 @@ from geometry.diagram import Diagram
 from geometry.predicates import NUMERIC_ONLY, Kind, Predicate
 
 from .algebra import ANGLE_KINDS, LENGTH_KINDS, RATIO_KINDS, Algebra, Table
-from .facts import ARApp, Fact, Given, Reason, RuleApp
+from .facts import ARApp, Fact, Given, LazyAR, Reason, RuleApp
 from .index import NumericIndex
 from .registry import BUNDLES, Matcher, default_matchers, on_demand
 from .rules import Rule, load_rules, rule_conditions
@@ -114,7 +114,7 @@ class Engine:
         if k in ANGLE_KINDS or k in RATIO_KINDS or k in LENGTH_KINDS:
             # An AR fact adds nothing to the table that derived it, except collinearity, which
             # was derived from one hub point and ties every pair of the points together.
-            derived_in = reason.table if isinstance(reason, ARApp) and k is not Kind.COLL else None
+            derived_in = reason.table if isinstance(reason, (ARApp, LazyAR)) and k is not Kind.COLL else None
             self.touched.update(self.ar.add(fid, key, skip=derived_in))
         if k in BUNDLES:
             self.touched.add(BUNDLES[k])
@@ -214,14 +214,12 @@ class Engine:
             return None
         k = key.kind
         if k in ANGLE_KINDS or (k in RATIO_KINDS and k is not Kind.MIDP):
-            found = self.ar.explain(key)
-            if found is None:
+            table = self.ar.implying(key)
+            if table is None:
                 return None
-            table, expl, conditions = found
-            if not expl:  # an identity such as AB = AB
+            if self.ar.identity(key):  # such as AB = AB
                 return self._record(key, RuleApp("refl", ()))
-            ids = tuple(i for i, _ in expl)
-            return self._record(key, ARApp(table, ids, tuple(m for _, m in expl), conditions))
+            return self._record(key, LazyAR(table))  # explained if a proof needs it: reason()
         if k is Kind.MIDP:
             m, x, y = key.points
             return self._via("m01", key, [P("cong", m, x, m, y), P("coll", m, x, y)])
@@ -233,6 +231,18 @@ class Engine:
             prover(self, key)
             return self.known.get(key)
         return None
+
+    def reason(self, fid: int) -> Reason:
+        """Why fact ``fid`` holds, an AR fact recorded unexplained (:class:`LazyAR`) explained
+        now as it would have been then (from the facts before it; kept)."""
+        fact = self.facts[fid]
+        if isinstance(fact.reason, LazyAR):
+            found = self.ar.explain(fact.pred, before=fid, via=fact.reason.table)
+            assert found is not None, f"fact {fid} ({fact.pred}) no longer follows from the facts before it"
+            table, expl, conditions = found
+            ids = tuple(i for i, _ in expl)
+            fact = self.facts[fid] = Fact(fid, fact.pred, ARApp(table, ids, tuple(m for _, m in expl), conditions))
+        return fact.reason
 
     def square_fact(self, pred: Predicate) -> int | None:
         """Prove ``pred`` (a right angle or equal segments) in the squared-length table;

@@ -37,7 +37,18 @@ class ARApp:
     conditions: tuple[Condition, ...] = ()  # orders of points / the half of a doubled angle
 
 
-Reason = Union[Given, RuleApp, ARApp]
+@dataclass(frozen=True)
+class LazyAR:
+    """A fact the AR table ``table`` implied when it was recorded (``Table.ANGLE2`` or
+    ``Table.ANGLE3``: a multiple-angle step), not yet explained. Most derived facts never
+    reach a proof, and finding the rows that combine into one is the dear part of recording
+    it, so :meth:`ddar.engine.Engine.reason` explains it when a traceback first asks, from the
+    facts before it only, and replaces it by the :class:`ARApp` it would have been."""
+
+    table: Table
+
+
+Reason = Union[Given, RuleApp, ARApp, LazyAR]
 
 
 @dataclass(frozen=True)
@@ -48,4 +59,12 @@ class Fact:
 
     @property
     def premises(self) -> tuple[int, ...]:
+        """The facts it follows from (an unexplained AR fact: :meth:`Engine.reason` first)."""
+        if isinstance(self.reason, LazyAR):
+            raise ValueError(f"fact {self.id} is not explained yet: ask Engine.reason({self.id})")
         return () if isinstance(self.reason, Given) else self.reason.premises
+
+    @property
+    def derived(self) -> bool:
+        """Whether it follows from other facts (not a given, not an identity such as AB = AB)."""
+        return isinstance(self.reason, LazyAR) or (not isinstance(self.reason, Given) and bool(self.reason.premises))

@@ -63,7 +63,7 @@ order give the same answers.
 """
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from fractions import Fraction
 from math import gcd, lcm
 from numbers import Rational
@@ -649,7 +649,7 @@ class LinearTable:
     # --------------------------------------------------------------- explain
 
     def explain(
-        self, coeffs: Coeffs, const: Fraction | int
+        self, coeffs: Coeffs, const: Fraction | int, allowed: Callable[[Hashable], bool] | None = None
     ) -> list[tuple[Hashable, Fraction]] | None:
         """Input equations that combine into ``sum coeffs[v] * v = const``.
 
@@ -659,6 +659,15 @@ class LinearTable:
         follow. No reason can be dropped; redundant input equations are used
         when they give a shorter explanation. With a modulus the multipliers
         are integers.
+
+        ``allowed`` (a test on reasons) explains from those equations only, in
+        the table they made in insertion order: what the table would have answered
+        before the others were added, if they are the earliest (the answer is then
+        the same: the shortest local combination is searched among the same
+        equations in the same order, and the combination of independent rows is
+        unique, so it never needs a later row; only a lattice's may, and then a
+        table of the allowed equations alone decides). None if they do not imply
+        the query.
 
         >>> t = LinearTable()
         >>> for r in ["x=y", "y=z", "x=z"]:
@@ -672,16 +681,28 @@ class LinearTable:
         const = _exact(const)
         if not self.implies(query, const):
             return None
-        found = self._local_explanation(query, const)
+        found = self._local_explanation(query, const, allowed)
         if found is None or len(found) > 2:  # the basis combination may be shorter
-            basis = self._basis_explanation(query)
-            if found is None or len(basis) < len(found):
+            basis: dict | None = self._basis_explanation(query)
+            if allowed is not None and not all(allowed(r) for r in basis):  # type: ignore[union-attr]
+                earlier = self._restricted(allowed)
+                basis = earlier._basis_explanation(query) if earlier.implies(query, const) else None
+            if basis is not None and (found is None or len(basis) < len(found)):
                 found = basis
+        if found is None:
+            return None
         assert self._verify(found, query, const), "explanation does not reproduce the query"
         order = self._order
         return [(r, _fraction(found[r])) for r in sorted(found, key=order.__getitem__)]
 
-    def _local_explanation(self, query: dict, const: Number) -> dict | None:
+    def _restricted(self, allowed: Callable[[Hashable], bool]) -> "LinearTable":
+        """A table of the equations ``allowed`` admits, entered in their order."""
+        table = LinearTable(self.modulus)
+        for reason in sorted(filter(allowed, self._eqs), key=self._order.__getitem__):
+            table.add(*self._eqs[reason], reason)
+        return table
+
+    def _local_explanation(self, query: dict, const: Number, allowed: Callable[[Hashable], bool] | None = None) -> dict | None:
         """Search the input equations near ``query`` for a short explanation.
 
         Equations are taken in rings of breadth-first distance from the
@@ -699,7 +720,7 @@ class LinearTable:
             ring = []
             for v in frontier:
                 for r in self._by_var.get(v, ()):
-                    if r not in seen:
+                    if r not in seen and (allowed is None or allowed(r)):
                         seen.add(r)
                         ring.append(r)
             ring.sort(key=lambda r: (sum(u not in ball for u in eqs[r][0]), order[r]))

@@ -113,7 +113,9 @@ def traceback(engine: Engine, fact_id: int, *more: int) -> Proof:
         if fid in needed:
             continue
         needed.add(fid)
-        stack.extend(engine.facts[fid].premises)
+        reason = engine.reason(fid)
+        if not isinstance(reason, Given):
+            stack.extend(reason.premises)
     facts = [engine.facts[i] for i in needed]
     givens = sorted((f for f in facts if isinstance(f.reason, Given)), key=lambda f: (f.reason.clause, f.id))
     derived = sorted((f for f in facts if not isinstance(f.reason, Given)), key=lambda f: f.id)

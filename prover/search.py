@@ -967,5 +967,5 @@ def _evaluate(cand: _Candidate, goal, original: frozenset[str], ctime: float, se
                                diagram=diagram, check_seconds=time.monotonic() - t0 - seconds)
     if res.status == "timeout":
         return CandidateResult(CandidateStatus.TIMEOUT, seconds, res.facts)
-    new = sum(1 for f in engine.facts[before:] if set(f.pred.points) <= original and f.premises)
+    new = sum(1 for f in engine.facts[before:] if set(f.pred.points) <= original and f.derived)
     return CandidateResult(CandidateStatus.UNSOLVED, seconds, res.facts, new_facts=new)

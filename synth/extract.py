@@ -154,7 +154,7 @@ class Extractor:
         engine = Engine(figure.diagram)
         engine.prove(None, Budget(cfg.saturation_timeout, cfg.max_facts))
         proven = harvest(engine, self.kinds, cfg.max_candidates)
-        givens = {f.pred for f in engine.facts if f.premises == () and _is_given(f)}
+        givens = {f.pred for f in engine.facts if _is_given(f)}
         tally.proven += len(proven)
         deps = _Deps.of(figure.problem)
         plain_engines: dict[tuple[int, ...], Engine] = {}
