@@ -64,6 +64,9 @@ FOLD_TABLES = {2: Table.ANGLE2, 3: Table.ANGLE3}
 FOLD_FACTORS = {t: n for n, t in FOLD_TABLES.items()}
 MULTIPLES = tuple(FOLD_TABLES)
 
+#: How many statements' equations :meth:`Algebra._options` keeps (then it starts over).
+_OPTIONS_KEPT = 100_000
+
 #: The kinds each table holds: those it has equations for.
 ANGLE_KINDS = frozenset(ANGLE_EQUATIONS)
 RATIO_KINDS = frozenset(RATIO_EQUATIONS)
@@ -169,11 +172,14 @@ class Algebra:
         self._implied: dict[Predicate, Table | None] = {}
         # residual() answers since a table last gained a row
         self._residuals: dict[tuple[Table, Terms], tuple[tuple, Fraction]] = {}
+        # _options() of the statements asked (their equations never change: the points stay put)
+        self._opts: dict[Predicate, list[tuple[Table, LinearTable, list[Equation]]]] = {}
 
     def __getstate__(self) -> dict:
         state = dict(self.__dict__)
         state["_implied"] = {}
         state["_residuals"] = {}
+        state["_opts"] = {}
         return state
 
     def tables(self, pred: Predicate, squares: bool = True) -> list[tuple[Table, LinearTable, list[Equation]]]:
@@ -235,6 +241,14 @@ class Algebra:
         table is not among them: it is asked last, through :meth:`square_explain`, so that
         proofs cite the classical theorems where they apply. A multiple of an angle
         statement (:meth:`_folded`) is tried after these."""
+        found = self._opts.get(pred)
+        if found is None:
+            if len(self._opts) >= _OPTIONS_KEPT:
+                self._opts.clear()
+            found = self._opts[pred] = self._make_options(pred)
+        return found
+
+    def _make_options(self, pred: Predicate) -> list[tuple[Table, LinearTable, list[Equation]]]:
         opts = self.tables(pred, squares=False)
         if pred.kind is not Kind.COLL:
             return opts

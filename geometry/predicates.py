@@ -157,6 +157,8 @@ def _eq4_orbit() -> tuple[tuple[int, ...], ...]:
 
 
 _EQ4 = _eq4_orbit()
+#: The orders of the group above by the line they put first (two each).
+_EQ4_BY_FIRST = tuple(tuple(g for g in _EQ4 if g[0] == i) for i in range(4))
 _TRI_PERMS = tuple(permutations(range(3)))
 
 
@@ -293,7 +295,9 @@ def _eq4_form(p: Predicate) -> Predicate:
     a = p.args
     base = Kind.EQANGLE if p.kind in (Kind.EQANGLE, Kind.EQANGLE6) else Kind.EQRATIO
     items = [pair(a[i], a[i + 1]) for i in range(0, 8, 2)]  # type: ignore[arg-type]
-    best = min(tuple(items[i] for i in perm) for perm in _EQ4)
+    least = min(items)  # the least order starts with the least line: two orders start with each
+    best = min(tuple(items[i] for i in perm) for first, line in enumerate(items) if line == least
+               for perm in _EQ4_BY_FIRST[first])
     return Predicate(base, tuple(x for two in best for x in two))
 
 
