@@ -109,6 +109,10 @@ def run_bench(tasks: list[Task], out: Path | None, jobs: int, progress: bool = T
 
     done: dict[str, dict] = dict(sink.done) if sink else {}
     todo = [t for t in tasks if t.name not in done]
+    if any(t.mode == "search" and t.proposer != "heuristic" for t in todo):
+        from lm.proposer import warm_imports  # the model's stack too (each problem's worker loads only weights)
+
+        warm_imports()
     bar = progress_bar(len(tasks), len(tasks) - len(todo), progress)
     try:
         with LocalWorkers(jobs, memory=MEMORY_LIMIT) as workers:
