@@ -238,7 +238,8 @@ class Engine:
         fact = self.facts[fid]
         if isinstance(fact.reason, LazyAR):
             found = self.ar.explain(fact.pred, before=fid, via=fact.reason.table)
-            assert found is not None, f"fact {fid} ({fact.pred}) no longer follows from the facts before it"
+            if found is None:  # an engine bug: a recorded fact always follows from those before it
+                raise RuntimeError(f"fact {fid} ({fact.pred}) does not follow from the facts before it")
             table, expl, conditions = found
             ids = tuple(i for i, _ in expl)
             fact = self.facts[fid] = Fact(fid, fact.pred, ARApp(table, ids, tuple(m for _, m in expl), conditions))
