@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import pytest
 
+from ddar.check import check_proof
 from ddar.engine import Budget, Engine
+from ddar.extend import extend_engine
 from ddar.facts import ARApp, LazyAR
 from ddar.proof import traceback
-from geometry.diagram import realise
+from geometry.diagram import extend_diagram, realise
 from geometry.predicates import Predicate
 from geometry.problem import parse_problem
 
@@ -65,9 +67,6 @@ def test_a_fact_is_explained_from_earlier_facts_only_after_more_are_added() -> N
     text = PROBLEMS["orthocentre"]
     engine = _saturate(Engine, text)
     lazy = [f.id for f in engine.facts if isinstance(f.reason, LazyAR)]
-    from ddar.extend import extend_engine
-    from geometry.diagram import extend_diagram
-
     aux = parse_problem("t", "a b c = triangle a b c; o = circle o a b c").clauses[1]
     extend_engine(engine, extend_diagram(engine.diagram, [aux]))
     engine.prove(None, Budget(timeout=60))
@@ -78,7 +77,6 @@ def test_a_fact_is_explained_from_earlier_facts_only_after_more_are_added() -> N
     proof = traceback(engine, goal)
     numbers = {line.number for line in proof.lines}
     assert all(p < line.number and p in numbers for line in proof.lines for p in line.uses)
-    from ddar.check import check_proof
     assert check_proof(proof).ok
 
 

@@ -197,8 +197,9 @@ def test_a_state_asked_after_its_deadline_gets_nothing_and_is_not_remembered_emp
 
 
 def test_a_figure_over_the_cap_keeps_the_goals_and_the_added_points() -> None:
-    # eight points, the goal's h last; capped at six, the points used are the goal's four and the
-    # first others, and the clauses name h (the first six points alone would leave it out)
+    # eight points, the goal's g last; capped at six, the points used are the goal's four (a b c g)
+    # and the first others (d e), and the clauses name g (the first six points alone would leave
+    # it out) but not h or f
     state = _state(NINE_POINT.replace("? cyclic d e f h", "; g = foot g b c a ? perp b g c a"))
     names = list(state.points)
     assert names[-2:] == ["h", "g"]
