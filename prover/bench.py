@@ -41,6 +41,7 @@ class Task:
     depth: int = SearchConfig.depth
     k: int = SearchConfig.k  # clauses asked of the proposer per search state
     bundle: int = SearchConfig.bundle  # the root's candidates tried this many at a time (0: never)
+    cover: int = SearchConfig.cover  # the root's best cover**2 tried two by two in groups of cover (0: never)
     # --spread candidates: the problem's candidates run on ``jobs`` local processes or on Ray
     jobs: int = 1
     backend: str = "local"

@@ -395,7 +395,7 @@ def run_bench(args: argparse.Namespace) -> int:
         raise UsageError("--spread candidates spreads a search's candidates: use it with --mode search")
     tasks = [
         Task(name, text, args.timeout, args.seed, args.mode, args.proposer, args.model, args.beam_size,
-             args.depth, args.candidates, args.bundle,
+             args.depth, args.candidates, args.bundle, args.cover,
              *((args.jobs, args.backend, args.address) if per_problem else ()))
         for name, text in pairs
     ]

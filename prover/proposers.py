@@ -160,9 +160,16 @@ def _log_softmax(values: Sequence[float]) -> list[float]:
     """
     if not values:
         return []
-    top = max(values)
-    log_z = top + math.log(sum(math.exp(v - top) for v in values))
+    log_z = _log_partition(values)
     return [min(v - log_z, 0.0) for v in values]
+
+
+def _log_partition(values: Sequence[float]) -> float:
+    """``log(sum(exp(values)))`` (0 for none)."""
+    if not values:
+        return 0.0
+    top = max(values)
+    return top + math.log(sum(math.exp(v - top) for v in values))
 
 
 # ---------------------------------------------------------------------- simple proposers
@@ -456,7 +463,7 @@ class HeuristicProposer:
         # tangents, chords and tangent points: only the first main circles
         self.max_tangent_circles = max_tangent_circles
         # the whole ranked lists of the last states asked (the search asks a state again for more)
-        self._cache: OrderedDict[tuple, list[tuple[Proposal, complex]]] = OrderedDict()
+        self._cache: OrderedDict[tuple, _Ranked] = OrderedDict()
 
     def propose(self, state: SearchState, k: int) -> list[Proposal]:
         return [proposal for proposal, _ in self.ranked(state, k)]
@@ -468,21 +475,21 @@ class HeuristicProposer:
         key = (state.text(), tuple((n, round(z.real, 9), round(z.imag, 9)) for n, z in state.points.items()))
         if key in self._cache:
             self._cache.move_to_end(key)
-            return self._cache[key][:k]
-        ranked, complete = self._ranked(state)
-        if complete:
-            self._cache[key] = ranked
-            while len(self._cache) > _CACHED_STATES:
-                self._cache.popitem(last=False)
-        return ranked[:k]
+            return self._cache[key].head(k)
+        ranked = self._ranked(state)
+        if ranked is None:
+            return []
+        self._cache[key] = ranked
+        while len(self._cache) > _CACHED_STATES:
+            self._cache.popitem(last=False)
+        return ranked.head(k)
 
-    def _ranked(self, state: SearchState) -> tuple[list[tuple[Proposal, complex]], bool]:
-        """Every candidate of the state, ranked, and whether the list is whole (False: the
-        state's deadline passed first, and the list is empty)."""
+    def _ranked(self, state: SearchState) -> _Ranked | None:
+        """Every candidate of the state, ranked; None when the state's deadline passed first."""
         pts = {n: complex(z) for n, z in state.points.items()}
         names = _chosen(list(pts), state.problem, self.max_points)
         if len(names) < 2:
-            return [], True
+            return _Ranked(self.name, "", [], [])
         zs = np.array([pts[n] for n in names])
         centre = zs.mean()
         radius = max(float(np.abs(zs - centre).max()), SCALE_FLOOR)
@@ -497,16 +504,33 @@ class HeuristicProposer:
                               rings[: self.max_tangent_circles]):
             cands.append(cand)
             if len(cands) % 4096 == 0 and state.deadline is not None and time.monotonic() > state.deadline:
-                return [], False  # out of time: the search can use nothing now
+                return None  # out of time: the search can use nothing now
         goal_pts = set(state.problem.goal.points) if state.problem.goal is not None else set()
         new = fresh_name(set(state.points) | set(state.problem.points()))
         ranked = _rank(cands, pts, names, lines, circles, goal_pts, centre, radius, tol, state.deadline)
         if ranked is None:  # the deadline passed while ranking: the search can use nothing now
-            return [], False
+            return None
         # evidence is a sum of multiples of 0.05: rounded, equal evidence gives equal scores (not float noise)
-        scores = _log_softmax([round(evidence, 6) for evidence, _ in ranked])
-        return [(Proposal(f"{new} = {c.construction.replace(_X, new)}", score, f"{self.name}:{c.family}"), c.z)
-                for score, (_, c) in zip(scores, ranked)], True
+        return _Ranked(self.name, new, [round(evidence, 6) for evidence, _ in ranked], [c for _, c in ranked])
+
+
+class _Ranked:
+    """A state's ranked candidates, made into proposals only as far down as they are asked for
+    (a figure has up to hundreds of thousands; a search uses the first few hundred)."""
+
+    def __init__(self, source: str, new: str, evidence: list[float], cands: list[_Candidate]) -> None:
+        self.source, self.new, self.evidence, self.cands = source, new, evidence, cands
+        self.log_z = _log_partition(evidence)
+        self.made: list[tuple[Proposal, complex]] = []
+
+    def head(self, k: int) -> list[tuple[Proposal, complex]]:
+        """The first ``k`` proposals, each with where the figure puts its new point."""
+        new, log_z = self.new, self.log_z
+        for i in range(len(self.made), min(k, len(self.cands))):
+            c = self.cands[i]
+            self.made.append((Proposal(f"{new} = {c.construction.replace(_X, new)}",
+                                       min(self.evidence[i] - log_z, 0.0), f"{self.source}:{c.family}"), c.z))
+        return self.made[:k]
 
 
 def _chosen(names: list[str], problem: Problem, cap: int) -> list[str]:
@@ -967,7 +991,7 @@ def _rank(cands: list[_Candidate], pts: dict[str, complex], names: list[str], li
     order = np.lexsort((np.arange(len(keep)), -scores))
     _, first = np.unique(keys[order], axis=0, return_index=True)
     winners = order[np.sort(first)]
-    return [(float(scores[i]), keep[i]) for i in winners]
+    return list(zip(scores[winners].tolist(), [keep[i] for i in winners]))
 
 
 #: Candidates whose evidence is computed at once (bounds the (rows, lines or circles) arrays:

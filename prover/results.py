@@ -43,6 +43,7 @@ _OPTIONS = {
     "depth": "--depth",
     "candidates": "--candidates",
     "bundle": "--bundle",
+    "cover": "--cover",
     "timeout": "--timeout",
     "seed": "--seed",
     "version": "geoprover",
@@ -72,6 +73,7 @@ def bench_config(task) -> dict:
         config["depth"] = task.depth
         config["candidates"] = task.k
         config["bundle"] = task.bundle
+        config["cover"] = task.cover
         if getattr(task, "jobs", 1) != 1:  # --spread candidates: workers of one problem's search
             config["candidate_jobs"] = task.jobs
     config["timeout"] = float(task.timeout)

@@ -111,6 +111,12 @@ class SearchConfig:
     #: it needs (see :func:`_evaluate_bundle`)
     bundle: int = 8
     bundle_reach: int = 128
+    #: pairs: the root's best ``cover ** 2`` candidates of its first batch are also tried in
+    #: groups of ``cover`` (a prime; 0: never) that put every two of them together exactly
+    #: once (:func:`cover_groups`), so a proof that needs two of them is found in ``cover + 1``
+    #: bundles per ``cover`` candidates, whatever their ranks (the groups of ``bundle`` hold only
+    #: neighbours in rank)
+    cover: int = 7
 
     def __post_init__(self) -> None:
         if self.beam_size < 1 or self.depth < 0 or self.k < 1 or self.jobs < 1 or not self.timeout > 0:
@@ -121,6 +127,8 @@ class SearchConfig:
             raise ValueError("first_depth must be >= 1")
         if self.bundle < 0 or self.bundle_reach < 0:
             raise ValueError("bundle and bundle_reach must be >= 0")
+        if self.cover and (self.cover < 2 or any(self.cover % d == 0 for d in range(2, math.isqrt(self.cover) + 1))):
+            raise ValueError(f"cover must be 0 or a prime, not {self.cover}")
 
     def candidate_seconds(self, ddar_seconds: float) -> float:
         """The time limit of one candidate's DD+AR: 20 times the base DD+AR's, at least 5 s."""
@@ -592,6 +600,8 @@ class _Search:
             per_node.append(out)
             if state.depth == 0:
                 bundles += self._bundles(node, out)
+                if state.batches == 1:  # the root's first batch: its best candidates, two by two
+                    bundles += self._covering(node, out, bundles)
         cands = [lst[r] for r in range(max(map(len, per_node), default=0)) for lst in per_node if r < len(lst)]
         cands += bundles  # after every single candidate: they do not delay the round's own
         for i, c in enumerate(cands):
@@ -606,6 +616,21 @@ class _Search:
         top = cands[:reach]
         groups = [top[i:i + size] for i in range(0, len(top), size)]
         return [replace(combine(node, group), members=tuple(group)) for group in groups if len(group) > 1]
+
+    def _covering(self, node: _Node, cands: list[_Candidate], bundles: list[_Candidate]) -> list[_Candidate]:
+        """Bundles of the first ``cover ** 2`` of a batch's candidates in the groups of
+        :func:`cover_groups`, but those within one of ``bundles`` (tried already)."""
+        q = self.config.cover
+        if q < 2:
+            return []
+        top = cands[: q * q]
+        tried = [{id(m) for m in b.members} for b in bundles]
+        out = []
+        for group in cover_groups(q):
+            members = [top[i] for i in group if i < len(top)]
+            if len(members) > 1 and not any({id(m) for m in members} <= t for t in tried):
+                out.append(replace(combine(node, members), members=tuple(members)))
+        return out
 
     def _proposals(self, state: _Open, node: _Node) -> list[Proposal]:
         """The state's next ``k`` proposals; the state goes back to the open set if it may have more."""
@@ -806,6 +831,19 @@ def _prepare(node: _Node, prop: Proposal, rng: np.random.Generator, stats: _Stat
         return None
     stats.seen.add(key)
     return _Candidate(node, prop, ext, inner, diagram)
+
+
+def cover_groups(q: int) -> list[list[int]]:
+    """Groups of ``q`` of the positions ``0 .. q*q - 1`` (``q`` prime) in which every two positions
+    are together exactly once: the lines of the affine plane of order ``q`` over the grid of
+    positions ``q * r + c``, the lines ``c = m r + k (mod q)`` for each slope ``m`` then the rows,
+    each group in increasing order (rank order, for a bundle).
+
+    >>> cover_groups(2)
+    [[0, 2], [1, 3], [0, 3], [1, 2], [0, 1], [2, 3]]
+    """
+    lines = [sorted(q * r + (m * r + k) % q for r in range(q)) for m in range(q) for k in range(q)]
+    return lines + [list(range(q * r, q * r + q)) for r in range(q)]
 
 
 def combine(node: _Node, members: Sequence[_Candidate]) -> _Candidate:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,6 +29,10 @@ def add_search_options(p: argparse.ArgumentParser, *, jobs: bool = True) -> None
     p.add_argument("--bundle", type=_whole, default=SearchConfig.bundle, metavar="N",
                    help=f"also try the root's best {SearchConfig.bundle_reach} candidates N at a time in one "
                         f"DD+AR run, for proofs that need several together (default {SearchConfig.bundle}; 0: never)")
+    p.add_argument("--cover", type=_prime_or_zero, default=SearchConfig.cover, metavar="Q",
+                   help=f"also try the root's best Q*Q candidates Q at a time, in groups that put every "
+                        f"two of them together once, for proofs that need two of them (Q prime; default "
+                        f"{SearchConfig.cover}; 0: never)")
     if jobs:
         p.add_argument("--jobs", type=_at_least_one, default=1,
                        help="worker processes of the search (default 1; with --backend ray: the local Ray's CPUs)")
@@ -52,6 +57,14 @@ def _whole_number(least: int):
 
 
 _whole = _whole_number(0)
+
+
+def _prime_or_zero(text: str) -> int:
+    """An argparse type: 0 or a prime."""
+    n = _whole(text)
+    if n and (n < 2 or any(n % d == 0 for d in range(2, math.isqrt(n) + 1))):
+        raise argparse.ArgumentTypeError(f"must be 0 or a prime, not {n}")
+    return n
 _at_least_one = _whole_number(1)
 
 
@@ -74,6 +87,7 @@ def config_from_args(args: argparse.Namespace, jobs: int | None = None) -> Searc
         backend=getattr(args, "backend", "local"),
         address=getattr(args, "address", None),
         bundle=getattr(args, "bundle", SearchConfig.bundle),
+        cover=getattr(args, "cover", SearchConfig.cover),
     )
 
 
@@ -186,7 +200,7 @@ def run_search_task(task) -> dict:
         proposer = make_proposer(task.proposer, task.model)
         config = SearchConfig(beam_size=task.beam_size, depth=task.depth, k=task.k, timeout=task.timeout,
                               jobs=task.jobs, seed=task.seed, backend=task.backend, address=task.address,
-                              bundle=task.bundle)
+                              bundle=task.bundle, cover=task.cover)
         res = prove(problem, proposer, config)
         out = res.outcome
         row["status"] = res.status

@@ -66,9 +66,10 @@ def test_the_configuration_is_the_first_line(problems: Path, tmp_path: Path, cap
 
 def test_search_records_its_settings_and_the_model() -> None:
     assert search_config() == {"mode": "search", "proposer": "heuristic", "beam_size": 4, "depth": 4,
-                               "candidates": 256, "bundle": 8, "timeout": 10.0, "seed": 0,
+                               "candidates": 256, "bundle": 8, "cover": 7, "timeout": 10.0, "seed": 0,
                                "version": prover.__version__}
     assert search_config(bundle=0)["bundle"] == 0  # a run without bundles is another run
+    assert search_config(cover=0)["cover"] == 0
     lm = search_config(proposer="lm")  # the bundled model
     assert Path(lm["model"]) == (Path(prover.__file__).parents[1] / "lm" / "model").resolve()
     assert len(lm["model_sha256"]) == 64 and search_config(proposer="mix")["model_sha256"] == lm["model_sha256"]

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import copy
 import time
+from collections import Counter
+from itertools import combinations
 
 import pytest
 
@@ -329,7 +331,7 @@ def test_a_bundle_finds_two_points_that_prove_it_only_together() -> None:
     candidates cannot find it; the root's bundle of all three proposals does, and the proof
     keeps the two midpoints, not the third (the midpoint of AB)."""
     proposals = ["f = midpoint f a b", "f = midpoint f a c", "f = midpoint f b c"]
-    off = search(_problem(), FakeLM(proposals), SearchConfig(timeout=60, depth=1, bundle=0))
+    off = search(_problem(), FakeLM(proposals), SearchConfig(timeout=60, depth=1, bundle=0, cover=0))
     assert off.status == "unsolved" and off.tried == 3 and off.report.bundles == 0
     res = search(_problem(), FakeLM(proposals), SearchConfig(timeout=60, depth=1))
     assert res.solved and res.aux == ("f = midpoint f a c", "g = midpoint g b c")
@@ -338,6 +340,30 @@ def test_a_bundle_finds_two_points_that_prove_it_only_together() -> None:
     out = res.outcome
     assert out.check is not None and out.check.ok and set(out.proof.aux_points) == {"f", "g"}
     assert res.summary()["bundles"] == 1
+
+
+def test_cover_groups_put_every_two_positions_together_exactly_once() -> None:
+    for q in (2, 3, 5, 7):
+        groups = search_mod.cover_groups(q)
+        assert len(groups) == q * (q + 1) and all(len(g) == q and g == sorted(g) for g in groups)
+        pairs = Counter(pair for g in groups for pair in combinations(g, 2))
+        assert set(pairs) == set(combinations(range(q * q), 2)) and set(pairs.values()) == {1}
+    with pytest.raises(ValueError, match="prime"):
+        SearchConfig(cover=4)
+
+
+def test_covering_bundles_find_two_points_that_are_not_neighbours_in_rank() -> None:
+    """The two midpoints that prove the goal together are the first and the third proposal:
+    bundles of two neighbours in rank ({1, 2}, {3, 4}) never hold both; the covering groups of
+    the best four (``cover=2``) do, and the proof keeps just the two."""
+    proposals = ["f = midpoint f a c", "f = midpoint f a b", "f = midpoint f b c", "f = mirror f a b"]
+    off = search(_problem(), FakeLM(proposals), SearchConfig(timeout=60, depth=1, bundle=2, cover=0))
+    assert off.status == "unsolved" and off.report.bundles == 2
+    res = search(_problem(), FakeLM(proposals), SearchConfig(timeout=60, depth=1, bundle=2, cover=2, jobs=1))
+    assert res.solved and res.aux == ("f = midpoint f a c", "g = midpoint g b c")
+    # the two bundles of neighbours, then the first covering group, {1, 3}: no other runs after it
+    assert res.report.bundles == 3 and res.report.per_depth == (4,)
+    assert res.outcome.check is not None and res.outcome.check.ok
 
 
 def test_an_unproven_bundle_opens_no_state() -> None:
