@@ -146,7 +146,9 @@ class NumericIndex:
         return out
 
     def collinear(self, a: str, b: str, c: str) -> bool:
-        return c in self.line_of[(a, b)]
+        """``c`` is on the line ``ab`` (False when ``a`` and ``b`` are one point: no line)."""
+        line = self.line_of.get((a, b))
+        return line is not None and c in line
 
     @cached_property
     def all_lines(self) -> list[tuple[str, ...]]:

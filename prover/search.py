@@ -47,10 +47,10 @@ from ddar.check import CheckResult, ReplayResult
 from ddar.engine import Budget, Engine, Result as EngineResult
 from ddar.extend import extend_engine
 from ddar.proof import Proof, traceback
-from geometry.diagram import Diagram, choice_figures, existing_points, extend_diagram
+from geometry.diagram import Diagram, choice_figures, existing_points, extend_diagram, figure_scale
 from geometry.errors import ProblemError
 from geometry.problem import Problem
-from geometry.tolerance import STATE_KEY_DIGITS
+from geometry.tolerance import MIN_SEPARATION, STATE_KEY_DIGITS
 from geometry.workers import DeadlineExceeded, Failed, LocalWorkers, Ok, RayWorkers, Result, TimedOut, Workers, deadline
 
 from .compute import constant_problem, is_compute
@@ -614,7 +614,7 @@ class _Search:
         if size < 2:
             return []
         top = cands[:reach]
-        groups = [top[i:i + size] for i in range(0, len(top), size)]
+        groups = [_apart(node, top[i:i + size]) for i in range(0, len(top), size)]
         return [replace(combine(node, group), members=tuple(group)) for group in groups if len(group) > 1]
 
     def _covering(self, node: _Node, cands: list[_Candidate], bundles: list[_Candidate]) -> list[_Candidate]:
@@ -627,7 +627,7 @@ class _Search:
         tried = [{id(m) for m in b.members} for b in bundles]
         out = []
         for group in cover_groups(q):
-            members = [top[i] for i in group if i < len(top)]
+            members = _apart(node, [top[i] for i in group if i < len(top)])
             if len(members) > 1 and not any({id(m) for m in members} <= t for t in tried):
                 out.append(replace(combine(node, members), members=tuple(members)))
         return out
@@ -831,6 +831,22 @@ def _prepare(node: _Node, prop: Proposal, rng: np.random.Generator, stats: _Stat
         return None
     stats.seen.add(key)
     return _Candidate(node, prop, ext, inner, diagram)
+
+
+def _apart(node: _Node, members: Sequence[_Candidate]) -> list[_Candidate]:
+    """The members whose new points keep ``MIN_SEPARATION`` of the figure's radius from the new
+    points of the members kept before them, as each keeps from the figure's points. Two
+    proposals can land a hair apart (distinct points, the same place to the eye): lines through
+    both are then numerically arbitrary, and DD+AR on a bundle with both wastes its time."""
+    gap = MIN_SEPARATION * figure_scale(node.engine.diagram.points)
+    kept: list[_Candidate] = []
+    placed: list[complex] = []
+    for m in members:
+        zs = [m.diagram.points[m.inner[p]] for p in m.problem.aux[-1].points]
+        if all(abs(z - w) >= gap for z in zs for w in placed):
+            kept.append(m)
+            placed += zs
+    return kept
 
 
 def cover_groups(q: int) -> list[list[int]]:

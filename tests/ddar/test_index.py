@@ -127,3 +127,11 @@ def test_lines_and_circles_are_the_maximal_collinear_and_concyclic_sets(name: st
     assert lines or circles
     for (a, b), line in index.line_of.items():
         assert a in line and b in line and all(collinear(pts[a], pts[b], pts[c]) for c in line if c not in (a, b))
+
+
+def test_collinear_with_a_repeated_point_is_false() -> None:
+    """No line runs through one point twice: a matcher pairing a point with itself (lines that
+    share two points when collinearity is read off nearly equal points) gets False, not a KeyError."""
+    index = NumericIndex({"a": 0j, "b": 1 + 0j, "c": 2 + 0j, "d": 1j})
+    assert index.collinear("a", "b", "c") and not index.collinear("a", "b", "d")
+    assert not index.collinear("a", "a", "c")

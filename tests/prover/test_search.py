@@ -376,3 +376,22 @@ def test_an_unproven_bundle_opens_no_state() -> None:
     lm = FakeLM(useless)
     deeper = search(_problem(), lm, SearchConfig(timeout=60, depth=2))
     assert deeper.report.bundles == 1 and len(lm.asked) == 5
+
+
+def test_a_bundle_leaves_out_a_member_a_hair_from_another() -> None:
+    """Two proposals whose points land within ``MIN_SEPARATION`` of the figure's radius of each
+    other (each alone is a fine candidate) never go into one bundle: lines through both would be
+    numerically arbitrary."""
+    from dataclasses import replace
+
+    from geometry.tolerance import MIN_SEPARATION
+
+    problem = _problem()
+    base, node = _root(problem)
+    members = _prepared(node, ["f = midpoint f a c", "f = midpoint f b c"])
+    twin = copy.copy(members[1])
+    (new,) = twin.problem.aux[-1].points
+    near = twin.diagram.points[twin.inner[new]] + MIN_SEPARATION / 10
+    twin.diagram = replace(twin.diagram, points={**twin.diagram.points, twin.inner[new]: near})
+    assert search_mod._apart(node, members + [twin]) == members
+    assert search_mod._apart(node, [members[0], twin]) == [members[0], twin]
