@@ -117,6 +117,7 @@ class SearchConfig:
     #: bundles per ``cover`` candidates, whatever their ranks (the groups of ``bundle`` hold only
     #: neighbours in rank)
     cover: int = 7
+    bundle_after: int = 64  # a round's bundles of neighbours run after its first this many single candidates
 
     def __post_init__(self) -> None:
         if self.beam_size < 1 or self.depth < 0 or self.k < 1 or self.jobs < 1 or not self.timeout > 0:
@@ -125,8 +126,8 @@ class SearchConfig:
             raise ValueError(f"backend must be 'local' or 'ray', not {self.backend!r}")
         if self.first_depth < 1:
             raise ValueError("first_depth must be >= 1")
-        if self.bundle < 0 or self.bundle_reach < 0:
-            raise ValueError("bundle and bundle_reach must be >= 0")
+        if self.bundle < 0 or self.bundle_reach < 0 or self.bundle_after < 0:
+            raise ValueError("bundle, bundle_reach and bundle_after must be >= 0")
         if self.cover and (self.cover < 2 or any(self.cover % d == 0 for d in range(2, math.isqrt(self.cover) + 1))):
             raise ValueError(f"cover must be 0 or a prime, not {self.cover}")
 
@@ -583,6 +584,7 @@ class _Search:
         self._stock_up(chosen)
         per_node: list[list[_Candidate]] = []
         bundles: list[_Candidate] = []
+        covering: list[_Candidate] = []
         for n, (state, node) in enumerate(chosen):
             if time.monotonic() >= self.deadline:
                 break
@@ -601,9 +603,12 @@ class _Search:
             if state.depth == 0:
                 bundles += self._bundles(node, out)
                 if state.batches == 1:  # the root's first batch: its best candidates, two by two
-                    bundles += self._covering(node, out, bundles)
+                    covering += self._covering(node, out, bundles)
         cands = [lst[r] for r in range(max(map(len, per_node), default=0)) for lst in per_node if r < len(lst)]
-        cands += bundles  # after every single candidate: they do not delay the round's own
+        # the bundles of neighbours after the round's best singles (they prove more per second
+        # than the singles ranked lower), the covering groups after every single
+        at = self.config.bundle_after
+        cands = cands[:at] + bundles + cands[at:] + covering
         for i, c in enumerate(cands):
             c.index = i
         return cands

@@ -340,6 +340,9 @@ def test_a_bundle_finds_two_points_that_prove_it_only_together() -> None:
     out = res.outcome
     assert out.check is not None and out.check.ok and set(out.proof.aux_points) == {"f", "g"}
     assert res.summary()["bundles"] == 1
+    # the round's bundles run after its first ``bundle_after`` singles: here after one of them
+    early = search(_problem(), FakeLM(proposals), SearchConfig(timeout=60, depth=1, bundle_after=1, jobs=1))
+    assert early.solved and early.aux == res.aux and early.tried == 1 and early.report.bundles == 1
 
 
 def test_cover_groups_put_every_two_positions_together_exactly_once() -> None:
