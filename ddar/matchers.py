@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 from itertools import combinations, permutations
-from math import isqrt
+from math import comb, isqrt
 from typing import TYPE_CHECKING, NamedTuple
 
 from geometry.literals import Literal
@@ -48,6 +48,7 @@ def cyclic_angles(db: Engine) -> int:
     for quad, fid in list(db.cyclic4.items()):
         if quad in done:
             continue
+        db.check_time()
         done.add(quad)
         a, b, p, q = db.index.order(quad)
         for (x, y), (u, v) in (((a, b), (p, q)), ((a, p), (b, q)), ((a, q), (b, p))):
@@ -72,25 +73,39 @@ def cyclic_from_angles(db: Engine) -> int:
     return new
 
 def cyclic_merge(db: Engine) -> int:
-    """c01: concyclic quadruples sharing three points lie on one circle."""
+    """c01: concyclic quadruples sharing three points lie on one circle.
+
+    The pairs of a circle's known quadruples that share three points are found through those
+    triples (a 12-point circle has 495 quadruples, 122,265 pairs, of which 7,920 share three
+    points), in the order of all pairs; a circle whose every four points are known concyclic
+    has nothing to merge and is passed over. The saturation's deadline is checked as it goes,
+    as no rule application here goes through :meth:`Engine.derive` (which checks it)."""
     new = 0
     changed = True
     while changed:
         changed = False
         for circ in db.index.circles:
+            db.check_time()
             members = set(circ)
             quads = [q for q in db.cyclic4 if q <= members]
-            for q1, q2 in combinations(quads, 2):
-                if len(q1 & q2) != 3:
-                    continue
-                union = q1 | q2
-                for q in combinations(db.index.order(union), 4):
-                    fq = frozenset(q)
-                    if fq in db.cyclic4:
-                        continue
-                    db.record(P("cyclic", *q), RuleApp("c01", (db.cyclic4[q1], db.cyclic4[q2])))
-                    new += 1
-                    changed = True
+            if len(quads) == comb(len(members), 4):
+                continue
+            sharing: dict[frozenset[str], list[int]] = {}  # three points -> the quadruples with them
+            for i, q in enumerate(quads):
+                for t in combinations(q, 3):
+                    sharing.setdefault(frozenset(t), []).append(i)
+            for i, q1 in enumerate(quads):
+                db.check_time()
+                for j in sorted({j for t in combinations(q1, 3) for j in sharing[frozenset(t)] if j > i}):
+                    q2 = quads[j]
+                    union = q1 | q2
+                    for q in combinations(db.index.order(union), 4):
+                        fq = frozenset(q)
+                        if fq in db.cyclic4:
+                            continue
+                        db.record(P("cyclic", *q), RuleApp("c01", (db.cyclic4[q1], db.cyclic4[q2])))
+                        new += 1
+                        changed = True
     return new
 
 def equal_classes(db: Engine, o: str, group: tuple[str, ...]) -> list[list[str]]:

@@ -68,3 +68,61 @@ def test_residuals_are_forgotten_when_a_table_gains_a_row() -> None:
     assert ar.residual(Table.ANGLE, side) != ar.residual(Table.ANGLE, other)
     ar.add(10_000, Predicate.parse("eqangle a b a c d b d c".split()))
     assert ar.residual(Table.ANGLE, side) == ar.residual(Table.ANGLE, other)
+
+
+def _all_pairs_cyclic_merge(db: Engine) -> int:
+    """c01 as it was first written (every pair of a circle's quadruples, every pass): the
+    reference the triple-indexed matcher must agree with, fact for fact and premise for premise."""
+    from itertools import combinations
+
+    from ddar.facts import RuleApp
+    from ddar.matchers import P
+
+    new, changed = 0, True
+    while changed:
+        changed = False
+        for circ in db.index.circles:
+            quads = [q for q in db.cyclic4 if q <= set(circ)]
+            for q1, q2 in combinations(quads, 2):
+                if len(q1 & q2) != 3:
+                    continue
+                for q in combinations(db.index.order(q1 | q2), 4):
+                    if frozenset(q) not in db.cyclic4:
+                        db.record(P("cyclic", *q), RuleApp("c01", (db.cyclic4[q1], db.cyclic4[q2])))
+                        new, changed = new + 1, True
+    return new
+
+
+CIRCLE = ("a b c = triangle a b c; o = circle o a b c; d = on_circle d o a; e = on_circle e o a; "
+          "f = on_circle f o a; g = on_circle g o a; h = midpoint h a b ? cyclic b d f g")
+
+
+def test_cyclic_merge_derives_what_every_pair_of_quadruples_derives() -> None:
+    from dataclasses import replace
+
+    from ddar.matchers import cyclic_merge
+
+    problem = parse_problem("circle", CIRCLE)
+    runs = []
+    for merge in (cyclic_merge, _all_pairs_cyclic_merge):
+        engine = Engine(realise(problem, seed=0))
+        engine.matcher_list = tuple(replace(m, run=merge) if m.run is cyclic_merge else m
+                                    for m in engine.matcher_list)
+        engine.prove(None, Budget(timeout=60))
+        runs.append([(f.pred, f.reason) for f in engine.facts])
+    merged = [r for pred, r in runs[0] if getattr(r, "rule", None) == "c01"]
+    assert len(merged) >= 10 and runs[0] == runs[1]
+
+
+def test_cyclic_merge_stops_at_the_deadline() -> None:
+    """No rule application in it goes through ``derive``: it checks the deadline itself."""
+    import time
+
+    from ddar.engine import OutOfTime
+    from ddar.matchers import cyclic_merge
+
+    problem = parse_problem("circle", CIRCLE)
+    engine = Engine(realise(problem, seed=0))
+    engine.deadline = time.monotonic() - 1
+    with pytest.raises(OutOfTime):
+        cyclic_merge(engine)
