@@ -87,6 +87,10 @@ class NewFactsValue:
         return math.log1p(result.new_facts) + self.proposal_weight * proposal.score
 
 
+def is_prime(n: int) -> bool:
+    return n >= 2 and all(n % d for d in range(2, math.isqrt(n) + 1))
+
+
 @dataclass(frozen=True)
 class SearchConfig:
     """Settings of one search (the command line's options) and its state value."""
@@ -113,9 +117,8 @@ class SearchConfig:
     bundle_reach: int = 128
     #: pairs: the root's best ``cover ** 2`` candidates of its first batch are also tried in
     #: groups of ``cover`` (a prime; 0: never) that put every two of them together exactly
-    #: once (:func:`cover_groups`), so a proof that needs two of them is found in ``cover + 1``
-    #: bundles per ``cover`` candidates, whatever their ranks (the groups of ``bundle`` hold only
-    #: neighbours in rank)
+    #: once (:func:`cover_groups`): every pair of the best 49 in 56 bundles, whatever their
+    #: ranks (the groups of ``bundle`` hold only neighbours in rank)
     cover: int = 7
     bundle_after: int = 64  # a round's bundles of neighbours run after its first this many single candidates
 
@@ -128,7 +131,7 @@ class SearchConfig:
             raise ValueError("first_depth must be >= 1")
         if self.bundle < 0 or self.bundle_reach < 0 or self.bundle_after < 0:
             raise ValueError("bundle, bundle_reach and bundle_after must be >= 0")
-        if self.cover and (self.cover < 2 or any(self.cover % d == 0 for d in range(2, math.isqrt(self.cover) + 1))):
+        if self.cover and not is_prime(self.cover):
             raise ValueError(f"cover must be 0 or a prime, not {self.cover}")
 
     def candidate_seconds(self, ddar_seconds: float) -> float:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -10,7 +9,7 @@ from dataclasses import dataclass, field
 from tqdm import tqdm
 
 from .proposers import PROPOSERS, Proposer, ProposerUnavailable, make_proposer
-from .search import SearchConfig, SearchProgress, prove
+from .search import SearchConfig, SearchProgress, is_prime, prove
 
 
 def add_search_options(p: argparse.ArgumentParser, *, jobs: bool = True) -> None:
@@ -62,7 +61,7 @@ _whole = _whole_number(0)
 def _prime_or_zero(text: str) -> int:
     """An argparse type: 0 or a prime."""
     n = _whole(text)
-    if n and (n < 2 or any(n % d == 0 for d in range(2, math.isqrt(n) + 1))):
+    if n and not is_prime(n):
         raise argparse.ArgumentTypeError(f"must be 0 or a prime, not {n}")
     return n
 _at_least_one = _whole_number(1)
